@@ -4,5 +4,6 @@
 //! (macros) → compiler (scope analysis, bytecode) → interpreter.
 
 pub mod datum;
+pub mod reader;
 pub mod span;
 pub mod symbol;
