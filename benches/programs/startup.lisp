@@ -1,0 +1,2 @@
+;; startup: the cost of starting and stopping the interpreter.
+(println 0)

@@ -1,0 +1,123 @@
+//! The analysed program: core forms with every name resolved.
+
+use crate::bytecode::{BinOp, UnOp};
+use crate::span::Span;
+use crate::symbol::Sym;
+use crate::value::Value;
+
+/// A local variable, unique within one top-level form.
+pub type VarId = usize;
+/// A function (lambda or the top-level form), unique within one form.
+pub type FnId = usize;
+pub type LoopId = usize;
+
+#[derive(Debug)]
+pub struct Node {
+    pub expr: Expr,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub enum Expr {
+    Const(Value),
+    Local(VarId),
+    Global(u32),
+    /// `set!` of a local; the value is the new value.
+    SetLocal(VarId, Box<Node>),
+    SetGlobal(u32, Box<Node>),
+    /// A top-level `define`; the value is the defined value.
+    DefineGlobal(u32, Box<Node>),
+    If(Box<Node>, Box<Node>, Box<Node>),
+    /// A sequence; never empty.
+    Seq(Vec<Node>),
+    /// Binds fresh locals: `inits` are all evaluated before any is bound.
+    Let(Vec<(VarId, Node)>, Box<Node>),
+    /// Declares locals (as nil) that the body then assigns: `letrec` and
+    /// internal `define`s.
+    Declare(Vec<VarId>, Box<Node>),
+    Lambda(Box<Lambda>),
+    Call(Box<Node>, Vec<Node>),
+    Bin(BinOp, Box<Node>, Box<Node>),
+    Un(UnOp, Box<Node>),
+    And(Vec<Node>),
+    Or(Vec<Node>),
+    While {
+        id: LoopId,
+        test: Box<Node>,
+        body: Box<Node>,
+    },
+    Break {
+        id: LoopId,
+        value: Box<Node>,
+        /// `try` forms left by this break, innermost first.
+        exits: Vec<TryExit>,
+    },
+    Try(Box<Try>),
+}
+
+/// What leaving a `try` early (by `break`) must do.
+#[derive(Debug, Clone, Copy)]
+pub struct TryExit {
+    /// Handlers to pop: the catch handler and/or the finally handler.
+    pub handlers: u32,
+    /// The `try` whose finally cleanup must run (an index into the emitter's
+    /// table of cleanups, which it fills as it emits each `try`).
+    pub try_id: usize,
+    pub has_finally: bool,
+}
+
+#[derive(Debug)]
+pub struct Try {
+    pub id: usize,
+    pub body: Node,
+    pub catches: Vec<Catch>,
+    pub finally: Option<Node>,
+}
+
+#[derive(Debug)]
+pub struct Catch {
+    /// Types caught (an untyped `catch` catches `error`).
+    pub types: Vec<Sym>,
+    pub var: VarId,
+    pub body: Node,
+}
+
+#[derive(Debug)]
+pub struct Lambda {
+    pub id: FnId,
+    pub name: Option<Sym>,
+    pub params: Vec<VarId>,
+    pub rest: Option<VarId>,
+    pub body: Node,
+}
+
+#[derive(Debug, Clone)]
+pub struct VarInfo {
+    pub name: Sym,
+    pub func: FnId,
+    pub slot: u32,
+    pub captured: bool,
+    pub assigned: bool,
+}
+
+impl VarInfo {
+    /// Captured and assigned variables live in shared cells.
+    pub fn boxed(&self) -> bool {
+        self.captured && self.assigned
+    }
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct FnInfo {
+    pub parent: Option<FnId>,
+    pub nlocals: u32,
+    /// Variables of enclosing functions this one uses, in capture order.
+    pub captures: Vec<VarId>,
+}
+
+/// Everything the emitter needs besides the tree.
+#[derive(Debug, Default)]
+pub struct ProgramInfo {
+    pub vars: Vec<VarInfo>,
+    pub funcs: Vec<FnInfo>,
+}

@@ -1,0 +1,34 @@
+//! The compiler: macro expansion, scope analysis and bytecode emission.
+//!
+//! - [`syntax`] turns data into the core forms: it expands macros and
+//!   rewrites derived forms (`cond`, `case`, `let*`, named `let`, `for`,
+//!   `match`, quasiquote, threading) into core ones.
+//! - [`analyze`] resolves every name (local slot, captured variable or
+//!   global slot), records which locals are captured and assigned, and builds
+//!   an [`ast::Node`] tree.
+//! - [`emit`] walks that tree and writes bytecode, marking tail calls.
+//!
+//! Compilation inhibits garbage collection: constants and macro results are
+//! heap values that become reachable only once the compiled code runs.
+
+pub mod analyze;
+pub mod ast;
+pub mod convert;
+pub mod desugar;
+pub mod emit;
+
+use std::rc::Rc;
+
+use crate::bytecode::Proto;
+use crate::datum::Datum;
+use crate::error::RtResult;
+use crate::vm::Vm;
+
+/// Compiles one top-level form into a function of no arguments.
+pub fn compile_toplevel(vm: &mut Vm, form: &Datum) -> RtResult<Rc<Proto>> {
+    vm.heap.inhibit += 1;
+    let result =
+        analyze::analyze_toplevel(vm, form).map(|(node, info)| emit::emit_toplevel(&node, &info));
+    vm.heap.inhibit -= 1;
+    result
+}

@@ -1,0 +1,104 @@
+//! Runtime errors as Rust values, before they become heap conditions.
+
+use crate::span::Span;
+use crate::symbol::Sym;
+use crate::value::Value;
+
+/// An error raised by a primitive or the interpreter. The VM turns it into a
+/// condition object (with a stack trace) when it propagates into Lisp code.
+#[derive(Debug, Clone)]
+pub enum RtError {
+    /// A new condition of type `ctype`.
+    New {
+        ctype: Sym,
+        message: String,
+        data: Value,
+    },
+    /// An existing condition object being raised (`throw`, re-raise).
+    Raise(Value),
+    /// `(exit n)`: stop the program with this status.
+    Exit(i32),
+}
+
+pub type RtResult<T> = Result<T, RtError>;
+
+impl RtError {
+    pub fn new(ctype: &str, message: impl Into<String>) -> RtError {
+        RtError::New {
+            ctype: Sym::intern(ctype),
+            message: message.into(),
+            data: Value::Nil,
+        }
+    }
+
+    pub fn with_data(ctype: &str, message: impl Into<String>, data: Value) -> RtError {
+        RtError::New {
+            ctype: Sym::intern(ctype),
+            message: message.into(),
+            data,
+        }
+    }
+
+    pub fn type_error(message: impl Into<String>) -> RtError {
+        RtError::new("type-error", message)
+    }
+
+    pub fn arity(message: impl Into<String>) -> RtError {
+        RtError::new("arity-error", message)
+    }
+
+    pub fn index(message: impl Into<String>) -> RtError {
+        RtError::new("index-error", message)
+    }
+
+    pub fn io(message: impl Into<String>) -> RtError {
+        RtError::new("io-error", message)
+    }
+
+    pub fn user(message: impl Into<String>) -> RtError {
+        RtError::new("user-error", message)
+    }
+
+    pub fn division_by_zero() -> RtError {
+        RtError::new("division-by-zero", "division by zero")
+    }
+
+    pub fn overflow(op: &str) -> RtError {
+        RtError::new("overflow-error", format!("integer overflow in {op}"))
+    }
+
+    /// A `read-error` or `syntax-error` positioned in the source.
+    pub fn at(ctype: &str, span: Span, message: impl std::fmt::Display) -> RtError {
+        RtError::new(ctype, format!("{span}: {message}"))
+    }
+
+    pub fn syntax(span: Span, message: impl std::fmt::Display) -> RtError {
+        RtError::at("syntax-error", span, message)
+    }
+}
+
+/// An error as the host sees it: the condition's type, message, data (in
+/// write form) and the Elle stack trace, innermost call first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ElleError {
+    pub ctype: String,
+    pub message: String,
+    pub data: Option<String>,
+    pub trace: Vec<String>,
+    /// Set when the program called `(exit n)`.
+    pub exit_code: Option<i32>,
+}
+
+impl std::fmt::Display for ElleError {
+    /// The report format of the command line:
+    /// `error[type]: message` then `  at name (file:line:col)` lines.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "error[{}]: {}", self.ctype, self.message)?;
+        for t in &self.trace {
+            write!(f, "\n  at {t}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ElleError {}

@@ -1,0 +1,111 @@
+//! Running source: read, then compile and run each top-level form in turn,
+//! so that a macro defined by one form is available to the next.
+
+use std::path::{Path, PathBuf};
+
+use crate::datum::Datum;
+use crate::error::{ElleError, RtError, RtResult};
+use crate::reader::{self, ReadError};
+use crate::span::FileId;
+use crate::value::Value;
+use crate::vm::Vm;
+
+/// The `read-error` condition for a reader failure.
+pub fn read_error(e: &ReadError) -> RtError {
+    RtError::at("read-error", e.span, &e.message)
+}
+
+impl Vm {
+    /// Reads and runs a whole source text; the value is the last form's.
+    pub fn eval_source(&mut self, src: &str, file: &str) -> Result<Value, ElleError> {
+        let r = self.eval_source_rt(src, file);
+        self.flush_output();
+        r.map_err(|e| self.host_error(e))
+    }
+
+    pub fn eval_source_rt(&mut self, src: &str, file: &str) -> RtResult<Value> {
+        let forms = reader::read_all(src, FileId::register(file)).map_err(|e| read_error(&e))?;
+        self.eval_forms(&forms)
+    }
+
+    pub fn eval_forms(&mut self, forms: &[Datum]) -> RtResult<Value> {
+        let mut last = Value::Nil;
+        for f in forms {
+            last = self.eval_toplevel(f)?;
+        }
+        Ok(last)
+    }
+
+    /// Evaluates one top-level form. A top-level `begin` is taken apart so
+    /// that macros defined inside it serve its later forms.
+    pub fn eval_toplevel(&mut self, form: &Datum) -> RtResult<Value> {
+        let form = self.expand_head(form)?;
+        if form.head_symbol().is_some_and(|s| s.name() == "begin") {
+            let items = form.as_list().unwrap_or(&[]);
+            let mut last = Value::Nil;
+            for f in &items[1..] {
+                last = self.eval_toplevel(f)?;
+            }
+            return Ok(last);
+        }
+        let proto = crate::compiler::compile_toplevel(self, &form)?;
+        self.pending_protos.push(proto.clone());
+        let r = self.run_proto(proto);
+        self.pending_protos.pop();
+        r
+    }
+
+    /// Expands a macro call at the head of a top-level form.
+    fn expand_head(&mut self, form: &Datum) -> RtResult<Datum> {
+        let mut cur = form.clone();
+        for _ in 0..100_000 {
+            let Some(head) = cur.head_symbol() else {
+                return Ok(cur);
+            };
+            let Some(&m) = self.macros.get(&head) else {
+                return Ok(cur);
+            };
+            if crate::compiler::desugar::is_special(head) {
+                return Ok(cur);
+            }
+            cur = crate::compiler::desugar::expand_macro_call(self, m, &cur)?;
+        }
+        Err(RtError::syntax(
+            form.span,
+            "macro expansion does not terminate",
+        ))
+    }
+
+    /// Runs a file; relative imports inside it resolve against its folder.
+    pub fn load_file(&mut self, path: &Path) -> RtResult<Value> {
+        let src = std::fs::read_to_string(path)
+            .map_err(|e| RtError::io(format!("cannot read {}: {e}", path.display())))?;
+        let saved = self.current_file.replace(path.to_path_buf());
+        let r = self.eval_source_rt(&src, &path.display().to_string());
+        self.current_file = saved;
+        r
+    }
+
+    /// `(import "path")` from the file `from`: runs the file once.
+    pub fn import(&mut self, path: &str, from: &str) -> RtResult<Value> {
+        let base = Path::new(from)
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        let full: PathBuf = if Path::new(path).is_absolute() {
+            PathBuf::from(path)
+        } else {
+            base.join(path)
+        };
+        let key = full.canonicalize().unwrap_or_else(|_| full.clone());
+        if self.imported.contains(&key) {
+            return Ok(Value::Bool(true));
+        }
+        if self.frames.len() > 200 && self.imported.len() > 1000 {
+            return Err(RtError::io("import: too many nested imports"));
+        }
+        self.imported.insert(key);
+        self.load_file(&full)?;
+        Ok(Value::Bool(true))
+    }
+}

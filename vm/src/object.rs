@@ -1,0 +1,132 @@
+//! Heap object kinds.
+
+use std::rc::Rc;
+
+use indexmap::IndexMap;
+use rustc_hash::FxBuildHasher;
+
+use crate::bytecode::Proto;
+use crate::span::Span;
+use crate::symbol::Sym;
+use crate::value::Value;
+
+/// An immutable UTF-8 string. `ascii` lets character indexing be O(1) for
+/// the common case.
+#[derive(Debug)]
+pub struct Str {
+    pub text: Box<str>,
+    pub ascii: bool,
+}
+
+impl Str {
+    pub fn new(text: Box<str>) -> Str {
+        let ascii = text.is_ascii();
+        Str { text, ascii }
+    }
+
+    pub fn char_len(&self) -> usize {
+        if self.ascii {
+            self.text.len()
+        } else {
+            self.text.chars().count()
+        }
+    }
+}
+
+/// A map key: the hashable subset of values. Strings are keys by content.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub enum Key {
+    Nil,
+    Bool(bool),
+    Int(i64),
+    /// The float's bits, so that NaN and -0.0 are well-defined keys.
+    Float(u64),
+    Symbol(Sym),
+    Keyword(Sym),
+    Str(Rc<str>),
+}
+
+pub type Map = IndexMap<Key, Value, FxBuildHasher>;
+
+pub fn new_map() -> Map {
+    IndexMap::with_hasher(FxBuildHasher)
+}
+
+/// A function value made by `lambda`: its code and its captured variables
+/// (values for captures never assigned, cells for assigned ones).
+#[derive(Debug)]
+pub struct Closure {
+    pub proto: Rc<Proto>,
+    pub captures: Box<[Value]>,
+}
+
+/// A raised or raisable condition.
+#[derive(Debug, Clone)]
+pub struct Condition {
+    pub ctype: Sym,
+    pub message: Rc<str>,
+    pub data: Value,
+    /// Stack trace at the raise point, innermost first. Kept raw so that
+    /// raising is cheap; formatted only when asked for.
+    pub trace: Vec<TraceEntry>,
+}
+
+/// One line of a stack trace: the function's name (`<top>` for top-level
+/// code, `<lambda>` for anonymous functions) and the position executing in it.
+#[derive(Debug, Clone, Copy)]
+pub struct TraceEntry {
+    pub function: Sym,
+    pub span: Span,
+}
+
+impl std::fmt::Display for TraceEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.function, self.span)
+    }
+}
+
+#[derive(Debug)]
+pub enum Obj {
+    /// An empty slot; the payload links the free list.
+    Free(u32),
+    Pair(Value, Value),
+    Str(Str),
+    Vector(Vec<Value>),
+    Table(Box<Map>),
+    Struct(Box<Map>),
+    Closure(Closure),
+    /// A shared, assignable captured variable.
+    Cell(Value),
+    Condition(Box<Condition>),
+}
+
+impl Obj {
+    /// Approximate bytes owned outside the object table, for the heap's
+    /// accounting.
+    pub fn extra_bytes(&self) -> usize {
+        match self {
+            Obj::Str(s) => s.text.len(),
+            Obj::Vector(v) => v.capacity() * std::mem::size_of::<Value>(),
+            Obj::Table(m) | Obj::Struct(m) => m.capacity() * 48,
+            Obj::Closure(c) => c.captures.len() * std::mem::size_of::<Value>(),
+            Obj::Condition(c) => 64 + c.message.len() + c.trace.len() * 16,
+            _ => 0,
+        }
+    }
+
+    /// Calls `f` on every value this object refers to.
+    pub fn for_each_child(&self, mut f: impl FnMut(Value)) {
+        match self {
+            Obj::Pair(a, b) => {
+                f(*a);
+                f(*b);
+            }
+            Obj::Vector(v) => v.iter().for_each(|x| f(*x)),
+            Obj::Table(m) | Obj::Struct(m) => m.values().for_each(|x| f(*x)),
+            Obj::Closure(c) => c.captures.iter().for_each(|x| f(*x)),
+            Obj::Cell(v) => f(*v),
+            Obj::Condition(c) => f(c.data),
+            Obj::Free(_) | Obj::Str(_) => {}
+        }
+    }
+}

@@ -1,0 +1,123 @@
+//! Condition built-ins: making, raising and inspecting conditions.
+
+use crate::error::{RtError, RtResult};
+use crate::object::Obj;
+use crate::primitives::{expected, str_arg};
+use crate::symbol::Sym;
+use crate::value::Value;
+use crate::vm::Vm;
+
+pub fn install(vm: &mut Vm) {
+    vm.define_native("exception", 1, Some(2), |vm, a| {
+        let msg = str_arg(vm, "exception", a[0])?.to_string();
+        let data = a.get(1).copied().unwrap_or(Value::Nil);
+        Ok(vm.make_condition(Sym::intern("user-error"), &msg, data))
+    });
+    vm.define_native("make-condition", 2, Some(3), |vm, a| {
+        let ctype = condition_type_arg(vm, "make-condition", a[0])?;
+        let msg = str_arg(vm, "make-condition", a[1])?.to_string();
+        let data = a.get(2).copied().unwrap_or(Value::Nil);
+        Ok(vm.make_condition(ctype, &msg, data))
+    });
+    vm.define_native("condition?", 1, Some(1), |vm, a| {
+        Ok(Value::Bool(vm.as_condition(a[0]).is_some()))
+    });
+    vm.define_native("condition-type", 1, Some(1), |vm, a| {
+        Ok(Value::Symbol(
+            condition_arg(vm, "condition-type", a[0])?.ctype,
+        ))
+    });
+    vm.define_native("condition-message", 1, Some(1), |vm, a| {
+        let m = condition_arg(vm, "condition-message", a[0])?
+            .message
+            .clone();
+        Ok(vm.heap.alloc_str(&m))
+    });
+    vm.alias("exception-message", "condition-message");
+    vm.define_native("condition-data", 1, Some(1), |vm, a| {
+        Ok(condition_arg(vm, "condition-data", a[0])?.data)
+    });
+    vm.alias("exception-data", "condition-data");
+    vm.define_native("condition-trace", 1, Some(1), |vm, a| {
+        let lines: Vec<String> = condition_arg(vm, "condition-trace", a[0])?
+            .trace
+            .iter()
+            .map(|t| t.to_string())
+            .collect();
+        let vals: Vec<Value> = lines.into_iter().map(|s| vm.heap.alloc_string(s)).collect();
+        Ok(vm.heap.list(&vals))
+    });
+    vm.define_native("condition-is?", 2, Some(2), |vm, a| {
+        let ctype = condition_arg(vm, "condition-is?", a[0])?.ctype;
+        let t = condition_type_arg(vm, "condition-is?", a[1])?;
+        Ok(Value::Bool(vm.condition_type_is(ctype, t)))
+    });
+    vm.define_native("throw", 1, Some(1), throw);
+    vm.define_native("error", 1, Some(3), error);
+}
+
+fn condition_arg<'a>(vm: &'a Vm, func: &str, v: Value) -> RtResult<&'a crate::object::Condition> {
+    match v {
+        Value::Obj(r) => match vm.heap.get(r) {
+            Obj::Condition(c) => Ok(c),
+            _ => Err(expected(vm, func, "condition", v)),
+        },
+        _ => Err(expected(vm, func, "condition", v)),
+    }
+}
+
+/// A condition type given as a quoted symbol (or keyword), which must be
+/// known.
+fn condition_type_arg(vm: &Vm, func: &str, v: Value) -> RtResult<Sym> {
+    let (Value::Symbol(s) | Value::Keyword(s)) = v else {
+        return Err(expected(vm, func, "condition type symbol", v));
+    };
+    if !vm.is_condition_type(s) {
+        return Err(RtError::with_data(
+            "error",
+            format!("{func}: unknown condition type {s}"),
+            v,
+        ));
+    }
+    Ok(s)
+}
+
+fn throw(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
+    let v = a[0];
+    if vm.as_condition(v).is_some() {
+        return Err(RtError::Raise(v));
+    }
+    if let Ok(s) = str_arg(vm, "throw", v) {
+        return Err(RtError::user(s.to_string()));
+    }
+    let msg = crate::printer::write_string(vm, v);
+    Err(RtError::with_data("user-error", msg, v))
+}
+
+/// `(error msg [data])` or `(error 'type msg [data])`.
+fn error(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
+    if let Value::Symbol(_) = a[0] {
+        let ctype = condition_type_arg(vm, "error", a[0])?;
+        let msg = match a.get(1) {
+            Some(&m) => str_arg(vm, "error", m)?.to_string(),
+            None => ctype.name().to_string(),
+        };
+        let data = a.get(2).copied().unwrap_or(Value::Nil);
+        return Err(RtError::New {
+            ctype,
+            message: msg,
+            data,
+        });
+    }
+    if a.len() > 2 {
+        return Err(RtError::arity(
+            "error: expected 1 to 2 arguments after a message",
+        ));
+    }
+    let msg = match str_arg(vm, "error", a[0]) {
+        Ok(s) => s.to_string(),
+        Err(_) => crate::printer::display_string(vm, a[0]),
+    };
+    let data = a.get(1).copied().unwrap_or(Value::Nil);
+    Err(RtError::with_data("user-error", msg, data))
+}

@@ -1,0 +1,105 @@
+//! Meta built-ins: `eval`, `read-string`, macros, `exit`, clocks,
+//! `command-line`.
+
+use std::rc::Rc;
+use std::sync::OnceLock;
+use std::time::Instant;
+
+use crate::compiler::convert::{datum_to_value, value_to_datum};
+use crate::error::{RtError, RtResult};
+use crate::object::{Closure, Obj};
+use crate::primitives::{expected, int_arg, str_arg};
+use crate::span::{FileId, Span};
+use crate::value::Value;
+use crate::vm::{Control, Vm};
+
+pub fn install(vm: &mut Vm) {
+    vm.define_control("eval", 1, Some(1), eval);
+    vm.define_native("read-string", 1, Some(1), read_string);
+    vm.define_native("macroexpand-1", 1, Some(1), |vm, a| expand(vm, a[0], true));
+    vm.define_native("macroexpand", 1, Some(1), |vm, a| expand(vm, a[0], false));
+    vm.define_native("macro?", 1, Some(1), |vm, a| match a[0] {
+        Value::Symbol(s) => Ok(Value::Bool(vm.macros.contains_key(&s))),
+        _ => Ok(Value::Bool(false)),
+    });
+    vm.define_native("exit", 0, Some(1), |vm, a| {
+        let code = match a.first() {
+            Some(&v) => int_arg(vm, "exit", v)?,
+            None => 0,
+        };
+        vm.flush_output();
+        Err(RtError::Exit(
+            code.clamp(i32::MIN as i64, i32::MAX as i64) as i32
+        ))
+    });
+    vm.define_native("clock", 0, Some(0), |_, _| {
+        Ok(Value::Float(start().elapsed().as_secs_f64()))
+    });
+    vm.define_native("time-ms", 0, Some(0), |_, _| {
+        let ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0);
+        Ok(Value::Int(ms))
+    });
+    vm.define_native("command-line", 0, Some(0), |vm, _| {
+        let args = vm.command_line.clone();
+        let vals: Vec<Value> = args.into_iter().map(|s| vm.heap.alloc_string(s)).collect();
+        Ok(vm.heap.list(&vals))
+    });
+}
+
+fn start() -> Instant {
+    static START: OnceLock<Instant> = OnceLock::new();
+    *START.get_or_init(Instant::now)
+}
+
+fn eval_span() -> Span {
+    Span::new(FileId::register("<eval>"), 1, 1)
+}
+
+/// Compiles the form and hands its code to the interpreter as a call, so
+/// `eval` needs no nested interpreter loop.
+fn eval(vm: &mut Vm, a: &[Value]) -> RtResult<Control> {
+    let form = value_to_datum(vm, a[0], eval_span())?;
+    let proto = crate::compiler::compile_toplevel(vm, &form)?;
+    let f = vm.heap.alloc(Obj::Closure(Closure {
+        proto: Rc::clone(&proto),
+        captures: Box::new([]),
+    }));
+    Ok(Control::Call(f, Vec::new()))
+}
+
+fn read_string(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
+    let src = str_arg(vm, "read-string", a[0])?.to_string();
+    match crate::reader::read_first(&src, FileId::register("<string>")) {
+        Ok(Some(d)) => Ok(datum_to_value(vm, &d)),
+        Ok(None) => Ok(Value::Nil),
+        Err(e) => Err(crate::eval::read_error(&e)),
+    }
+}
+
+fn expand(vm: &mut Vm, form: Value, once: bool) -> RtResult<Value> {
+    let mut cur = form;
+    loop {
+        let head = match cur {
+            Value::Obj(r) => match vm.heap.get(r) {
+                Obj::Pair(Value::Symbol(s), _) => *s,
+                _ => return Ok(cur),
+            },
+            _ => return Ok(cur),
+        };
+        let Some(&m) = vm.macros.get(&head) else {
+            return Ok(cur);
+        };
+        let args = crate::primitives::list_arg(vm, "macroexpand", vm.cdr(cur, "macroexpand")?)
+            .map_err(|_| expected(vm, "macroexpand", "proper list", cur))?;
+        vm.heap.inhibit += 1;
+        let r = vm.call_value(m, &args);
+        vm.heap.inhibit -= 1;
+        cur = r?;
+        if once {
+            return Ok(cur);
+        }
+    }
+}

@@ -1,0 +1,321 @@
+//! The virtual machine's state: heap, value stack, call frames, globals,
+//! built-in functions, macros, condition types and handler stack.
+//!
+//! The dispatch loop itself lives in `interp.rs`; raising and catching in
+//! `conditions.rs`.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::rc::Rc;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::bytecode::{BinOp, Proto, UnOp};
+use crate::error::{RtError, RtResult};
+use crate::heap::Heap;
+use crate::object::{Obj, TraceEntry};
+use crate::symbol::Sym;
+use crate::value::{NativeId, Value};
+
+/// Default limit on nested (non-tail) calls.
+pub const DEFAULT_MAX_DEPTH: usize = 100_000;
+
+/// A built-in function that computes a value.
+pub type NativeFn = fn(&mut Vm, &[Value]) -> RtResult<Value>;
+/// A built-in function that may ask the interpreter to call a function in
+/// its place (`apply`, `eval`), so that no Rust recursion is needed.
+pub type ControlFn = fn(&mut Vm, &[Value]) -> RtResult<Control>;
+
+pub enum Control {
+    Return(Value),
+    /// Call the function with these arguments, as a tail call of the native.
+    Call(Value, Vec<Value>),
+}
+
+#[derive(Clone, Copy)]
+pub enum NativeImpl {
+    Plain(NativeFn),
+    Control(ControlFn),
+}
+
+#[derive(Clone)]
+pub struct Native {
+    pub name: Sym,
+    pub min_args: u32,
+    /// `None`: variadic.
+    pub max_args: Option<u32>,
+    pub imp: NativeImpl,
+}
+
+/// One activation of a compiled function.
+pub struct Frame {
+    pub proto: Rc<Proto>,
+    /// The next instruction (saved when the frame is not the running one).
+    pub pc: usize,
+    /// Index of the first local in the value stack. The function value
+    /// itself sits just below, at `base - 1`.
+    pub base: usize,
+}
+
+/// An active `try` handler.
+pub struct Handler {
+    /// The frame that established it.
+    pub frame: usize,
+    /// Value stack length to restore before jumping to the catch code.
+    pub stack_len: usize,
+    /// Index into the frame's `Proto::handlers`.
+    pub info: u32,
+}
+
+pub struct Vm {
+    pub heap: Heap,
+    pub stack: Vec<Value>,
+    pub frames: Vec<Frame>,
+    pub handlers: Vec<Handler>,
+    pub globals: Vec<Value>,
+    pub global_names: Vec<Sym>,
+    pub global_index: FxHashMap<Sym, u32>,
+    pub natives: Vec<Native>,
+    pub macros: FxHashMap<Sym, Value>,
+    /// Condition type → parent type.
+    pub condition_parents: FxHashMap<Sym, Sym>,
+    /// Bit i set: the global inlined by `BinOp`/`UnOp` number i was
+    /// redefined, so the inline instruction must call the global instead.
+    pub inline_redefined: u64,
+    /// Built-ins' values, indexed like `inline_redefined`'s bits.
+    pub inline_originals: Vec<(u32, Value)>,
+    pub max_depth: usize,
+    pub out: Box<dyn Write>,
+    /// Files already run by `import`.
+    pub imported: FxHashSet<PathBuf>,
+    /// The file being loaded, for resolving relative imports.
+    pub current_file: Option<PathBuf>,
+    pub command_line: Vec<String>,
+    /// Values the host keeps alive across collections.
+    pub host_roots: Vec<Value>,
+    /// Top-level code compiled but not yet finished (GC roots).
+    pub pending_protos: Vec<Rc<Proto>>,
+    pub gensym_counter: u64,
+}
+
+impl Vm {
+    /// A VM with every built-in function and the prelude loaded.
+    pub fn new() -> Vm {
+        let mut vm = Vm::bare();
+        crate::primitives::install(&mut vm);
+        vm.install_inline_guards();
+        crate::prelude::load(&mut vm);
+        vm
+    }
+
+    /// A VM with no built-ins at all.
+    pub fn bare() -> Vm {
+        let mut vm = Vm {
+            heap: Heap::new(),
+            stack: Vec::with_capacity(1024),
+            frames: Vec::with_capacity(256),
+            handlers: Vec::new(),
+            globals: Vec::new(),
+            global_names: Vec::new(),
+            global_index: FxHashMap::default(),
+            natives: Vec::new(),
+            macros: FxHashMap::default(),
+            condition_parents: FxHashMap::default(),
+            inline_redefined: 0,
+            inline_originals: Vec::new(),
+            max_depth: DEFAULT_MAX_DEPTH,
+            out: Box::new(std::io::BufWriter::new(std::io::stdout())),
+            imported: FxHashSet::default(),
+            current_file: None,
+            command_line: Vec::new(),
+            host_roots: Vec::new(),
+            pending_protos: Vec::new(),
+            gensym_counter: 0,
+        };
+        crate::conditions::install_builtin_types(&mut vm);
+        vm
+    }
+
+    /// The global slot for `name`, created unbound if new.
+    pub fn global_slot(&mut self, name: Sym) -> u32 {
+        if let Some(&i) = self.global_index.get(&name) {
+            return i;
+        }
+        let i = self.globals.len() as u32;
+        self.globals.push(Value::Unbound);
+        self.global_names.push(name);
+        self.global_index.insert(name, i);
+        i
+    }
+
+    pub fn define_global(&mut self, name: &str, v: Value) {
+        let slot = self.global_slot(Sym::intern(name));
+        self.set_global_slot(slot, v);
+    }
+
+    /// Stores into a global slot, keeping inline instructions honest.
+    #[inline]
+    pub fn set_global_slot(&mut self, slot: u32, v: Value) {
+        self.globals[slot as usize] = v;
+        if !self.inline_originals.is_empty() {
+            self.note_inline_redefinition(slot, v);
+        }
+    }
+
+    fn note_inline_redefinition(&mut self, slot: u32, v: Value) {
+        for (bit, &(s, orig)) in self.inline_originals.iter().enumerate() {
+            if s == slot {
+                if v.identical(orig) {
+                    self.inline_redefined &= !(1 << bit);
+                } else {
+                    self.inline_redefined |= 1 << bit;
+                }
+            }
+        }
+    }
+
+    pub fn get_global(&self, name: &str) -> Option<Value> {
+        let i = *self.global_index.get(&Sym::intern(name))?;
+        match self.globals[i as usize] {
+            Value::Unbound => None,
+            v => Some(v),
+        }
+    }
+
+    /// Registers a built-in function under `name`.
+    pub fn define_native(&mut self, name: &str, min: u32, max: Option<u32>, f: NativeFn) {
+        self.register_native(name, min, max, NativeImpl::Plain(f));
+    }
+
+    /// Registers a built-in that may hand a call back to the interpreter.
+    pub fn define_control(&mut self, name: &str, min: u32, max: Option<u32>, f: ControlFn) {
+        self.register_native(name, min, max, NativeImpl::Control(f));
+    }
+
+    fn register_native(&mut self, name: &str, min: u32, max: Option<u32>, imp: NativeImpl) {
+        let id = NativeId(self.natives.len() as u32);
+        self.natives.push(Native {
+            name: Sym::intern(name),
+            min_args: min,
+            max_args: max,
+            imp,
+        });
+        self.define_global(name, Value::Native(id));
+    }
+
+    /// The built-in function registered under `name` (whatever the global
+    /// holds now), for code the compiler generates.
+    pub fn builtin(&self, name: &str) -> Value {
+        let s = Sym::intern(name);
+        self.natives
+            .iter()
+            .position(|n| n.name == s)
+            .map(|i| Value::Native(NativeId(i as u32)))
+            .unwrap_or(Value::Nil)
+    }
+
+    /// Makes `alias` name the same built-in as `name`.
+    pub fn alias(&mut self, alias: &str, name: &str) {
+        if let Some(v) = self.get_global(name) {
+            self.define_global(alias, v);
+        }
+    }
+
+    /// Remembers the built-in values of the globals that `BinOp`/`UnOp`
+    /// instructions inline, so that redefining one is noticed.
+    fn install_inline_guards(&mut self) {
+        let names = BinOp::ALL
+            .iter()
+            .map(|b| b.global_name())
+            .chain(UnOp::ALL.iter().map(|u| u.global_name()));
+        let mut originals = Vec::new();
+        for name in names {
+            let slot = self.global_slot(Sym::intern(name));
+            originals.push((slot, self.globals[slot as usize]));
+        }
+        self.inline_originals = originals;
+        self.inline_redefined = 0;
+    }
+
+    /// Bit index of a binary operator in `inline_redefined`.
+    #[inline]
+    pub fn bin_bit(op: BinOp) -> u64 {
+        1 << (op as u32)
+    }
+
+    #[inline]
+    pub fn un_bit(op: UnOp) -> u64 {
+        1 << (BinOp::ALL.len() as u32 + op as u32)
+    }
+
+    /// The global value an inlined operator stands for.
+    pub fn inline_global(&self, bit_index: usize) -> Value {
+        let (slot, _) = self.inline_originals[bit_index];
+        self.globals[slot as usize]
+    }
+
+    /// The stack trace of the current execution point, innermost first.
+    pub fn trace(&self) -> Vec<TraceEntry> {
+        self.frames
+            .iter()
+            .rev()
+            .map(|f| {
+                let at =
+                    f.pc.saturating_sub(1)
+                        .min(f.proto.spans.len().saturating_sub(1));
+                TraceEntry {
+                    function: f.proto.trace_name(),
+                    span: f.proto.spans.get(at).copied().unwrap_or_default(),
+                }
+            })
+            .collect()
+    }
+
+    /// Collects garbage now. Safe only where every live value is reachable
+    /// from the VM's roots (the interpreter's safe points).
+    pub fn collect_garbage(&mut self) {
+        let roots = self
+            .stack
+            .iter()
+            .chain(self.globals.iter())
+            .chain(self.macros.values())
+            .chain(self.host_roots.iter())
+            .copied();
+        let protos = self
+            .frames
+            .iter()
+            .map(|f| &f.proto)
+            .chain(self.pending_protos.iter());
+        self.heap.collect(roots, protos);
+    }
+
+    pub fn flush_output(&mut self) {
+        let _ = self.out.flush();
+    }
+
+    pub fn write_out(&mut self, s: &str) -> RtResult<()> {
+        self.out
+            .write_all(s.as_bytes())
+            .map_err(|e| RtError::io(format!("cannot write output: {e}")))
+    }
+
+    /// A fresh symbol for macros.
+    pub fn gensym(&mut self) -> Sym {
+        Sym::gensym()
+    }
+
+    /// Whether `v` can be called.
+    pub fn is_callable(&self, v: Value) -> bool {
+        match v {
+            Value::Native(_) => true,
+            Value::Obj(r) => matches!(self.heap.get(r), Obj::Closure(_)),
+            _ => false,
+        }
+    }
+}
+
+impl Default for Vm {
+    fn default() -> Self {
+        Vm::new()
+    }
+}
