@@ -31,10 +31,7 @@ pub fn analyze_toplevel(vm: &mut Vm, form: &Datum) -> RtResult<(Node, ProgramInf
         next_try: 0,
     };
     a.info.funcs.push(FnInfo::default());
-    a.scopes.push(Scope {
-        func: 0,
-        names: Vec::new(),
-    });
+    a.scopes.push(Scope { names: Vec::new() });
     let node = a.expr(form)?;
     Ok((node, a.info))
 }
