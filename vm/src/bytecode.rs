@@ -301,7 +301,99 @@ pub struct Proto {
     pub nregs: u32,
 }
 
+impl Op {
+    /// The registers an instruction names.
+    fn registers(self) -> impl Iterator<Item = Reg> {
+        let (a, b, c): (Option<Reg>, Option<Reg>, Option<Reg>) = match self {
+            Op::Move { dst, src } => (Some(dst), Some(src), None),
+            Op::LoadConst { dst, .. }
+            | Op::LoadInt { dst, .. }
+            | Op::LoadNil { dst }
+            | Op::LoadBool { dst, .. }
+            | Op::CaptureGet { dst, .. }
+            | Op::CaptureCellGet { dst, .. }
+            | Op::GlobalGet { dst, .. }
+            | Op::Closure { dst, .. } => (Some(dst), None, None),
+            Op::MakeCell { reg } => (Some(reg), None, None),
+            Op::CellGet { dst, cell } => (Some(dst), Some(cell), None),
+            Op::CellSet { cell, src } => (Some(cell), Some(src), None),
+            Op::CaptureCellSet { src, .. }
+            | Op::GlobalSet { src, .. }
+            | Op::GlobalDefine { src, .. }
+            | Op::Return { src }
+            | Op::Reraise { src } => (Some(src), None, None),
+            Op::JumpIfFalse { cond, .. } | Op::JumpIfTrue { cond, .. } => (Some(cond), None, None),
+            Op::Call { base, argc } | Op::TailCall { base, argc } => {
+                // The function and its arguments must all be in the window.
+                (Some(base), Some(base.saturating_add(argc)), None)
+            }
+            Op::Bin { dst, a, b, .. } => (Some(dst), Some(a), Some(b)),
+            Op::BinInt { dst, a, .. } => (Some(dst), Some(a), None),
+            Op::Un { dst, src, .. } => (Some(dst), Some(src), None),
+            Op::Jump { .. } | Op::LoopHead | Op::PushHandler { .. } | Op::PopHandler => {
+                (None, None, None)
+            }
+        };
+        [a, b, c].into_iter().flatten()
+    }
+
+    /// Instructions after which execution never falls through.
+    fn is_terminator(self) -> bool {
+        matches!(
+            self,
+            Op::Return { .. } | Op::TailCall { .. } | Op::Jump { .. } | Op::Reraise { .. }
+        )
+    }
+}
+
 impl Proto {
+    /// Checks the invariants the interpreter relies on to index registers
+    /// and code without bounds checks: every register an instruction names
+    /// is inside the frame's window, every jump and index is in range, and
+    /// the code cannot run off its end.
+    pub fn verify(&self) -> Result<(), String> {
+        let n = self.code.len();
+        if !self.code.last().is_some_and(|op| op.is_terminator()) {
+            return Err("code does not end in a return or jump".into());
+        }
+        if self.spans.len() != n || (self.nparams + u32::from(self.rest)) > self.nregs {
+            return Err("malformed prototype".into());
+        }
+        for (i, &op) in self.code.iter().enumerate() {
+            if let Some(r) = op.registers().find(|&r| r as u32 >= self.nregs) {
+                return Err(format!(
+                    "instruction {i} names register {r} of {}",
+                    self.nregs
+                ));
+            }
+            let in_range = match op {
+                Op::Jump { target }
+                | Op::JumpIfFalse { target, .. }
+                | Op::JumpIfTrue { target, .. } => (target as usize) < n,
+                Op::LoadConst { k, .. } => (k as usize) < self.consts.len(),
+                Op::Closure { idx, .. } => (idx as usize) < self.children.len(),
+                Op::PushHandler { idx } => self.handlers.get(idx as usize).is_some_and(|h| {
+                    (h.cond_reg as u32) < self.nregs
+                        && h.clauses.iter().all(|c| (c.target as usize) < n)
+                }),
+                _ => true,
+            };
+            if !in_range {
+                return Err(format!("instruction {i} ({op:?}) is out of range"));
+            }
+        }
+        for child in &self.children {
+            let ok = child.captures.iter().all(|c| match *c {
+                CaptureFrom::Local(s) => s < self.nregs,
+                CaptureFrom::Capture(_) => true,
+            });
+            if !ok {
+                return Err("closure captures a register outside the frame".into());
+            }
+        }
+        Ok(())
+    }
+
     /// The name shown in stack traces and printed functions.
     pub fn trace_name(&self) -> Sym {
         self.name.unwrap_or_else(|| Sym::intern("<lambda>"))

@@ -20,7 +20,7 @@ impl Vm {
         self.ensure_stack(fpos + 1);
         // Top-level code has no function value below its registers.
         self.stack[fpos] = Value::Nil;
-        self.push_frame(proto, fpos + 1, 0)?;
+        self.push_frame(proto, fpos + 1)?;
         self.execute()
     }
 
@@ -49,9 +49,14 @@ impl Vm {
     #[inline]
     pub(crate) fn ensure_stack(&mut self, len: usize) {
         if self.stack.len() < len {
-            let new_len = len.max(self.stack.len() * 2);
-            self.stack.resize(new_len, Value::Nil);
+            self.grow_stack(len);
         }
+    }
+
+    #[cold]
+    fn grow_stack(&mut self, len: usize) {
+        let new_len = len.max(self.stack.len() * 2);
+        self.stack.resize(new_len, Value::Nil);
     }
 
     /// Runs from the top frame until the frame that is on top now returns,
@@ -85,23 +90,26 @@ impl Vm {
         }
     }
 
-    /// Pushes a frame whose first `live` registers (the arguments) are set;
-    /// the others start as nil.
+    /// Pushes a frame. Its registers past the arguments are not cleared:
+    /// the compiler writes every local and temporary before reading it, and
+    /// a stale value in a register can at worst keep an object alive until
+    /// the register is reused.
     #[inline]
-    fn push_frame(&mut self, proto: Rc<Proto>, base: usize, live: usize) -> RtResult<()> {
+    fn push_frame(&mut self, proto: Rc<Proto>, base: usize) -> RtResult<()> {
         if self.frames.len() >= self.max_depth {
-            return Err(RtError::new(
-                "stack-overflow",
-                format!("stack overflow: call depth exceeded {}", self.max_depth),
-            ));
+            return Err(self.stack_overflow());
         }
-        let top = base + proto.nregs as usize;
-        self.ensure_stack(top);
-        if base + live < top {
-            self.stack[base + live..top].fill(Value::Nil);
-        }
+        self.ensure_stack(base + proto.nregs as usize);
         self.frames.push(Frame { proto, pc: 0, base });
         Ok(())
+    }
+
+    #[cold]
+    fn stack_overflow(&self) -> RtError {
+        RtError::new(
+            "stack-overflow",
+            format!("stack overflow: call depth exceeded {}", self.max_depth),
+        )
     }
 
     /// Starts a call of the function at `stack[fpos]` with `argc` arguments
@@ -115,8 +123,8 @@ impl Vm {
                         return Err(not_callable(self, f));
                     };
                     let proto = proto.clone();
-                    let live = self.bind_arguments(&proto, fpos + 1, argc)?;
-                    self.push_frame(proto, fpos + 1, live)?;
+                    self.bind_arguments(&proto, fpos + 1, argc)?;
+                    self.push_frame(proto, fpos + 1)?;
                     return Ok(Entered::Frame);
                 }
                 Value::Native(_) => match self.call_native(fpos, argc)? {
@@ -212,31 +220,48 @@ impl Vm {
                 base = f.base;
             }};
         }
+        // Register access without bounds checks.
+        //
+        // SAFETY: `base + r < self.stack.len()` for every register `r` an
+        // instruction of the running frame names: `Proto::verify` (run on
+        // every prototype the compiler emits) checks `r < nregs`, every
+        // frame is pushed by `push_frame` or the call fast path after
+        // `ensure_stack(base + nregs)`, and the value stack never shrinks.
         macro_rules! reg {
             ($r:expr) => {
-                self.stack[base + $r as usize]
+                *unsafe { self.stack.get_unchecked(base + $r as usize) }
             };
+        }
+        macro_rules! set_reg {
+            ($r:expr, $v:expr) => {{
+                let v = $v;
+                *unsafe { self.stack.get_unchecked_mut(base + $r as usize) } = v;
+            }};
         }
 
         loop {
-            let op = proto.code[pc];
+            // SAFETY: `pc < code.len()`: execution starts at 0 or at a jump,
+            // call-return or handler target, all checked in range by
+            // `Proto::verify`, and verified code ends in a terminator, so
+            // falling through never passes the end.
+            let op = *unsafe { proto.code.get_unchecked(pc) };
             pc += 1;
             match op {
-                Op::Move { dst, src } => reg!(dst) = reg!(src),
-                Op::LoadConst { dst, k } => reg!(dst) = proto.consts[k as usize],
-                Op::LoadInt { dst, n } => reg!(dst) = Value::Int(n as i64),
-                Op::LoadNil { dst } => reg!(dst) = Value::Nil,
-                Op::LoadBool { dst, b } => reg!(dst) = Value::Bool(b),
+                Op::Move { dst, src } => set_reg!(dst, reg!(src)),
+                Op::LoadConst { dst, k } => set_reg!(dst, proto.consts[k as usize]),
+                Op::LoadInt { dst, n } => set_reg!(dst, Value::Int(n as i64)),
+                Op::LoadNil { dst } => set_reg!(dst, Value::Nil),
+                Op::LoadBool { dst, b } => set_reg!(dst, Value::Bool(b)),
                 Op::MakeCell { reg } => {
                     let v = reg!(reg);
-                    reg!(reg) = self.heap.alloc(Obj::Cell(v));
+                    set_reg!(reg, self.heap.alloc(Obj::Cell(v)));
                 }
-                Op::CellGet { dst, cell } => reg!(dst) = self.cell_get(reg!(cell)),
+                Op::CellGet { dst, cell } => set_reg!(dst, self.cell_get(reg!(cell))),
                 Op::CellSet { cell, src } => self.cell_set(reg!(cell), reg!(src)),
-                Op::CaptureGet { dst, k } => reg!(dst) = self.capture(base, k),
+                Op::CaptureGet { dst, k } => set_reg!(dst, self.capture(base, k)),
                 Op::CaptureCellGet { dst, k } => {
                     let cell = self.capture(base, k);
-                    reg!(dst) = self.cell_get(cell);
+                    set_reg!(dst, self.cell_get(cell));
                 }
                 Op::CaptureCellSet { k, src } => {
                     let cell = self.capture(base, k);
@@ -247,7 +272,7 @@ impl Vm {
                     if let Value::Unbound = v {
                         throw!(self.unbound(slot));
                     }
-                    reg!(dst) = v;
+                    set_reg!(dst, v);
                 }
                 Op::GlobalSet { src, slot } => {
                     if let Value::Unbound = self.globals[slot as usize] {
@@ -278,6 +303,28 @@ impl Vm {
                     self.frames[fi].pc = pc;
                     if self.heap.should_collect() {
                         self.collect_garbage();
+                    }
+                    // Fast path: a closure called with exactly its parameters.
+                    if let Value::Obj(r) = &self.stack[fpos] {
+                        if let Obj::Closure(c) = self.heap.get(*r) {
+                            if c.proto.nparams == argc as u32
+                                && !c.proto.rest
+                                && self.frames.len() < self.max_depth
+                            {
+                                let callee = c.proto.clone();
+                                base = fpos + 1;
+                                self.ensure_stack(base + callee.nregs as usize);
+                                self.frames.push(Frame {
+                                    proto: callee.clone(),
+                                    pc: 0,
+                                    base,
+                                });
+                                fi += 1;
+                                proto = callee;
+                                pc = 0;
+                                continue;
+                            }
+                        }
                     }
                     match attempt!(self.enter_call(fpos, argc as usize)) {
                         Entered::Frame => reload!(),
@@ -341,14 +388,17 @@ impl Vm {
                         .captures
                         .iter()
                         .map(|c| match *c {
-                            CaptureFrom::Local(s) => self.stack[base + s as usize],
+                            CaptureFrom::Local(s) => reg!(s),
                             CaptureFrom::Capture(k) => self.capture(base, k as u16),
                         })
                         .collect();
-                    reg!(dst) = self.heap.alloc(Obj::Closure(Closure {
-                        proto: child,
-                        captures,
-                    }));
+                    set_reg!(
+                        dst,
+                        self.heap.alloc(Obj::Closure(Closure {
+                            proto: child,
+                            captures,
+                        }))
+                    );
                 }
                 Op::Bin { op, dst, a, b } => {
                     let fast = match (&reg!(a), &reg!(b)) {
@@ -356,14 +406,17 @@ impl Vm {
                         (Value::Float(x), Value::Float(y)) => float_binop(op, *x, *y),
                         _ => None,
                     };
-                    reg!(dst) = match fast {
-                        Some(r) if self.inline_redefined == 0 => r,
-                        _ => {
-                            self.frames[fi].pc = pc;
-                            let (x, y) = (reg!(a), reg!(b));
-                            attempt!(self.binop_slow(op, x, y))
+                    set_reg!(
+                        dst,
+                        match fast {
+                            Some(r) if self.inline_redefined == 0 => r,
+                            _ => {
+                                self.frames[fi].pc = pc;
+                                let (x, y) = (reg!(a), reg!(b));
+                                attempt!(self.binop_slow(op, x, y))
+                            }
                         }
-                    };
+                    );
                 }
                 Op::BinInt { op, dst, a, n } => {
                     let fast = match &reg!(a) {
@@ -371,14 +424,17 @@ impl Vm {
                         Value::Float(x) => float_binop(op, *x, n as f64),
                         _ => None,
                     };
-                    reg!(dst) = match fast {
-                        Some(r) if self.inline_redefined == 0 => r,
-                        _ => {
-                            self.frames[fi].pc = pc;
-                            let x = reg!(a);
-                            attempt!(self.binop_slow(op, x, Value::Int(n as i64)))
+                    set_reg!(
+                        dst,
+                        match fast {
+                            Some(r) if self.inline_redefined == 0 => r,
+                            _ => {
+                                self.frames[fi].pc = pc;
+                                let x = reg!(a);
+                                attempt!(self.binop_slow(op, x, Value::Int(n as i64)))
+                            }
                         }
-                    };
+                    );
                 }
                 Op::Un { op, dst, src } => {
                     let fast = if self.inline_redefined == 0 {
@@ -386,14 +442,17 @@ impl Vm {
                     } else {
                         None
                     };
-                    reg!(dst) = match fast {
-                        Some(v) => v,
-                        None => {
-                            let x = reg!(src);
-                            self.frames[fi].pc = pc;
-                            attempt!(self.unop_guarded(op, x))
+                    set_reg!(
+                        dst,
+                        match fast {
+                            Some(v) => v,
+                            None => {
+                                let x = reg!(src);
+                                self.frames[fi].pc = pc;
+                                attempt!(self.unop_guarded(op, x))
+                            }
                         }
-                    };
+                    );
                 }
                 Op::PushHandler { idx } => self.handlers.push(Handler {
                     frame: fi,

@@ -88,6 +88,9 @@ impl<'a> Emitter<'a> {
         self.proto.nparams = nparams;
         self.proto.rest = rest;
         self.proto.nregs = self.high.max(1);
+        self.proto
+            .verify()
+            .map_err(|e| RtError::new("error", format!("internal compiler error: {e}")))?;
         Ok(self.proto)
     }
 
