@@ -213,6 +213,7 @@ pub enum Op {
     Call {
         base: Reg,
         argc: u16,
+        dst: Reg,
     },
     TailCall {
         base: Reg,
@@ -323,7 +324,10 @@ impl Op {
             | Op::Return { src }
             | Op::Reraise { src } => (Some(src), None, None),
             Op::JumpIfFalse { cond, .. } | Op::JumpIfTrue { cond, .. } => (Some(cond), None, None),
-            Op::Call { base, argc } | Op::TailCall { base, argc } => {
+            Op::Call { base, argc, dst } => {
+                (Some(base), Some(base.saturating_add(argc)), Some(dst))
+            }
+            Op::TailCall { base, argc } => {
                 // The function and its arguments must all be in the window.
                 (Some(base), Some(base.saturating_add(argc)), None)
             }

@@ -20,7 +20,7 @@ impl Vm {
         self.ensure_stack(fpos + 1);
         // Top-level code has no function value below its registers.
         self.stack[fpos] = Value::Nil;
-        self.push_frame(proto, fpos + 1)?;
+        self.push_frame(proto, fpos + 1, fpos)?;
         self.execute()
     }
 
@@ -36,7 +36,7 @@ impl Vm {
         self.stack[fpos + 1..fpos + 1 + args.len()].copy_from_slice(args);
         let saved_top = self.host_top;
         self.host_top = fpos + 1 + args.len();
-        let r = match self.enter_call(fpos, args.len()) {
+        let r = match self.enter_call(fpos, args.len(), fpos) {
             Ok(Entered::Frame) => self.execute(),
             Ok(Entered::Value(v)) => Ok(v),
             Err(e) => Err(e),
@@ -95,12 +95,17 @@ impl Vm {
     /// a stale value in a register can at worst keep an object alive until
     /// the register is reused.
     #[inline]
-    fn push_frame(&mut self, proto: Rc<Proto>, base: usize) -> RtResult<()> {
+    fn push_frame(&mut self, proto: Rc<Proto>, base: usize, ret: usize) -> RtResult<()> {
         if self.frames.len() >= self.max_depth {
             return Err(self.stack_overflow());
         }
         self.ensure_stack(base + proto.nregs as usize);
-        self.frames.push(Frame { proto, pc: 0, base });
+        self.frames.push(Frame {
+            proto,
+            pc: 0,
+            base,
+            ret,
+        });
         Ok(())
     }
 
@@ -113,8 +118,9 @@ impl Vm {
     }
 
     /// Starts a call of the function at `stack[fpos]` with `argc` arguments
-    /// after it: pushes a frame for a closure, or runs a native to its value.
-    fn enter_call(&mut self, fpos: usize, mut argc: usize) -> RtResult<Entered> {
+    /// after it: pushes a frame for a closure (returning into stack slot
+    /// `ret`), or runs a native to its value.
+    fn enter_call(&mut self, fpos: usize, mut argc: usize, ret: usize) -> RtResult<Entered> {
         loop {
             let f = self.stack[fpos];
             match f {
@@ -124,7 +130,7 @@ impl Vm {
                     };
                     let proto = proto.clone();
                     self.bind_arguments(&proto, fpos + 1, argc)?;
-                    self.push_frame(proto, fpos + 1)?;
+                    self.push_frame(proto, fpos + 1, ret)?;
                     return Ok(Entered::Frame);
                 }
                 Value::Native(_) => match self.call_native(fpos, argc)? {
@@ -191,9 +197,22 @@ impl Vm {
     /// with the first error raised (the caller looks for a handler).
     fn dispatch(&mut self, entry: usize) -> RtResult<Value> {
         let mut fi = self.frames.len() - 1;
-        let mut proto = self.frames[fi].proto.clone();
+        let mut proto: *const Proto = Rc::as_ptr(&self.frames[fi].proto);
         let mut pc = self.frames[fi].pc;
         let mut base = self.frames[fi].base;
+
+        // The running function's code and constants.
+        //
+        // SAFETY: `proto` points into the `Rc<Proto>` held by the running
+        // frame, `self.frames[fi]`, which stays alive while its code runs;
+        // `reload!` re-derives the pointer whenever the running frame
+        // changes, and a tail call keeps the frame it replaces alive until
+        // it no longer needs the pointer.
+        macro_rules! code {
+            () => {
+                unsafe { &*proto }
+            };
+        }
 
         // Leaves the loop with an error, saving the position for the trace.
         macro_rules! throw {
@@ -215,7 +234,7 @@ impl Vm {
             () => {{
                 fi = self.frames.len() - 1;
                 let f = &self.frames[fi];
-                proto = f.proto.clone();
+                proto = Rc::as_ptr(&f.proto);
                 pc = f.pc;
                 base = f.base;
             }};
@@ -244,11 +263,12 @@ impl Vm {
             // call-return or handler target, all checked in range by
             // `Proto::verify`, and verified code ends in a terminator, so
             // falling through never passes the end.
-            let op = *unsafe { proto.code.get_unchecked(pc) };
+            let code = code!();
+            let op = *unsafe { code.code.get_unchecked(pc) };
             pc += 1;
             match op {
                 Op::Move { dst, src } => set_reg!(dst, reg!(src)),
-                Op::LoadConst { dst, k } => set_reg!(dst, proto.consts[k as usize]),
+                Op::LoadConst { dst, k } => set_reg!(dst, code!().consts[k as usize]),
                 Op::LoadInt { dst, n } => set_reg!(dst, Value::Int(n as i64)),
                 Op::LoadNil { dst } => set_reg!(dst, Value::Nil),
                 Op::LoadBool { dst, b } => set_reg!(dst, Value::Bool(b)),
@@ -298,8 +318,9 @@ impl Vm {
                         self.collect_garbage();
                     }
                 }
-                Op::Call { base: b, argc } => {
+                Op::Call { base: b, argc, dst } => {
                     let fpos = base + b as usize;
+                    let ret = base + dst as usize;
                     self.frames[fi].pc = pc;
                     if self.heap.should_collect() {
                         self.collect_garbage();
@@ -314,21 +335,22 @@ impl Vm {
                                 let callee = c.proto.clone();
                                 base = fpos + 1;
                                 self.ensure_stack(base + callee.nregs as usize);
+                                proto = Rc::as_ptr(&callee);
                                 self.frames.push(Frame {
-                                    proto: callee.clone(),
+                                    proto: callee,
                                     pc: 0,
                                     base,
+                                    ret,
                                 });
                                 fi += 1;
-                                proto = callee;
                                 pc = 0;
                                 continue;
                             }
                         }
                     }
-                    match attempt!(self.enter_call(fpos, argc as usize)) {
+                    match attempt!(self.enter_call(fpos, argc as usize, ret)) {
                         Entered::Frame => reload!(),
-                        Entered::Value(v) => self.stack[fpos] = v,
+                        Entered::Value(v) => self.stack[ret] = v,
                     }
                 }
                 Op::TailCall { base: b, argc } => {
@@ -347,30 +369,30 @@ impl Vm {
                             NativeOutcome::Redirect(n) => argc = n,
                         }
                     }
-                    // Slide the callee and its arguments down over this frame.
+                    // Slide the callee and its arguments down over this
+                    // frame. The replaced frame is kept until the end of this
+                    // arm: `proto` may point into it.
                     let dest = base - 1;
                     self.stack.copy_within(fpos..fpos + argc + 1, dest);
-                    self.frames.pop();
+                    let Some(replaced) = self.frames.pop() else {
+                        throw!(RtError::new("error", "tail call without a frame"));
+                    };
                     if self.heap.should_collect() {
                         self.collect_garbage();
                     }
-                    match self.enter_call(dest, argc) {
+                    match self.enter_call(dest, argc, replaced.ret) {
                         Ok(Entered::Frame) => reload!(),
                         Ok(Entered::Value(v)) => {
-                            self.stack[dest] = v;
+                            self.stack[replaced.ret] = v;
                             if self.frames.len() == entry {
                                 return Ok(v);
                             }
                             reload!();
                         }
                         Err(e) => {
-                            // The tail call already replaced the caller's
-                            // frame; put it back so the trace shows the call.
-                            self.frames.push(Frame {
-                                proto: proto.clone(),
-                                pc,
-                                base,
-                            });
+                            // Put the caller's frame back so the trace shows
+                            // where the call was made.
+                            self.frames.push(replaced);
                             throw!(e);
                         }
                     }
@@ -383,7 +405,7 @@ impl Vm {
                     reload!();
                 }
                 Op::Closure { dst, idx } => {
-                    let child = proto.children[idx as usize].clone();
+                    let child = code!().children[idx as usize].clone();
                     let captures: Box<[Value]> = child
                         .captures
                         .iter()
@@ -490,7 +512,7 @@ impl Vm {
     #[inline]
     fn return_value(&mut self, v: Value, entry: usize) -> bool {
         if let Some(frame) = self.frames.pop() {
-            self.stack[frame.base - 1] = v;
+            self.stack[frame.ret] = v;
         }
         self.frames.len() == entry
     }

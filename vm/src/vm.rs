@@ -56,6 +56,9 @@ pub struct Frame {
     /// value itself sits just below, at `base - 1`, and the result of the
     /// call is written there.
     pub base: usize,
+    /// Where the result goes: a register of the caller, or the slot below
+    /// `base` for calls made from Rust.
+    pub ret: usize,
 }
 
 impl Frame {

@@ -334,10 +334,10 @@ impl<'a> Emitter<'a> {
                     Op::Call {
                         base,
                         argc: args.len() as u16,
+                        dst,
                     },
                     span,
                 );
-                self.mov(dst, base, span);
             }
             Expr::Bin(op, a, b) => self.binary(*op, a, b, dst, span),
             Expr::Un(op, a) => {
