@@ -6,12 +6,16 @@
 //! `type-error` naming the function.
 
 pub mod arith;
+pub mod collections;
 pub mod condition_prims;
+pub mod files;
 pub mod internal;
+pub mod json;
 pub mod lists;
 pub mod meta;
 pub mod numeric;
 pub mod output;
+pub mod strings;
 pub mod types;
 
 use crate::error::{RtError, RtResult};
@@ -26,6 +30,10 @@ pub fn install(vm: &mut Vm) {
     output::install(vm);
     condition_prims::install(vm);
     meta::install(vm);
+    strings::install(vm);
+    collections::install(vm);
+    files::install(vm);
+    json::install(vm);
     // After the public built-ins: some internal names are their aliases.
     internal::install(vm);
 }
