@@ -136,10 +136,10 @@ pub fn list_arg(vm: &Vm, func: &str, v: Value) -> RtResult<Vec<Value>> {
 
 /// The elements of a list or vector.
 pub fn seq_arg(vm: &Vm, func: &str, v: Value) -> RtResult<Vec<Value>> {
-    if let Value::Obj(r) = v {
-        if let Obj::Vector(items) = vm.heap.get(r) {
-            return Ok(items.clone());
-        }
+    if let Value::Obj(r) = v
+        && let Obj::Vector(items) = vm.heap.get(r)
+    {
+        return Ok(items.clone());
     }
     list_arg(vm, func, v).map_err(|_| expected(vm, func, "list or vector", v))
 }
@@ -149,6 +149,18 @@ pub fn bool_value(b: bool) -> Value {
 }
 
 impl Vm {
+    /// The car and cdr of a pair.
+    #[inline]
+    pub fn pair(&self, v: Value) -> Option<(Value, Value)> {
+        match v {
+            Value::Obj(r) => match self.heap.get(r) {
+                Obj::Pair(a, d) => Some((*a, *d)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     pub fn is_pair(&self, v: Value) -> bool {
         matches!(v, Value::Obj(r) if matches!(self.heap.get(r), Obj::Pair(..)))
     }
