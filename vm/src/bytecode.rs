@@ -26,6 +26,7 @@ pub enum BinOp {
     NumEq,
     Eq,
     Mod,
+    VectorRef,
 }
 
 impl BinOp {
@@ -34,7 +35,7 @@ impl BinOp {
         BinOp::ALL.into_iter().find(|b| b.global_name() == name)
     }
 
-    pub const ALL: [BinOp; 11] = [
+    pub const ALL: [BinOp; 12] = [
         BinOp::Add,
         BinOp::Sub,
         BinOp::Mul,
@@ -46,6 +47,7 @@ impl BinOp {
         BinOp::NumEq,
         BinOp::Eq,
         BinOp::Mod,
+        BinOp::VectorRef,
     ];
 
     /// The global whose built-in value this operator inlines.
@@ -62,9 +64,13 @@ impl BinOp {
             BinOp::NumEq => "==",
             BinOp::Eq => "=",
             BinOp::Mod => "mod",
+            BinOp::VectorRef => "vector-ref",
         }
     }
 }
+
+/// Guard bit of `vector-set!` (after the binary and unary operators').
+pub const VECTOR_SET_BIT: u8 = (BinOp::ALL.len() + UnOp::ALL.len()) as u8;
 
 /// Unary operators inlined the same guarded way.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -85,6 +91,8 @@ pub enum UnOp {
     InternalCdr,
     InternalIsPair,
     InternalIsNull,
+    Neg,
+    Sqrt,
 }
 
 impl UnOp {
@@ -92,7 +100,7 @@ impl UnOp {
         UnOp::ALL.into_iter().find(|u| u.global_name() == name)
     }
 
-    pub const ALL: [UnOp; 14] = [
+    pub const ALL: [UnOp; 16] = [
         UnOp::Not,
         UnOp::First,
         UnOp::Car,
@@ -107,6 +115,8 @@ impl UnOp {
         UnOp::InternalCdr,
         UnOp::InternalIsPair,
         UnOp::InternalIsNull,
+        UnOp::Neg,
+        UnOp::Sqrt,
     ];
 
     pub fn global_name(self) -> &'static str {
@@ -125,6 +135,8 @@ impl UnOp {
             UnOp::InternalCdr => "%cdr",
             UnOp::InternalIsPair => "%pair?",
             UnOp::InternalIsNull => "%null?",
+            UnOp::Neg => "-",
+            UnOp::Sqrt => "sqrt",
         }
     }
 }
@@ -245,6 +257,19 @@ pub enum Op {
         dst: Reg,
         src: Reg,
     },
+    /// `(vector-set! v i x)` on the vector in `vec` (which also receives the
+    /// expression's value).
+    VectorSet {
+        vec: Reg,
+        idx: Reg,
+        val: Reg,
+    },
+    /// Jump when the built-in global that inlined instructions stand for
+    /// (guard bit `bit` of `Vm::inline_redefined`) was redefined.
+    JumpIfRedefined {
+        bit: u8,
+        target: u32,
+    },
     /// Safe point on a loop back-edge: collect garbage, check limits.
     LoopHead,
     /// Establish `handlers[idx]`.
@@ -334,7 +359,12 @@ impl Op {
             Op::Bin { dst, a, b, .. } => (Some(dst), Some(a), Some(b)),
             Op::BinInt { dst, a, .. } => (Some(dst), Some(a), None),
             Op::Un { dst, src, .. } => (Some(dst), Some(src), None),
-            Op::Jump { .. } | Op::LoopHead | Op::PushHandler { .. } | Op::PopHandler => {
+            Op::VectorSet { vec, idx, val } => (Some(vec), Some(idx), Some(val)),
+            Op::Jump { .. }
+            | Op::JumpIfRedefined { .. }
+            | Op::LoopHead
+            | Op::PushHandler { .. }
+            | Op::PopHandler => {
                 (None, None, None)
             }
         };

@@ -6,7 +6,7 @@
 
 use std::rc::Rc;
 
-use crate::bytecode::{BinOp, CaptureFrom, Op, Proto, UnOp};
+use crate::bytecode::{BinOp, CaptureFrom, Op, Proto, UnOp, VECTOR_SET_BIT};
 use crate::error::{RtError, RtResult};
 use crate::object::{Closure, Obj};
 use crate::primitives::arith;
@@ -422,6 +422,9 @@ impl Vm {
                     let fast = match (&reg!(a), &reg!(b)) {
                         (Value::Int(x), Value::Int(y)) => int_binop(op, *x, *y),
                         (Value::Float(x), Value::Float(y)) => float_binop(op, *x, *y),
+                        (Value::Obj(v), Value::Int(i)) if op == BinOp::VectorRef => {
+                            self.vector_ref_fast(*v, *i)
+                        }
                         _ => None,
                     };
                     set_reg!(
@@ -440,6 +443,7 @@ impl Vm {
                     let fast = match &reg!(a) {
                         Value::Int(x) => int_binop(op, *x, n as i64),
                         Value::Float(x) => float_binop(op, *x, n as f64),
+                        Value::Obj(v) if op == BinOp::VectorRef => self.vector_ref_fast(*v, n as i64),
                         _ => None,
                     };
                     set_reg!(
@@ -472,6 +476,21 @@ impl Vm {
                         }
                     );
                 }
+                Op::VectorSet { vec, idx, val } => {
+                    let (v, i, x) = (reg!(vec), reg!(idx), reg!(val));
+                    let done = self.inline_redefined == 0 && self.vector_set_fast(&v, &i, x);
+                    if !done {
+                        let args = [reg!(vec), reg!(idx), reg!(val)];
+                        self.frames[fi].pc = pc;
+                        let r = attempt!(self.inline_call(VECTOR_SET_BIT as usize, &args));
+                        set_reg!(vec, r);
+                    }
+                }
+                Op::JumpIfRedefined { bit, target } => {
+                    if self.inline_redefined & (1 << bit) != 0 {
+                        pc = target as usize;
+                    }
+                }
                 Op::PushHandler { idx } => self.handlers.push(Handler {
                     frame: fi,
                     info: idx,
@@ -487,17 +506,52 @@ impl Vm {
     /// A binary operator off the fast path: mixed types, errors, or a
     /// redefined operator (then the global is called instead).
     fn binop_slow(&mut self, op: BinOp, a: Value, b: Value) -> RtResult<Value> {
-        if self.inline_redefined & Vm::bin_bit(op) != 0 {
-            let f = self.inline_global(op as usize);
-            return self.call_value(f, &[a, b]);
+        if op == BinOp::VectorRef || self.inline_redefined & Vm::bin_bit(op) != 0 {
+            return self.inline_call(op as usize, &[a, b]);
         }
         arith::binop(self, op, a, b)
     }
 
+    /// Calls what an inlined built-in stands for: the global if it was
+    /// redefined, else the built-in itself (for its error cases).
+    fn inline_call(&mut self, bit: usize, args: &[Value]) -> RtResult<Value> {
+        let f = if self.inline_redefined & (1 << bit) != 0 {
+            self.inline_global(bit)
+        } else {
+            self.inline_original(bit)
+        };
+        self.call_value(f, args)
+    }
+
+    #[inline(always)]
+    fn vector_ref_fast(&self, v: crate::value::ObjRef, i: i64) -> Option<Value> {
+        match self.heap.get(v) {
+            Obj::Vector(items) => usize::try_from(i).ok().and_then(|i| items.get(i).copied()),
+            _ => None,
+        }
+    }
+
+    /// Stores into a vector when the operands are right; false otherwise.
+    #[inline(always)]
+    fn vector_set_fast(&mut self, v: &Value, i: &Value, x: Value) -> bool {
+        let (Value::Obj(r), Value::Int(i)) = (v, i) else {
+            return false;
+        };
+        let Obj::Vector(items) = self.heap.get_mut(*r) else {
+            return false;
+        };
+        match usize::try_from(*i).ok().and_then(|i| items.get_mut(i)) {
+            Some(slot) => {
+                *slot = x;
+                true
+            }
+            None => false,
+        }
+    }
+
     fn unop_guarded(&mut self, op: UnOp, a: Value) -> RtResult<Value> {
         if self.inline_redefined & Vm::un_bit(op) != 0 {
-            let f = self.inline_global(BinOp::ALL.len() + op as usize);
-            return self.call_value(f, &[a]);
+            return self.inline_call(BinOp::ALL.len() + op as usize, &[a]);
         }
         self.unop(op, a)
     }
@@ -587,6 +641,16 @@ impl Vm {
                 Value::Int(n) => Some(Value::Bool(*n == 0)),
                 _ => None,
             },
+            UnOp::Neg => match a {
+                Value::Int(n) => n.checked_neg().map(Value::Int),
+                Value::Float(f) => Some(Value::Float(-f)),
+                _ => None,
+            },
+            UnOp::Sqrt => match a {
+                Value::Float(f) => Some(Value::Float(f.sqrt())),
+                Value::Int(n) => Some(Value::Float((*n as f64).sqrt())),
+                _ => None,
+            },
         }
     }
 
@@ -606,6 +670,10 @@ impl Vm {
                 Value::Float(f) => Value::Bool(f == 0.0),
                 _ => return Err(crate::primitives::expected(self, "zero?", "number", a)),
             },
+            // The built-ins produce the errors (overflow, wrong type).
+            UnOp::Neg | UnOp::Sqrt => {
+                return self.inline_call(BinOp::ALL.len() + op as usize, &[a]);
+            }
         })
     }
 }
@@ -637,7 +705,7 @@ fn int_binop(op: BinOp, x: i64, y: i64) -> Option<Value> {
         BinOp::Ge => Some(Value::Bool(x >= y)),
         BinOp::NumEq | BinOp::Eq => Some(Value::Bool(x == y)),
         BinOp::Mod if y > 0 => Some(Value::Int(x.rem_euclid(y))),
-        BinOp::Div | BinOp::Mod => None,
+        BinOp::Div | BinOp::Mod | BinOp::VectorRef => None,
     }
 }
 
@@ -655,7 +723,7 @@ fn float_binop(op: BinOp, x: f64, y: f64) -> Option<Value> {
         BinOp::Le => Some(Value::Bool(x <= y)),
         BinOp::Ge => Some(Value::Bool(x >= y)),
         BinOp::NumEq => Some(Value::Bool(x == y)),
-        BinOp::Eq | BinOp::Mod => None,
+        BinOp::Eq | BinOp::Mod | BinOp::VectorRef => None,
     }
 }
 

@@ -236,10 +236,13 @@ impl Vm {
     /// Remembers the built-in values of the globals that `BinOp`/`UnOp`
     /// instructions inline, so that redefining one is noticed.
     fn install_inline_guards(&mut self) {
+        // The order fixes the guard bits: binary operators, unary operators,
+        // then `vector-set!` (`bytecode::VECTOR_SET_BIT`).
         let names = BinOp::ALL
             .iter()
             .map(|b| b.global_name())
-            .chain(UnOp::ALL.iter().map(|u| u.global_name()));
+            .chain(UnOp::ALL.iter().map(|u| u.global_name()))
+            .chain(["vector-set!"]);
         let mut originals = Vec::new();
         for name in names {
             let slot = self.global_slot(Sym::intern(name));
@@ -264,6 +267,11 @@ impl Vm {
     pub fn inline_global(&self, bit_index: usize) -> Value {
         let (slot, _) = self.inline_originals[bit_index];
         self.globals[slot as usize]
+    }
+
+    /// The built-in an inlined operator stands for when not redefined.
+    pub fn inline_original(&self, bit_index: usize) -> Value {
+        self.inline_originals[bit_index].1
     }
 
     /// The first stack slot above every live frame's registers.

@@ -257,6 +257,18 @@ impl<'vm> Analyzer<'vm> {
                 }
                 None => Ok(None),
             },
+            3 if name == "vector-set!" => {
+                let v = self.expr(&args[0])?;
+                let i = self.expr(&args[1])?;
+                let x = self.expr(&args[2])?;
+                Ok(Some(node(Expr::VectorSet(Box::new([v, i, x])), span)))
+            }
+            n if n >= 3 && matches!(name, "+" | "-" | "*") => {
+                let op = BinOp::for_name(name).unwrap_or(BinOp::Add);
+                let args = self.exprs(args)?;
+                let slot = self.global(s);
+                Ok(Some(node(Expr::Fold { op, slot, args }, span)))
+            }
             _ => Ok(None),
         }
     }
@@ -983,6 +995,8 @@ fn mentions(n: &Node, var: VarId) -> bool {
         Expr::Lambda(l) => mentions(&l.body, var),
         Expr::Call(f, args) => mentions(f, var) || any(args),
         Expr::Bin(_, a, b) => mentions(a, var) || mentions(b, var),
+        Expr::Fold { args, .. } => any(args),
+        Expr::VectorSet(args) => any(&args[..]),
         Expr::While { test, body, .. } => mentions(test, var) || mentions(body, var),
         Expr::Break { value, .. } => mentions(value, var),
         Expr::Try(t) => {

@@ -39,6 +39,15 @@ pub enum Expr {
     Call(Box<Node>, Vec<Node>),
     Bin(BinOp, Box<Node>, Box<Node>),
     Un(UnOp, Box<Node>),
+    /// `(+ a b c...)` (also `-`, `*`) with three or more operands: folded
+    /// pairwise while the global (in `slot`) is the built-in, else a call.
+    Fold {
+        op: BinOp,
+        slot: u32,
+        args: Vec<Node>,
+    },
+    /// `(vector-set! v i x)`, guarded like the other inlined built-ins.
+    VectorSet(Box<[Node; 3]>),
     And(Vec<Node>),
     Or(Vec<Node>),
     While {

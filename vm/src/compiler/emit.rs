@@ -129,7 +129,9 @@ impl<'a> Emitter<'a> {
         match &mut self.proto.code[at] {
             Op::Jump { target }
             | Op::JumpIfFalse { target, .. }
-            | Op::JumpIfTrue { target, .. } => *target = to,
+            | Op::JumpIfTrue { target, .. }
+            | Op::JumpIfRedefined { target, .. } => *target = to,
+            // Only jumps are ever patched.
             _ => {}
         }
     }
@@ -344,6 +346,8 @@ impl<'a> Emitter<'a> {
                 let src = self.any(a);
                 self.op(Op::Un { op: *op, dst, src }, span);
             }
+            Expr::Fold { op, slot, args } => self.fold(*op, *slot, args, dst, span),
+            Expr::VectorSet(args) => self.vector_set(args, dst, span),
             Expr::And(nodes) | Expr::Or(nodes) => {
                 let is_and = matches!(n.expr, Expr::And(_));
                 let (last, init) = nodes.split_last().expect("empty and/or");
@@ -570,6 +574,67 @@ impl<'a> Emitter<'a> {
         );
     }
 
+    /// `(+ a b c...)`: the operands go where a call would want them, then
+    /// either a chain of inline operations or, if `+` was redefined, a call
+    /// of the global with all of them.
+    fn fold(&mut self, op: BinOp, slot: u32, args: &'a [Node], dst: Reg, span: Span) {
+        let base = self.alloc(span);
+        let regs: Vec<Reg> = args.iter().map(|a| self.alloc(a.span)).collect();
+        for (a, &r) in args.iter().zip(&regs) {
+            self.into(a, r);
+        }
+        let slow = self.op(
+            Op::JumpIfRedefined {
+                bit: op as u8,
+                target: 0,
+            },
+            span,
+        );
+        self.op(
+            Op::Bin {
+                op,
+                dst,
+                a: regs[0],
+                b: regs[1],
+            },
+            span,
+        );
+        for &r in &regs[2..] {
+            self.op(Op::Bin { op, dst, a: dst, b: r }, span);
+        }
+        let done = self.op(Op::Jump { target: 0 }, span);
+        let slow_at = self.here();
+        self.patch(slow, slow_at);
+        self.op(Op::GlobalGet { dst: base, slot }, span);
+        self.op(
+            Op::Call {
+                base,
+                argc: args.len() as u16,
+                dst,
+            },
+            span,
+        );
+        let end = self.here();
+        self.patch(done, end);
+    }
+
+    /// `(vector-set! v i x)`: the vector is copied to `dst` first, so the
+    /// instruction can leave the expression's value there.
+    fn vector_set(&mut self, args: &'a [Node; 3], dst: Reg, span: Span) {
+        let v = self.any(&args[0]);
+        let v = if is_simple(&args[1]) && is_simple(&args[2]) {
+            v
+        } else {
+            let t = self.alloc(span);
+            self.mov(t, v, span);
+            t
+        };
+        let idx = self.any(&args[1]);
+        let val = self.any(&args[2]);
+        self.mov(dst, v, span);
+        self.op(Op::VectorSet { vec: dst, idx, val }, span);
+    }
+
     fn while_loop(&mut self, id: LoopId, test: &'a Node, body: &'a Node, dst: Reg, span: Span) {
         self.loops.insert(
             id,
@@ -746,6 +811,8 @@ fn writes_only_at_end(n: &Node) -> bool {
             | Expr::Call(..)
             | Expr::Bin(..)
             | Expr::Un(..)
+            | Expr::Fold { .. }
+            | Expr::VectorSet(_)
             | Expr::Lambda(_)
     )
 }

@@ -40,6 +40,10 @@ pub fn binop(vm: &mut Vm, op: BinOp, a: Value, b: Value) -> RtResult<Value> {
             compare(vm, "==", a, b).map(|o| Value::Bool(o == Some(std::cmp::Ordering::Equal)))
         }
         BinOp::Eq => Ok(Value::Bool(crate::equality::equal(vm, a, b))),
+        BinOp::VectorRef => {
+            let f = vm.builtin("vector-ref");
+            vm.call_value(f, &[a, b])
+        }
     }
 }
 
