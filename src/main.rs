@@ -1,29 +1,17 @@
-use elle_vm::Vm;
+//! The `elle` command: runs a program file, `-e` code or stdin, or starts a
+//! REPL (LANGUAGE.md §9).
+
+mod cli;
+mod repl;
+mod report;
+mod run;
+
+use clap::Parser;
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let child = std::thread::Builder::new()
-        .stack_size(1 << 30)
-        .spawn(move || {
-            let mut vm = Vm::new();
-            let (src, name) = if args.len() > 2 && args[1] == "-e" {
-                (args[2].clone(), "-e".to_string())
-            } else {
-                (std::fs::read_to_string(&args[1]).unwrap(), args[1].clone())
-            };
-            match vm.eval_source(&src, &name) {
-                Ok(v) => {
-                    if args[1] == "-e" {
-                        println!("{}", elle_vm::printer::write_string(&vm, v));
-                    }
-                    0
-                }
-                Err(e) => {
-                    eprintln!("{e}");
-                    1
-                }
-            }
-        })
-        .unwrap();
-    std::process::exit(child.join().unwrap_or(1));
+    // On a usage error clap prints the message and exits with status 2;
+    // `--help` and `--version` exit with 0.
+    let invocation = cli::Cli::parse().invocation();
+    let status = run::run_on_big_stack(invocation);
+    std::process::exit(status);
 }

@@ -8,6 +8,7 @@ pub mod bytecode;
 pub mod compiler;
 pub mod conditions;
 pub mod datum;
+pub mod disasm;
 pub mod equality;
 pub mod error;
 pub mod eval;

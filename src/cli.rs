@@ -1,0 +1,165 @@
+//! Command-line arguments (LANGUAGE.md §9) and the run mode they select.
+
+use std::path::PathBuf;
+
+use clap::Parser;
+
+/// Text shown after the options by `--help`.
+const AFTER_HELP: &str = "\
+With no FILE and no -e, elle starts a REPL when stdin is a terminal and
+otherwise reads the whole program from stdin. FILE `-` always reads stdin.
+Everything after FILE is passed to the program: (command-line) returns it.
+With -e, every positional argument is passed to the program.
+
+Exit status: 0 on success, 1 on an uncaught error, 2 on a usage error;
+(exit n) exits with n.";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "elle",
+    version,
+    about = "Elle: a small, practical Lisp",
+    after_help = AFTER_HELP
+)]
+pub struct Cli {
+    /// Evaluate CODE, print the write form of its value and exit
+    #[arg(short = 'e', long = "eval", value_name = "CODE")]
+    pub eval: Option<String>,
+
+    /// Limit on nested (non-tail) calls; deeper recursion raises stack-overflow
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_depth: Option<u64>,
+
+    /// Program to run; `-` reads it from stdin
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+
+    /// Arguments for the program, returned by (command-line)
+    // Hyphenated values belong to the program once FILE is given, so
+    // `elle prog.lisp --verbose` passes `--verbose` instead of rejecting it.
+    #[arg(
+        value_name = "ARGS",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    pub args: Vec<String>,
+}
+
+/// Where the program comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// `-e CODE`.
+    Eval(String),
+    /// A program file.
+    File(PathBuf),
+    /// The whole of stdin (`-`, or no FILE while stdin is not a terminal).
+    Stdin,
+    /// No FILE and no -e: a REPL if stdin is a terminal, else `Stdin`.
+    Default,
+}
+
+/// What to run and with which settings, once the arguments are understood.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invocation {
+    pub source: Source,
+    /// What `(command-line)` returns.
+    pub args: Vec<String>,
+    pub max_depth: Option<usize>,
+}
+
+impl Cli {
+    /// Sorts the positional arguments into the program and its arguments.
+    pub fn invocation(self) -> Invocation {
+        let max_depth = self
+            .max_depth
+            .map(|n| usize::try_from(n).unwrap_or(usize::MAX));
+        let (source, args) = match (self.eval, self.file) {
+            // With -e there is no file: every positional is a program argument.
+            (Some(code), file) => {
+                let mut args: Vec<String> = file
+                    .map(|f| f.to_string_lossy().into_owned())
+                    .into_iter()
+                    .collect();
+                args.extend(self.args);
+                (Source::Eval(code), args)
+            }
+            (None, Some(f)) if f.as_os_str() == "-" => (Source::Stdin, self.args),
+            (None, Some(f)) => (Source::File(f), self.args),
+            (None, None) => (Source::Default, self.args),
+        };
+        Invocation {
+            source,
+            args,
+            max_depth,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Invocation {
+        let argv = std::iter::once("elle").chain(args.iter().copied());
+        match Cli::try_parse_from(argv) {
+            Ok(cli) => cli.invocation(),
+            Err(e) => panic!("parse failed for {args:?}: {e}"),
+        }
+    }
+
+    fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn nothing_means_default() {
+        let inv = parse(&[]);
+        assert_eq!(inv.source, Source::Default);
+        assert!(inv.args.is_empty());
+        assert_eq!(inv.max_depth, None);
+    }
+
+    #[test]
+    fn file_with_args_including_hyphenated_ones() {
+        let inv = parse(&["prog.lisp", "a", "--max-depth", "-x"]);
+        assert_eq!(inv.source, Source::File(PathBuf::from("prog.lisp")));
+        assert_eq!(inv.args, strings(&["a", "--max-depth", "-x"]));
+        assert_eq!(inv.max_depth, None);
+    }
+
+    #[test]
+    fn options_before_file_are_ours() {
+        let inv = parse(&["--max-depth", "100", "prog.lisp", "x"]);
+        assert_eq!(inv.max_depth, Some(100));
+        assert_eq!(inv.source, Source::File(PathBuf::from("prog.lisp")));
+        assert_eq!(inv.args, strings(&["x"]));
+    }
+
+    #[test]
+    fn dash_reads_stdin() {
+        let inv = parse(&["-", "a", "b"]);
+        assert_eq!(inv.source, Source::Stdin);
+        assert_eq!(inv.args, strings(&["a", "b"]));
+    }
+
+    #[test]
+    fn eval_takes_every_positional_as_an_argument() {
+        let inv = parse(&["-e", "(command-line)", "a", "b"]);
+        assert_eq!(inv.source, Source::Eval("(command-line)".into()));
+        assert_eq!(inv.args, strings(&["a", "b"]));
+    }
+
+    #[test]
+    fn usage_errors() {
+        for bad in [
+            &["--bogus"][..],
+            &["--max-depth"],
+            &["--max-depth", "zero"],
+            &["--max-depth", "0"],
+            &["-e"],
+        ] {
+            let argv = std::iter::once("elle").chain(bad.iter().copied());
+            assert!(Cli::try_parse_from(argv).is_err(), "{bad:?} should fail");
+        }
+    }
+}

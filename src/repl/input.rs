@@ -1,0 +1,224 @@
+//! What the user typed at the REPL: code or a `:command`, and whether it is
+//! complete. Kept free of terminal handling so it can be tested directly.
+
+use elle_vm::reader;
+use elle_vm::span::FileId;
+
+/// The source name of REPL input in error reports.
+pub const REPL_NAME: &str = "<repl>";
+
+/// One complete entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry<'a> {
+    /// Only whitespace: nothing to do.
+    Blank,
+    /// Elle source to evaluate.
+    Code(&'a str),
+    Command(Command<'a>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command<'a> {
+    Help,
+    Quit,
+    /// `:time EXPR`.
+    Time(&'a str),
+    /// `:dis NAME`.
+    Dis(&'a str),
+    /// `:load FILE`.
+    Load(&'a str),
+    /// A known command given without its argument.
+    MissingArgument {
+        command: &'static str,
+        usage: &'static str,
+    },
+    /// A command that does not exist (the name, without the colon).
+    Unknown(&'a str),
+}
+
+/// Splits an entry into code or a command. A command is recognised only
+/// when the entry starts with `:` in its very first column, so that a
+/// keyword can still be evaluated by typing it after a space.
+pub fn parse_entry(text: &str) -> Entry<'_> {
+    let Some(rest) = text.strip_prefix(':') else {
+        return if text.trim().is_empty() {
+            Entry::Blank
+        } else {
+            Entry::Code(text)
+        };
+    };
+    let (name, arg) = match rest.find(char::is_whitespace) {
+        Some(i) => (&rest[..i], rest[i..].trim()),
+        None => (rest, ""),
+    };
+    Entry::Command(parse_command(name, arg))
+}
+
+fn parse_command<'a>(name: &'a str, arg: &'a str) -> Command<'a> {
+    match name {
+        "help" | "h" | "?" => Command::Help,
+        "quit" | "q" | "exit" => Command::Quit,
+        "time" => needs(arg, "time", ":time EXPR", Command::Time),
+        "dis" => needs(arg, "dis", ":dis NAME", Command::Dis),
+        "load" => needs(arg, "load", ":load FILE", |a| Command::Load(unquote(a))),
+        _ => Command::Unknown(name),
+    }
+}
+
+fn needs<'a>(
+    arg: &'a str,
+    command: &'static str,
+    usage: &'static str,
+    make: impl FnOnce(&'a str) -> Command<'a>,
+) -> Command<'a> {
+    if arg.is_empty() {
+        Command::MissingArgument { command, usage }
+    } else {
+        make(arg)
+    }
+}
+
+/// `"my file.lisp"` → `my file.lisp`, so paths with spaces can be given.
+fn unquote(arg: &str) -> &str {
+    arg.strip_prefix('"')
+        .and_then(|a| a.strip_suffix('"'))
+        .unwrap_or(arg)
+}
+
+/// Whether the input so far needs more lines: the code (or the expression
+/// of `:time`) ends inside an unfinished form.
+pub fn needs_more(text: &str) -> bool {
+    match parse_entry(text) {
+        Entry::Code(src) | Entry::Command(Command::Time(src)) => is_unfinished(src),
+        _ => false,
+    }
+}
+
+/// True only when more input could complete the source; other read errors
+/// are left for evaluation to report.
+fn is_unfinished(src: &str) -> bool {
+    matches!(
+        reader::read_all(src, FileId::register(REPL_NAME)),
+        Err(e) if e.incomplete
+    )
+}
+
+/// The text of `:help`.
+pub const HELP: &str = "\
+Type an expression to evaluate it; its value is printed in write form.
+Input continues on `  ...>` lines until every form is complete.
+
+Commands:
+  :help          this text (also :h, :?)
+  :quit          leave the REPL (also :q, Ctrl-D)
+  :time EXPR     evaluate EXPR, print its value and the time it took
+  :dis NAME      show the bytecode of the global function NAME
+  :load FILE     run a file (quote a path with spaces: :load \"my file.lisp\")
+
+Tab completes global names. Ctrl-C abandons the current input.";
+
+/// The message for an unknown command.
+pub fn unknown_command(name: &str) -> String {
+    format!(
+        "unknown command :{name} (type :help for the list; to evaluate the keyword :{name}, \
+         type a space before it)"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_and_blank() {
+        assert_eq!(parse_entry("(+ 1 2)"), Entry::Code("(+ 1 2)"));
+        assert_eq!(parse_entry("  \n "), Entry::Blank);
+        assert_eq!(parse_entry(""), Entry::Blank);
+        // A keyword after a space is code, not a command.
+        assert_eq!(parse_entry(" :foo"), Entry::Code(" :foo"));
+    }
+
+    #[test]
+    fn commands() {
+        assert_eq!(parse_entry(":help"), Entry::Command(Command::Help));
+        assert_eq!(parse_entry(":?"), Entry::Command(Command::Help));
+        assert_eq!(parse_entry(":quit"), Entry::Command(Command::Quit));
+        assert_eq!(parse_entry(":q  "), Entry::Command(Command::Quit));
+        assert_eq!(
+            parse_entry(":time (fib 20)"),
+            Entry::Command(Command::Time("(fib 20)"))
+        );
+        assert_eq!(
+            parse_entry(":dis   square "),
+            Entry::Command(Command::Dis("square"))
+        );
+        assert_eq!(
+            parse_entry(":load lib/util.lisp"),
+            Entry::Command(Command::Load("lib/util.lisp"))
+        );
+        assert_eq!(
+            parse_entry(":load \"my file.lisp\""),
+            Entry::Command(Command::Load("my file.lisp"))
+        );
+    }
+
+    #[test]
+    fn command_argument_may_span_lines() {
+        assert_eq!(
+            parse_entry(":time\n(+ 1\n 2)"),
+            Entry::Command(Command::Time("(+ 1\n 2)"))
+        );
+    }
+
+    #[test]
+    fn bad_commands() {
+        assert_eq!(
+            parse_entry(":frob x"),
+            Entry::Command(Command::Unknown("frob"))
+        );
+        assert_eq!(parse_entry(":"), Entry::Command(Command::Unknown("")));
+        assert_eq!(
+            parse_entry(":dis"),
+            Entry::Command(Command::MissingArgument {
+                command: "dis",
+                usage: ":dis NAME"
+            })
+        );
+        assert!(matches!(
+            parse_entry(":time   "),
+            Entry::Command(Command::MissingArgument {
+                command: "time",
+                ..
+            })
+        ));
+        assert!(unknown_command("frob").contains(":help"));
+    }
+
+    #[test]
+    fn completeness_of_code() {
+        assert!(!needs_more("(+ 1 2)"));
+        assert!(needs_more("(define (f x)"));
+        assert!(needs_more("(define (f x)\n  (* x"));
+        assert!(!needs_more("(define (f x)\n  (* x x))"));
+        assert!(needs_more("[1 2"));
+        assert!(needs_more("\"unterminated"));
+        assert!(!needs_more("42"));
+        assert!(!needs_more("; just a comment"));
+        assert!(!needs_more(""));
+    }
+
+    #[test]
+    fn errors_other_than_unfinished_input_are_complete() {
+        // Evaluation reports these; asking for more lines would never help.
+        assert!(!needs_more(")"));
+        assert!(!needs_more("(1 2]"));
+    }
+
+    #[test]
+    fn completeness_of_commands() {
+        assert!(needs_more(":time (fib"));
+        assert!(!needs_more(":time (fib 20)"));
+        assert!(!needs_more(":dis (oops"));
+        assert!(!needs_more(":help"));
+    }
+}

@@ -1,0 +1,265 @@
+//! The interactive REPL (LANGUAGE.md §9): multi-line entries, history, tab
+//! completion, and the `:commands`.
+
+mod helper;
+mod input;
+mod output;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rustyline::error::ReadlineError;
+use rustyline::history::DefaultHistory;
+use rustyline::{Config, Editor};
+
+use elle_vm::{ElleError, Value, Vm};
+
+use crate::report::format_report;
+use crate::run::{EXIT_ERROR, EXIT_OK};
+use helper::ElleHelper;
+use input::{Command, Entry, REPL_NAME};
+use output::LineTracker;
+
+const PROMPT: &str = "elle> ";
+const CONTINUATION_PROMPT: &str = "  ...> ";
+const HISTORY_FILE: &str = ".elle_history";
+const HISTORY_SIZE: usize = 1000;
+
+type ElleEditor = Editor<ElleHelper, DefaultHistory>;
+
+/// What the loop does after an entry.
+enum Flow {
+    Continue,
+    /// `(exit n)` was called.
+    Exit(i32),
+}
+
+/// Runs the REPL until `:quit`, end of input or `(exit n)`; returns the
+/// exit status.
+pub fn run(vm: &mut Vm) -> i32 {
+    let mut editor = match new_editor(vm) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("elle: cannot start the REPL: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let tracker = LineTracker::install(vm);
+    let history = history_path();
+    if let Some(path) = &history {
+        // A missing or unreadable history file just means a fresh history.
+        let _ = editor.load_history(path);
+    }
+    println!(
+        "Elle {} (type :help for help, :quit to leave)",
+        env!("CARGO_PKG_VERSION")
+    );
+    let status = session(vm, &mut editor, &tracker);
+    if let Some(path) = &history {
+        let _ = editor.save_history(path);
+    }
+    status
+}
+
+fn new_editor(vm: &Vm) -> rustyline::Result<ElleEditor> {
+    let config = Config::builder()
+        .max_history_size(HISTORY_SIZE)?
+        .auto_add_history(false)
+        .build();
+    let mut editor = ElleEditor::with_config(config)?;
+    editor.set_helper(Some(ElleHelper::new(vm)));
+    Ok(editor)
+}
+
+/// `~/.elle_history`, or nothing when there is no home folder.
+fn history_path() -> Option<PathBuf> {
+    std::env::home_dir()
+        .filter(|h| !h.as_os_str().is_empty())
+        .map(|h| h.join(HISTORY_FILE))
+}
+
+fn session(vm: &mut Vm, editor: &mut ElleEditor, tracker: &LineTracker) -> i32 {
+    loop {
+        let Some(entry) = read_entry(editor) else {
+            // End of input: put the shell's prompt on a fresh line.
+            println!();
+            return EXIT_OK;
+        };
+        if entry.trim().is_empty() {
+            continue;
+        }
+        let _ = editor.add_history_entry(entry.as_str());
+        let flow = execute(vm, &entry, tracker);
+        if let Some(h) = editor.helper_mut() {
+            h.refresh(vm);
+        }
+        if let Flow::Exit(code) = flow {
+            return code;
+        }
+    }
+}
+
+/// Reads lines until they make a complete entry. `None` at end of input.
+fn read_entry(editor: &mut ElleEditor) -> Option<String> {
+    let mut entry = String::new();
+    loop {
+        let continuing = !entry.is_empty();
+        if let Some(h) = editor.helper_mut() {
+            h.continuation = continuing;
+        }
+        let prompt = if continuing {
+            CONTINUATION_PROMPT
+        } else {
+            PROMPT
+        };
+        match editor.readline(prompt) {
+            Ok(line) => {
+                if continuing {
+                    entry.push('\n');
+                }
+                entry.push_str(&line);
+                if !input::needs_more(&entry) {
+                    return Some(entry);
+                }
+            }
+            // Ctrl-C abandons the entry being typed, as in a shell.
+            Err(ReadlineError::Interrupted) => entry.clear(),
+            Err(ReadlineError::Eof) => return None,
+            Err(e) => {
+                eprintln!("elle: cannot read input: {e}");
+                return None;
+            }
+        }
+    }
+}
+
+fn execute(vm: &mut Vm, entry: &str, tracker: &LineTracker) -> Flow {
+    match input::parse_entry(entry) {
+        Entry::Blank => Flow::Continue,
+        Entry::Code(src) => {
+            let result = vm.eval_source(src, REPL_NAME);
+            show(vm, result, tracker)
+        }
+        Entry::Command(c) => command(vm, c, tracker),
+    }
+}
+
+fn command(vm: &mut Vm, c: Command<'_>, tracker: &LineTracker) -> Flow {
+    match c {
+        Command::Help => println!("{}", input::HELP),
+        Command::Quit => return Flow::Exit(EXIT_OK),
+        Command::Time(src) => return time(vm, src, tracker),
+        Command::Dis(name) => match disassemble_global(vm, name) {
+            Ok(text) => print!("{text}"),
+            Err(msg) => eprintln!("{msg}"),
+        },
+        Command::Load(path) => return load(vm, Path::new(path), tracker),
+        Command::MissingArgument { command, usage } => {
+            eprintln!(":{command} needs an argument: {usage}");
+        }
+        Command::Unknown(name) => eprintln!("{}", input::unknown_command(name)),
+    }
+    Flow::Continue
+}
+
+/// Prints a result: the value's write form, or the error report. Program
+/// output that did not end its line is ended first, so the value starts on
+/// a line of its own.
+fn show(vm: &mut Vm, result: Result<Value, ElleError>, tracker: &LineTracker) -> Flow {
+    vm.flush_output();
+    tracker.end_line();
+    match result {
+        Ok(v) => {
+            println!("{}", elle_vm::printer::write_string(vm, v));
+            Flow::Continue
+        }
+        Err(e) => match e.exit_code {
+            Some(code) => Flow::Exit(code),
+            None => {
+                eprintln!("{}", format_report(&e));
+                Flow::Continue
+            }
+        },
+    }
+}
+
+fn time(vm: &mut Vm, src: &str, tracker: &LineTracker) -> Flow {
+    let start = Instant::now();
+    let result = vm.eval_source(src, REPL_NAME);
+    let elapsed = start.elapsed();
+    let flow = show(vm, result, tracker);
+    if matches!(flow, Flow::Continue) {
+        println!("; time: {}", format_elapsed(elapsed));
+    }
+    flow
+}
+
+fn load(vm: &mut Vm, path: &Path, tracker: &LineTracker) -> Flow {
+    let result = vm.load_file(path).map_err(|e| vm.host_error(e));
+    show(vm, result, tracker)
+}
+
+/// The `:dis` listing of a global function, or why there is none.
+fn disassemble_global(vm: &Vm, name: &str) -> Result<String, String> {
+    let value = vm
+        .get_global(name)
+        .or_else(|| vm.macros.get(&elle_vm::symbol::Sym::intern(name)).copied())
+        .ok_or_else(|| format!("{name} is not defined"))?;
+    if let Some(proto) = elle_vm::disasm::closure_proto(vm, value) {
+        return Ok(elle_vm::disasm::disassemble(vm, &proto));
+    }
+    if let Value::Native(_) = value {
+        return Err(format!("{name} is a built-in function: it has no bytecode"));
+    }
+    let shown = elle_vm::printer::write_string(vm, value);
+    Err(format!("{name} is not a function: its value is {shown}"))
+}
+
+/// `850µs`, `12.345ms`, `2.500s`: three significant decimals in a readable
+/// unit.
+fn format_elapsed(d: Duration) -> String {
+    let secs = d.as_secs_f64();
+    if secs >= 1.0 {
+        format!("{secs:.3}s")
+    } else if secs >= 1e-3 {
+        format!("{:.3}ms", secs * 1e3)
+    } else {
+        format!("{:.1}µs", secs * 1e6)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vm_with(src: &str) -> Vm {
+        let mut vm = Vm::new();
+        if let Err(e) = vm.eval_source(src, "t") {
+            panic!("{e}");
+        }
+        vm
+    }
+
+    #[test]
+    fn elapsed_units() {
+        assert_eq!(format_elapsed(Duration::from_micros(850)), "850.0µs");
+        assert_eq!(format_elapsed(Duration::from_micros(12_345)), "12.345ms");
+        assert_eq!(format_elapsed(Duration::from_millis(2_500)), "2.500s");
+    }
+
+    #[test]
+    fn dis_of_a_user_function() {
+        let vm = vm_with("(define (square x) (* x x))");
+        let text = disassemble_global(&vm, "square").unwrap_or_else(|e| panic!("{e}"));
+        assert!(text.starts_with("fn square"), "{text}");
+    }
+
+    #[test]
+    fn dis_explains_why_there_is_no_listing() {
+        let vm = vm_with("(define answer 42)");
+        let err = |n| disassemble_global(&vm, n).err().unwrap_or_default();
+        assert_eq!(err("nope"), "nope is not defined");
+        assert!(err("car").contains("built-in"));
+        assert!(err("answer").contains("not a function: its value is 42"));
+    }
+}

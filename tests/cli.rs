@@ -1,0 +1,537 @@
+//! The `elle` command as a user runs it (LANGUAGE.md §9): output, error
+//! reports and exit statuses of the real binary.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const ELLE: &str = env!("CARGO_BIN_EXE_elle");
+
+/// A fresh folder for one test's files.
+fn scratch(test: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("cli-tests")
+        .join(test);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create scratch folder");
+    dir
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write test file");
+    path
+}
+
+/// Runs elle in `dir` with `input` on stdin (a pipe, never a terminal).
+fn run_in(dir: Option<&Path>, args: &[&str], input: &str) -> Output {
+    let mut cmd = Command::new(ELLE);
+    cmd.args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if let Some(d) = dir {
+        cmd.current_dir(d);
+    }
+    let mut child = cmd.spawn().expect("start elle");
+    if let Some(mut stdin) = child.stdin.take() {
+        // A program that exits without reading stdin closes the pipe early.
+        let _ = stdin.write_all(input.as_bytes());
+    }
+    child.wait_with_output().expect("wait for elle")
+}
+
+fn elle(args: &[&str]) -> Output {
+    run_in(None, args, "")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn status(o: &Output) -> i32 {
+    o.status.code().expect("exited normally")
+}
+
+/// Asserts a successful run with exactly this stdout.
+fn assert_ok(o: &Output, expected_stdout: &str) {
+    assert_eq!(status(o), 0, "stderr: {}", stderr(o));
+    assert_eq!(stdout(o), expected_stdout);
+}
+
+// ----- -e -----
+
+#[test]
+fn eval_prints_the_write_form_of_the_last_value() {
+    assert_ok(&elle(&["-e", "(+ 1 2)"]), "3\n");
+    assert_ok(&elle(&["-e", "1 2 \"three\""]), "\"three\"\n");
+    assert_ok(
+        &elle(&["-e", "(list 1 \"a\" #t nil)"]),
+        "(1 \"a\" #t nil)\n",
+    );
+    assert_ok(&elle(&["--eval", "'sym"]), "sym\n");
+}
+
+#[test]
+fn eval_output_comes_before_the_value() {
+    assert_ok(&elle(&["-e", "(display \"x\") 5"]), "x5\n");
+}
+
+#[test]
+fn eval_passes_positionals_to_the_program() {
+    assert_ok(
+        &elle(&["-e", "(command-line)", "a", "-b", "--c"]),
+        "(\"a\" \"-b\" \"--c\")\n",
+    );
+    assert_ok(&elle(&["-e", "(command-line)"]), "nil\n");
+}
+
+#[test]
+fn eval_errors_report_and_exit_1() {
+    let o = elle(&["-e", "(car 1)"]);
+    assert_eq!(status(&o), 1);
+    assert_eq!(stdout(&o), "");
+    assert!(
+        stderr(&o).starts_with("error[type-error]: "),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("(-e:1:1)"), "{}", stderr(&o));
+}
+
+// ----- files -----
+
+#[test]
+fn file_gets_its_arguments_from_command_line() {
+    let dir = scratch("file_args");
+    let prog = write(&dir, "args.lisp", "(write (command-line))\n(newline)\n");
+    let prog = prog.to_str().expect("utf-8 path");
+    let o = elle(&[prog, "one", "two words", "--max-depth", "-e"]);
+    assert_ok(&o, "(\"one\" \"two words\" \"--max-depth\" \"-e\")\n");
+}
+
+#[test]
+fn file_value_is_not_printed() {
+    let dir = scratch("file_quiet");
+    let prog = write(&dir, "quiet.lisp", "(define x 1)\n(+ x 41)\n");
+    assert_ok(&elle(&[prog.to_str().expect("utf-8 path")]), "");
+}
+
+#[test]
+fn shebang_line_is_ignored() {
+    let dir = scratch("shebang");
+    let prog = write(&dir, "s.lisp", "#!/usr/bin/env elle\n(display \"ok\")\n");
+    assert_ok(&elle(&[prog.to_str().expect("utf-8 path")]), "ok");
+}
+
+#[test]
+fn imports_resolve_against_the_file_not_the_working_folder() {
+    let dir = scratch("imports");
+    std::fs::create_dir_all(dir.join("lib")).expect("mkdir");
+    write(&dir, "lib/util.lisp", "(define (twice x) (* 2 x))\n");
+    let prog = write(
+        &dir,
+        "lib/main.lisp",
+        "(import \"util.lisp\")\n(display (twice 21))\n",
+    );
+    let o = run_in(
+        Some(&scratch("imports_cwd")),
+        &[prog.to_str().expect("utf-8")],
+        "",
+    );
+    assert_ok(&o, "42");
+}
+
+/// The report of §9: headline, then the trace innermost first, each frame
+/// at the position of the call that was running in it.
+#[test]
+fn uncaught_error_in_a_file_prints_the_report() {
+    let dir = scratch("report");
+    write(
+        &dir,
+        "stats.lisp",
+        "; stats.lisp: the average of an empty list\n\
+         \n\
+         (define (average xs)\n\
+         \x20 (/ (fold + 0 xs)\n\
+         \x20    (length xs)))\n\
+         \n\
+         (define data (list))\n\
+         (println \"before\")\n\
+         (println (average data))\n\
+         (println \"never\")\n",
+    );
+    let o = run_in(Some(&dir), &["stats.lisp"], "");
+    assert_eq!(status(&o), 1);
+    assert_eq!(stdout(&o), "before\n", "output before the error is flushed");
+    assert_eq!(
+        stderr(&o),
+        "error[division-by-zero]: division by zero\n\
+         \x20 at average (stats.lisp:4:3)\n\
+         \x20 at <top> (stats.lisp:9:10)\n"
+    );
+}
+
+#[test]
+fn read_errors_exit_1_with_the_position() {
+    let dir = scratch("read_error");
+    write(&dir, "bad.lisp", "(define x 1)\n(list 1 2]\n");
+    let o = run_in(Some(&dir), &["bad.lisp"], "");
+    assert_eq!(status(&o), 1);
+    assert!(
+        stderr(&o).starts_with("error[read-error]: bad.lisp:2:10: "),
+        "{}",
+        stderr(&o)
+    );
+
+    write(&dir, "open.lisp", "(define (f x)\n  (+ x 1)\n");
+    let o = run_in(Some(&dir), &["open.lisp"], "");
+    assert_eq!(status(&o), 1);
+    assert!(
+        stderr(&o).starts_with("error[read-error]: open.lisp:"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn compile_errors_exit_1() {
+    let o = elle(&["-e", "(lambda (x))"]);
+    assert_eq!(status(&o), 1);
+    assert!(
+        stderr(&o).starts_with("error[syntax-error]: -e:1:1: "),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn missing_file_names_it_and_exits_1() {
+    let o = elle(&["no-such-file.lisp"]);
+    assert_eq!(status(&o), 1);
+    let err = stderr(&o);
+    assert!(err.starts_with("error[io-error]: "), "{err}");
+    assert!(err.contains("no-such-file.lisp"), "{err}");
+}
+
+// ----- stdin -----
+
+#[test]
+fn program_is_read_from_piped_stdin() {
+    let o = run_in(None, &[], "(define (sq x) (* x x))\n(display (sq 7))\n");
+    assert_ok(&o, "49");
+}
+
+#[test]
+fn dash_reads_stdin_and_passes_arguments() {
+    let o = run_in(None, &["-", "a", "b"], "(write (command-line))");
+    assert_ok(&o, "(\"a\" \"b\")");
+}
+
+#[test]
+fn stdin_errors_are_reported_as_stdin() {
+    let o = run_in(None, &[], "(display 1)\n(car nil)\n");
+    assert_eq!(status(&o), 1);
+    assert_eq!(stdout(&o), "1");
+    assert!(
+        stderr(&o).starts_with("error[type-error]: "),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("(<stdin>:2:1)"), "{}", stderr(&o));
+}
+
+// ----- exit statuses -----
+
+#[test]
+fn exit_sets_the_status() {
+    let o = elle(&["-e", "(exit 3)"]);
+    assert_eq!(status(&o), 3);
+    assert_eq!(stdout(&o), "", "-e prints no value after exit");
+    assert_eq!(stderr(&o), "");
+
+    let o = run_in(
+        None,
+        &[],
+        "(display \"partial\")\n(exit 4)\n(display \"never\")",
+    );
+    assert_eq!(status(&o), 4);
+    assert_eq!(stdout(&o), "partial");
+
+    assert_eq!(status(&elle(&["-e", "(exit)"])), 0);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    for args in [
+        &["--bogus"][..],
+        &["--max-depth"],
+        &["--max-depth", "many", "-e", "1"],
+        &["-e"],
+    ] {
+        let o = elle(args);
+        assert_eq!(status(&o), 2, "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("--help"), "{}", stderr(&o));
+    }
+}
+
+#[test]
+fn help_and_version_exit_0() {
+    let o = elle(&["--help"]);
+    assert_eq!(status(&o), 0);
+    assert!(stdout(&o).contains("Usage: elle [OPTIONS] [FILE] [ARGS]..."));
+    assert!(stdout(&o).contains("--max-depth"));
+
+    let o = elle(&["--version"]);
+    assert_ok(&o, &format!("elle {}\n", env!("CARGO_PKG_VERSION")));
+}
+
+// ----- limits -----
+
+const DEEP: &str = "(define (depth n) (if (= n 0) 0 (+ 1 (depth (- n 1)))))";
+
+#[test]
+fn max_depth_limits_non_tail_recursion() {
+    let over = format!("{DEEP} (depth 1000)");
+    let o = elle(&["--max-depth", "100", "-e", &over]);
+    assert_eq!(status(&o), 1);
+    let err = stderr(&o);
+    assert!(err.starts_with("error[stack-overflow]: "), "{err}");
+    assert!(
+        err.lines().count() < 50,
+        "repeated frames are collapsed: {err}"
+    );
+
+    let under = format!("{DEEP} (depth 50)");
+    assert_ok(&elle(&["--max-depth", "100", "-e", &under]), "50\n");
+}
+
+#[test]
+fn default_depth_allows_deep_recursion() {
+    let code = format!("{DEEP} (depth 50000)");
+    assert_ok(&elle(&["-e", &code]), "50000\n");
+}
+
+#[test]
+fn deeply_nested_source_compiles() {
+    // The compiler recurses on nesting: this needs the big evaluation stack.
+    let n = 5000;
+    let code = format!("{}1{}", "(list ".repeat(n), ")".repeat(n));
+    let o = elle(&["-e", &format!("(length {code})")]);
+    assert_ok(&o, "1\n");
+}
+
+// ----- the REPL, through a pseudo-terminal -----
+
+#[cfg(unix)]
+mod repl {
+    use std::fs::File;
+    use std::io::{Read, Write};
+    use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+    use std::process::{Child, Command, Stdio};
+    use std::sync::mpsc::{Receiver, channel};
+    use std::time::{Duration, Instant};
+
+    use super::{ELLE, scratch};
+
+    const TIMEOUT: Duration = Duration::from_secs(20);
+
+    /// Opens a pseudo-terminal: (master, slave).
+    fn open_pty() -> (File, File) {
+        // SAFETY: plain libc calls on a descriptor this function owns; every
+        // result is checked before it is used.
+        unsafe {
+            let master = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY);
+            assert!(master >= 0, "posix_openpt failed");
+            let master = OwnedFd::from_raw_fd(master);
+            assert_eq!(libc::grantpt(master.as_raw_fd()), 0);
+            assert_eq!(libc::unlockpt(master.as_raw_fd()), 0);
+            let name = libc::ptsname(master.as_raw_fd());
+            assert!(!name.is_null(), "ptsname failed");
+            let name = std::ffi::CStr::from_ptr(name).to_owned();
+            let slave = libc::open(name.as_ptr(), libc::O_RDWR | libc::O_NOCTTY);
+            assert!(slave >= 0, "cannot open the pty slave");
+            let size = libc::winsize {
+                ws_row: 24,
+                ws_col: 100,
+                ws_xpixel: 0,
+                ws_ypixel: 0,
+            };
+            libc::ioctl(slave, libc::TIOCSWINSZ, &size);
+            (File::from(master), File::from_raw_fd(slave))
+        }
+    }
+
+    /// An elle REPL on a pseudo-terminal, and everything it has printed.
+    struct Session {
+        child: Child,
+        master: File,
+        output: Receiver<Vec<u8>>,
+        seen: String,
+    }
+
+    impl Session {
+        fn start(home: &std::path::Path) -> Session {
+            let (master, slave) = open_pty();
+            let child = Command::new(ELLE)
+                .env("HOME", home)
+                .current_dir(home)
+                .stdin(Stdio::from(slave.try_clone().expect("dup")))
+                .stdout(Stdio::from(slave.try_clone().expect("dup")))
+                .stderr(Stdio::from(slave))
+                .spawn()
+                .expect("start elle");
+            let (tx, output) = channel();
+            let mut reader = master.try_clone().expect("dup");
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                // Reading fails with EIO once the REPL has exited.
+                while let Ok(n) = reader.read(&mut buf) {
+                    if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                        break;
+                    }
+                }
+            });
+            Session {
+                child,
+                master,
+                output,
+                seen: String::new(),
+            }
+        }
+
+        /// Waits until the output, from the last match on, contains `text`,
+        /// and consumes it.
+        fn expect(&mut self, text: &str) {
+            let deadline = Instant::now() + TIMEOUT;
+            loop {
+                if let Some(i) = self.seen.find(text) {
+                    self.seen.drain(..i + text.len());
+                    return;
+                }
+                let left = deadline.saturating_duration_since(Instant::now());
+                match self.output.recv_timeout(left) {
+                    Ok(bytes) => self.seen.push_str(&plain(&bytes)),
+                    Err(_) => panic!("timed out waiting for {text:?}; got {:?}", self.seen),
+                }
+            }
+        }
+
+        /// Types a line, once the REPL is waiting for one.
+        fn line(&mut self, prompt: &str, text: &str) {
+            self.expect(prompt);
+            self.type_raw(&format!("{text}\r"));
+        }
+
+        fn type_raw(&mut self, text: &str) {
+            self.master.write_all(text.as_bytes()).expect("type");
+        }
+
+        fn wait(&mut self) -> i32 {
+            let deadline = Instant::now() + TIMEOUT;
+            loop {
+                if let Some(status) = self.child.try_wait().expect("wait") {
+                    return status.code().expect("exit status");
+                }
+                if Instant::now() > deadline {
+                    let _ = self.child.kill();
+                    panic!("the REPL did not exit; output: {:?}", self.seen);
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+    }
+
+    impl Drop for Session {
+        /// A failed test must not leave its REPL running.
+        fn drop(&mut self) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+
+    /// Terminal output without escape sequences and carriage returns.
+    fn plain(bytes: &[u8]) -> String {
+        let text = String::from_utf8_lossy(bytes);
+        let mut out = String::new();
+        let mut chars = text.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '\x1b' => {
+                    // CSI: ESC [ parameters final-letter.
+                    if chars.next() == Some('[') {
+                        for c in chars.by_ref() {
+                            if c.is_ascii_alphabetic() || c == '~' {
+                                break;
+                            }
+                        }
+                    }
+                }
+                '\r' => {}
+                c => out.push(c),
+            }
+        }
+        out
+    }
+
+    const PROMPT: &str = "elle> ";
+    const MORE: &str = "  ...> ";
+
+    #[test]
+    fn evaluates_multi_line_entries_and_commands() {
+        let home = scratch("repl_session");
+        let mut s = Session::start(&home);
+        s.line(PROMPT, "(define (square x)");
+        s.line(MORE, "  (* x x))");
+        s.expect("#<function square>");
+        s.line(PROMPT, "(square 12)");
+        s.expect("144\n");
+        s.line(PROMPT, "(car 1)");
+        s.expect("error[type-error]: ");
+        s.line(PROMPT, ":time (square 3)");
+        s.expect("9\n; time: ");
+        s.line(PROMPT, ":dis square");
+        s.expect("fn square (params: 1,");
+        s.line(PROMPT, ":bogus");
+        s.expect("unknown command :bogus");
+        s.line(PROMPT, "(display \"no newline\")");
+        s.expect("no newline\nnil\n");
+        s.line(PROMPT, ":quit");
+        assert_eq!(s.wait(), 0);
+        let history = std::fs::read_to_string(home.join(".elle_history")).expect("history");
+        assert!(history.contains("(square 12)"), "{history}");
+    }
+
+    #[test]
+    fn completes_global_names() {
+        let home = scratch("repl_completion");
+        let mut s = Session::start(&home);
+        s.line(PROMPT, "(define unusually-named-value 7)");
+        s.expect("7\n");
+        s.expect(PROMPT);
+        s.type_raw("unusually-na\t");
+        s.expect("unusually-named-value");
+        s.type_raw("\r");
+        s.expect("7\n");
+        s.line(PROMPT, "(exit 6)");
+        assert_eq!(s.wait(), 6);
+    }
+
+    #[test]
+    fn ctrl_c_abandons_the_entry_and_ctrl_d_quits() {
+        let home = scratch("repl_keys");
+        let mut s = Session::start(&home);
+        s.line(PROMPT, "(+ 1");
+        s.expect(MORE);
+        s.type_raw("\x03");
+        s.line(PROMPT, "(+ 2 2)");
+        s.expect("4\n");
+        s.expect(PROMPT);
+        s.type_raw("\x04");
+        assert_eq!(s.wait(), 0);
+    }
+}
