@@ -364,9 +364,7 @@ impl Op {
             | Op::JumpIfRedefined { .. }
             | Op::LoopHead
             | Op::PushHandler { .. }
-            | Op::PopHandler => {
-                (None, None, None)
-            }
+            | Op::PopHandler => (None, None, None),
         };
         [a, b, c].into_iter().flatten()
     }

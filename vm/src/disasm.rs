@@ -63,10 +63,10 @@ fn write_proto(vm: &Vm, proto: &Proto, depth: usize, out: &mut String) {
 fn header(proto: &Proto) -> String {
     let rest = if proto.rest { " + rest" } else { "" };
     let mut s = format!(
-        "fn {} (params: {}{rest}, locals: {}, captures: {}, constants: {})",
+        "fn {} (params: {}{rest}, registers: {}, captures: {}, constants: {})",
         proto.trace_name().name(),
         proto.nparams,
-        proto.nlocals,
+        proto.nregs,
         proto.captures.len(),
         proto.consts.len(),
     );
@@ -88,19 +88,20 @@ fn position(span: Option<Span>) -> String {
 /// What an operand that indexes a side table refers to.
 fn note(vm: &Vm, proto: &Proto, op: Op) -> Option<String> {
     match op {
-        Op::Const(i) => proto
+        Op::LoadConst { k, .. } => proto
             .consts
-            .get(i as usize)
+            .get(k as usize)
             .map(|&v| shorten(crate::printer::write_string(vm, v))),
-        Op::GlobalGet(slot) | Op::GlobalSet(slot) | Op::GlobalDefine(slot) => vm
-            .global_names
-            .get(slot as usize)
-            .map(|s| s.name().to_string()),
-        Op::Closure(i) => proto
+        Op::GlobalGet { slot, .. } | Op::GlobalSet { slot, .. } | Op::GlobalDefine { slot, .. } => {
+            vm.global_names
+                .get(slot as usize)
+                .map(|s| s.name().to_string())
+        }
+        Op::Closure { idx, .. } => proto
             .children
-            .get(i as usize)
+            .get(idx as usize)
             .map(|c| format!("fn {}", c.trace_name().name())),
-        Op::PushHandler(i) => proto.handlers.get(i as usize).map(describe_handler),
+        Op::PushHandler { idx } => proto.handlers.get(idx as usize).map(describe_handler),
         _ => None,
     }
 }

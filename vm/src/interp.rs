@@ -443,7 +443,9 @@ impl Vm {
                     let fast = match &reg!(a) {
                         Value::Int(x) => int_binop(op, *x, n as i64),
                         Value::Float(x) => float_binop(op, *x, n as f64),
-                        Value::Obj(v) if op == BinOp::VectorRef => self.vector_ref_fast(*v, n as i64),
+                        Value::Obj(v) if op == BinOp::VectorRef => {
+                            self.vector_ref_fast(*v, n as i64)
+                        }
                         _ => None,
                     };
                     set_reg!(

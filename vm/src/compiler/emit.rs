@@ -600,7 +600,15 @@ impl<'a> Emitter<'a> {
             span,
         );
         for &r in &regs[2..] {
-            self.op(Op::Bin { op, dst, a: dst, b: r }, span);
+            self.op(
+                Op::Bin {
+                    op,
+                    dst,
+                    a: dst,
+                    b: r,
+                },
+                span,
+            );
         }
         let done = self.op(Op::Jump { target: 0 }, span);
         let slow_at = self.here();
