@@ -1,8 +1,8 @@
 //! Bytecode: instructions and function prototypes.
 //!
-//! The interpreter is stack-based. A frame's locals occupy fixed slots at the
-//! bottom of its stack window (parameters first); the operand stack sits
-//! above them. Every instruction is 8 bytes.
+//! The interpreter is register-based, like Lua's: each frame owns a window
+//! of the VM's value stack; parameters come first, then locals, then
+//! temporaries. Every instruction is 8 bytes.
 
 use std::rc::Rc;
 
@@ -79,6 +79,12 @@ pub enum UnOp {
     Inc,
     Dec,
     IsZero,
+    /// The compiler's own `%car`, `%cdr`, `%pair?`, `%null?` (used by `for`
+    /// and `match`).
+    InternalCar,
+    InternalCdr,
+    InternalIsPair,
+    InternalIsNull,
 }
 
 impl UnOp {
@@ -86,7 +92,7 @@ impl UnOp {
         UnOp::ALL.into_iter().find(|u| u.global_name() == name)
     }
 
-    pub const ALL: [UnOp; 10] = [
+    pub const ALL: [UnOp; 14] = [
         UnOp::Not,
         UnOp::First,
         UnOp::Car,
@@ -97,6 +103,10 @@ impl UnOp {
         UnOp::Inc,
         UnOp::Dec,
         UnOp::IsZero,
+        UnOp::InternalCar,
+        UnOp::InternalCdr,
+        UnOp::InternalIsPair,
+        UnOp::InternalIsNull,
     ];
 
     pub fn global_name(self) -> &'static str {
@@ -111,68 +121,141 @@ impl UnOp {
             UnOp::Inc => "inc",
             UnOp::Dec => "dec",
             UnOp::IsZero => "zero?",
+            UnOp::InternalCar => "%car",
+            UnOp::InternalCdr => "%cdr",
+            UnOp::InternalIsPair => "%pair?",
+            UnOp::InternalIsNull => "%null?",
         }
     }
 }
 
+/// A register: an index into the running frame's register window.
+pub type Reg = u16;
+
+/// An instruction. Registers hold a frame's parameters, locals and
+/// temporaries; a call's function and arguments sit in consecutive registers
+/// and its result lands where the function was.
 #[derive(Clone, Copy, PartialEq, Debug)]
 pub enum Op {
-    /// Push `consts[i]`.
-    Const(u32),
-    /// Push a small integer.
-    Int(i32),
-    Nil,
-    True,
-    False,
-    Pop,
-    Dup,
-    /// Pop `n` values below the top value, keeping the top.
-    Squash(u32),
-    LocalGet(u32),
-    /// Pop into a local slot.
-    LocalSet(u32),
-    /// Replace the value in a local slot with a fresh cell holding it.
-    MakeCell(u32),
-    /// Push the content of the cell in a local slot.
-    CellGet(u32),
-    /// Pop into the cell in a local slot.
-    CellSet(u32),
-    /// Push a captured value of the running closure.
-    CaptureGet(u32),
-    /// Push the content of a captured cell.
-    CaptureCellGet(u32),
-    /// Pop into a captured cell.
-    CaptureCellSet(u32),
-    GlobalGet(u32),
-    /// Pop into a global that must already be bound (`set!`).
-    GlobalSet(u32),
-    /// Pop into a global, defining it.
-    GlobalDefine(u32),
-    Jump(u32),
-    /// Pop; jump when false.
-    JumpIfFalse(u32),
-    /// Pop; jump when true.
-    JumpIfTrue(u32),
-    /// `and`: jump keeping the top when false, else pop it.
-    JumpIfFalseKeep(u32),
-    /// `or`: jump keeping the top when true, else pop it.
-    JumpIfTrueKeep(u32),
-    /// Call the value below `argc` arguments.
-    Call(u32),
-    TailCall(u32),
-    Return,
-    /// Make a closure from `children[i]`.
-    Closure(u32),
-    Bin(BinOp),
-    Un(UnOp),
+    Move {
+        dst: Reg,
+        src: Reg,
+    },
+    LoadConst {
+        dst: Reg,
+        k: u32,
+    },
+    LoadInt {
+        dst: Reg,
+        n: i32,
+    },
+    LoadNil {
+        dst: Reg,
+    },
+    LoadBool {
+        dst: Reg,
+        b: bool,
+    },
+    /// Replace the value in a register with a fresh cell holding it.
+    MakeCell {
+        reg: Reg,
+    },
+    /// Read the cell held in `cell`.
+    CellGet {
+        dst: Reg,
+        cell: Reg,
+    },
+    /// Write into the cell held in `cell`.
+    CellSet {
+        cell: Reg,
+        src: Reg,
+    },
+    /// A captured value of the running closure.
+    CaptureGet {
+        dst: Reg,
+        k: u16,
+    },
+    /// The content of a captured cell.
+    CaptureCellGet {
+        dst: Reg,
+        k: u16,
+    },
+    CaptureCellSet {
+        k: u16,
+        src: Reg,
+    },
+    GlobalGet {
+        dst: Reg,
+        slot: u32,
+    },
+    /// `set!` of a global, which must already be bound.
+    GlobalSet {
+        src: Reg,
+        slot: u32,
+    },
+    GlobalDefine {
+        src: Reg,
+        slot: u32,
+    },
+    Jump {
+        target: u32,
+    },
+    JumpIfFalse {
+        cond: Reg,
+        target: u32,
+    },
+    JumpIfTrue {
+        cond: Reg,
+        target: u32,
+    },
+    /// Call the function in `base` with the `argc` arguments after it; the
+    /// result replaces the function.
+    Call {
+        base: Reg,
+        argc: u16,
+        dst: Reg,
+    },
+    TailCall {
+        base: Reg,
+        argc: u16,
+    },
+    Return {
+        src: Reg,
+    },
+    /// Make a closure from `children[idx]`.
+    Closure {
+        dst: Reg,
+        idx: u32,
+    },
+    Bin {
+        op: BinOp,
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    /// A binary operator with a small integer as right operand.
+    BinInt {
+        op: BinOp,
+        dst: Reg,
+        a: Reg,
+        n: i16,
+    },
+    Un {
+        op: UnOp,
+        dst: Reg,
+        src: Reg,
+    },
     /// Safe point on a loop back-edge: collect garbage, check limits.
     LoopHead,
-    /// Push a `try` handler whose catch code starts at the target. The
-    /// operand is an index into `Proto::handlers`.
-    PushHandler(u32),
+    /// Establish `handlers[idx]`.
+    PushHandler {
+        idx: u32,
+    },
     PopHandler,
-    /// Re-raise the condition on top of the stack (end of a `finally`).
-    Reraise,
+    /// Raise the condition in a register again (end of a `finally`).
+    Reraise {
+        src: Reg,
+    },
 }
 
 /// What a closure captures at creation: a slot of the enclosing frame or one
@@ -187,6 +270,8 @@ pub enum CaptureFrom {
 #[derive(Clone, Debug, Default)]
 pub struct HandlerInfo {
     pub clauses: Vec<CatchClause>,
+    /// Where the caught condition is stored before jumping to a clause.
+    pub cond_reg: Reg,
 }
 
 #[derive(Clone, Debug)]
@@ -212,13 +297,117 @@ pub struct Proto {
     pub nparams: u32,
     /// Whether extra arguments are collected into a rest list.
     pub rest: bool,
-    /// Local slots, parameters (and the rest list) included.
-    pub nlocals: u32,
+    /// Registers the frame needs: parameters (and the rest list), locals and
+    /// temporaries.
+    pub nregs: u32,
+}
+
+impl Op {
+    /// The registers an instruction names.
+    fn registers(self) -> impl Iterator<Item = Reg> {
+        let (a, b, c): (Option<Reg>, Option<Reg>, Option<Reg>) = match self {
+            Op::Move { dst, src } => (Some(dst), Some(src), None),
+            Op::LoadConst { dst, .. }
+            | Op::LoadInt { dst, .. }
+            | Op::LoadNil { dst }
+            | Op::LoadBool { dst, .. }
+            | Op::CaptureGet { dst, .. }
+            | Op::CaptureCellGet { dst, .. }
+            | Op::GlobalGet { dst, .. }
+            | Op::Closure { dst, .. } => (Some(dst), None, None),
+            Op::MakeCell { reg } => (Some(reg), None, None),
+            Op::CellGet { dst, cell } => (Some(dst), Some(cell), None),
+            Op::CellSet { cell, src } => (Some(cell), Some(src), None),
+            Op::CaptureCellSet { src, .. }
+            | Op::GlobalSet { src, .. }
+            | Op::GlobalDefine { src, .. }
+            | Op::Return { src }
+            | Op::Reraise { src } => (Some(src), None, None),
+            Op::JumpIfFalse { cond, .. } | Op::JumpIfTrue { cond, .. } => (Some(cond), None, None),
+            Op::Call { base, argc, dst } => {
+                (Some(base), Some(base.saturating_add(argc)), Some(dst))
+            }
+            Op::TailCall { base, argc } => {
+                // The function and its arguments must all be in the window.
+                (Some(base), Some(base.saturating_add(argc)), None)
+            }
+            Op::Bin { dst, a, b, .. } => (Some(dst), Some(a), Some(b)),
+            Op::BinInt { dst, a, .. } => (Some(dst), Some(a), None),
+            Op::Un { dst, src, .. } => (Some(dst), Some(src), None),
+            Op::Jump { .. } | Op::LoopHead | Op::PushHandler { .. } | Op::PopHandler => {
+                (None, None, None)
+            }
+        };
+        [a, b, c].into_iter().flatten()
+    }
+
+    /// Instructions after which execution never falls through.
+    fn is_terminator(self) -> bool {
+        matches!(
+            self,
+            Op::Return { .. } | Op::TailCall { .. } | Op::Jump { .. } | Op::Reraise { .. }
+        )
+    }
 }
 
 impl Proto {
+    /// Checks the invariants the interpreter relies on to index registers
+    /// and code without bounds checks: every register an instruction names
+    /// is inside the frame's window, every jump and index is in range, and
+    /// the code cannot run off its end.
+    pub fn verify(&self) -> Result<(), String> {
+        let n = self.code.len();
+        if !self.code.last().is_some_and(|op| op.is_terminator()) {
+            return Err("code does not end in a return or jump".into());
+        }
+        if self.spans.len() != n || (self.nparams + u32::from(self.rest)) > self.nregs {
+            return Err("malformed prototype".into());
+        }
+        for (i, &op) in self.code.iter().enumerate() {
+            if let Some(r) = op.registers().find(|&r| r as u32 >= self.nregs) {
+                return Err(format!(
+                    "instruction {i} names register {r} of {}",
+                    self.nregs
+                ));
+            }
+            let in_range = match op {
+                Op::Jump { target }
+                | Op::JumpIfFalse { target, .. }
+                | Op::JumpIfTrue { target, .. } => (target as usize) < n,
+                Op::LoadConst { k, .. } => (k as usize) < self.consts.len(),
+                Op::Closure { idx, .. } => (idx as usize) < self.children.len(),
+                Op::PushHandler { idx } => self.handlers.get(idx as usize).is_some_and(|h| {
+                    (h.cond_reg as u32) < self.nregs
+                        && h.clauses.iter().all(|c| (c.target as usize) < n)
+                }),
+                _ => true,
+            };
+            if !in_range {
+                return Err(format!("instruction {i} ({op:?}) is out of range"));
+            }
+        }
+        for child in &self.children {
+            let ok = child.captures.iter().all(|c| match *c {
+                CaptureFrom::Local(s) => s < self.nregs,
+                CaptureFrom::Capture(_) => true,
+            });
+            if !ok {
+                return Err("closure captures a register outside the frame".into());
+            }
+        }
+        Ok(())
+    }
+
     /// The name shown in stack traces and printed functions.
     pub fn trace_name(&self) -> Sym {
         self.name.unwrap_or_else(|| Sym::intern("<lambda>"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn instructions_are_eight_bytes() {
+        assert_eq!(std::mem::size_of::<super::Op>(), 8);
     }
 }

@@ -151,9 +151,11 @@ impl Vm {
             return false;
         };
         self.frames.truncate(h.frame + 1);
-        self.stack.truncate(h.stack_len);
-        self.stack.push(cond);
-        self.frames[h.frame].pc = target as usize;
+        let frame = &mut self.frames[h.frame];
+        frame.pc = target as usize;
+        let cond_reg = frame.proto.handlers[h.info as usize].cond_reg as usize;
+        let slot = frame.base + cond_reg;
+        self.stack[slot] = cond;
         true
     }
 

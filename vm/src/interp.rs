@@ -6,7 +6,7 @@
 
 use std::rc::Rc;
 
-use crate::bytecode::{BinOp, Op, Proto, UnOp};
+use crate::bytecode::{BinOp, CaptureFrom, Op, Proto, UnOp};
 use crate::error::{RtError, RtResult};
 use crate::object::{Closure, Obj};
 use crate::primitives::arith;
@@ -16,42 +16,58 @@ use crate::vm::{Control, Frame, Handler, NativeImpl, Vm};
 impl Vm {
     /// Runs top-level code to completion.
     pub fn run_proto(&mut self, proto: Rc<Proto>) -> RtResult<Value> {
-        let fpos = self.stack.len();
-        self.stack.push(Value::Nil);
-        let base = fpos + 1;
-        self.stack.resize(base + proto.nlocals as usize, Value::Nil);
-        self.push_frame(proto, base)?;
+        let fpos = self.stack_top();
+        self.ensure_stack(fpos + 1);
+        // Top-level code has no function value below its registers.
+        self.stack[fpos] = Value::Nil;
+        self.push_frame(proto, fpos + 1, fpos)?;
         self.execute()
     }
 
     /// Calls a function value with arguments and runs it to completion.
     ///
     /// Values held only in Rust locals are not roots: a caller that keeps
-    /// values across this call must keep them reachable (on the stack, in
-    /// globals or `host_roots`).
+    /// values across this call must keep them reachable (in registers, in
+    /// globals or in `host_roots`).
     pub fn call_value(&mut self, f: Value, args: &[Value]) -> RtResult<Value> {
-        let fpos = self.stack.len();
-        self.stack.push(f);
-        self.stack.extend_from_slice(args);
-        match self.enter_call(fpos, args.len())? {
-            Entered::Frame => self.execute(),
-            Entered::Value(v) => {
-                self.stack.truncate(fpos);
-                Ok(v)
-            }
+        let fpos = self.stack_top();
+        self.ensure_stack(fpos + 1 + args.len());
+        self.stack[fpos] = f;
+        self.stack[fpos + 1..fpos + 1 + args.len()].copy_from_slice(args);
+        let saved_top = self.host_top;
+        self.host_top = fpos + 1 + args.len();
+        let r = match self.enter_call(fpos, args.len(), fpos) {
+            Ok(Entered::Frame) => self.execute(),
+            Ok(Entered::Value(v)) => Ok(v),
+            Err(e) => Err(e),
+        };
+        self.host_top = saved_top;
+        r
+    }
+
+    /// Grows the value stack so that index `len - 1` exists.
+    #[inline]
+    pub(crate) fn ensure_stack(&mut self, len: usize) {
+        if self.stack.len() < len {
+            self.grow_stack(len);
         }
+    }
+
+    #[cold]
+    fn grow_stack(&mut self, len: usize) {
+        let new_len = len.max(self.stack.len() * 2);
+        self.stack.resize(new_len, Value::Nil);
     }
 
     /// Runs from the top frame until the frame that is on top now returns,
     /// handling conditions raised on the way.
     fn execute(&mut self) -> RtResult<Value> {
         let entry = self.frames.len() - 1;
-        let entry_stack = self.frames[entry].base - 1;
         loop {
             match self.dispatch(entry) {
                 Ok(v) => return Ok(v),
                 Err(RtError::Exit(code)) => {
-                    self.abandon(entry, entry_stack);
+                    self.abandon(entry);
                     return Err(RtError::Exit(code));
                 }
                 Err(e) => {
@@ -59,7 +75,7 @@ impl Vm {
                     if self.unwind_to_handler(cond, entry) {
                         continue;
                     }
-                    self.abandon(entry, entry_stack);
+                    self.abandon(entry);
                     return Err(RtError::Raise(cond));
                 }
             }
@@ -67,28 +83,44 @@ impl Vm {
     }
 
     /// Drops the frames and handlers of an execution that failed.
-    fn abandon(&mut self, entry: usize, entry_stack: usize) {
+    fn abandon(&mut self, entry: usize) {
         self.frames.truncate(entry);
-        self.stack.truncate(entry_stack);
         while self.handlers.last().is_some_and(|h| h.frame >= entry) {
             self.handlers.pop();
         }
     }
 
-    fn push_frame(&mut self, proto: Rc<Proto>, base: usize) -> RtResult<()> {
+    /// Pushes a frame. Its registers past the arguments are not cleared:
+    /// the compiler writes every local and temporary before reading it, and
+    /// a stale value in a register can at worst keep an object alive until
+    /// the register is reused.
+    #[inline]
+    fn push_frame(&mut self, proto: Rc<Proto>, base: usize, ret: usize) -> RtResult<()> {
         if self.frames.len() >= self.max_depth {
-            return Err(RtError::new(
-                "stack-overflow",
-                format!("stack overflow: call depth exceeded {}", self.max_depth),
-            ));
+            return Err(self.stack_overflow());
         }
-        self.frames.push(Frame { proto, pc: 0, base });
+        self.ensure_stack(base + proto.nregs as usize);
+        self.frames.push(Frame {
+            proto,
+            pc: 0,
+            base,
+            ret,
+        });
         Ok(())
     }
 
+    #[cold]
+    fn stack_overflow(&self) -> RtError {
+        RtError::new(
+            "stack-overflow",
+            format!("stack overflow: call depth exceeded {}", self.max_depth),
+        )
+    }
+
     /// Starts a call of the function at `stack[fpos]` with `argc` arguments
-    /// above it: pushes a frame for a closure, or runs a native to its value.
-    fn enter_call(&mut self, fpos: usize, mut argc: usize) -> RtResult<Entered> {
+    /// after it: pushes a frame for a closure (returning into stack slot
+    /// `ret`), or runs a native to its value.
+    fn enter_call(&mut self, fpos: usize, mut argc: usize, ret: usize) -> RtResult<Entered> {
         loop {
             let f = self.stack[fpos];
             match f {
@@ -98,7 +130,7 @@ impl Vm {
                     };
                     let proto = proto.clone();
                     self.bind_arguments(&proto, fpos + 1, argc)?;
-                    self.push_frame(proto, fpos + 1)?;
+                    self.push_frame(proto, fpos + 1, ret)?;
                     return Ok(Entered::Frame);
                 }
                 Value::Native(_) => match self.call_native(fpos, argc)? {
@@ -133,41 +165,54 @@ impl Vm {
             NativeImpl::Control(func) => match func(self, args)? {
                 Control::Return(v) => Ok(NativeOutcome::Value(v)),
                 Control::Call(g, gargs) => {
-                    self.stack.truncate(fpos);
-                    self.stack.push(g);
-                    self.stack.extend_from_slice(&gargs);
+                    self.ensure_stack(fpos + 1 + gargs.len());
+                    self.stack[fpos] = g;
+                    self.stack[fpos + 1..fpos + 1 + gargs.len()].copy_from_slice(&gargs);
                     Ok(NativeOutcome::Redirect(gargs.len()))
                 }
             },
         }
     }
 
-    /// Checks the argument count, gathers a rest list and makes room for
-    /// the callee's other locals.
+    /// Checks the argument count and gathers a rest list; returns how many
+    /// registers now hold arguments.
     #[inline]
-    fn bind_arguments(&mut self, proto: &Proto, base: usize, argc: usize) -> RtResult<()> {
+    fn bind_arguments(&mut self, proto: &Proto, base: usize, argc: usize) -> RtResult<usize> {
         let nparams = proto.nparams as usize;
-        if argc != nparams {
-            if !proto.rest || argc < nparams {
-                return Err(arity_mismatch(proto, argc));
-            }
+        if argc == nparams && !proto.rest {
+            return Ok(argc);
         }
-        if proto.rest {
-            let extra = self.stack.split_off(base + nparams);
-            let list = self.heap.list(&extra);
-            self.stack.push(list);
+        if !proto.rest || argc < nparams {
+            return Err(arity_mismatch(proto, argc));
         }
-        self.stack.resize(base + proto.nlocals as usize, Value::Nil);
-        Ok(())
+        let list = self
+            .heap
+            .list(&self.stack[base + nparams..base + argc].to_vec());
+        self.ensure_stack(base + nparams + 1);
+        self.stack[base + nparams] = list;
+        Ok(nparams + 1)
     }
 
     /// The main loop. Returns when the frame at index `entry` returns, or
     /// with the first error raised (the caller looks for a handler).
     fn dispatch(&mut self, entry: usize) -> RtResult<Value> {
         let mut fi = self.frames.len() - 1;
-        let mut proto = self.frames[fi].proto.clone();
+        let mut proto: *const Proto = Rc::as_ptr(&self.frames[fi].proto);
         let mut pc = self.frames[fi].pc;
         let mut base = self.frames[fi].base;
+
+        // The running function's code and constants.
+        //
+        // SAFETY: `proto` points into the `Rc<Proto>` held by the running
+        // frame, `self.frames[fi]`, which stays alive while its code runs;
+        // `reload!` re-derives the pointer whenever the running frame
+        // changes, and a tail call keeps the frame it replaces alive until
+        // it no longer needs the pointer.
+        macro_rules! code {
+            () => {
+                unsafe { &*proto }
+            };
+        }
 
         // Leaves the loop with an error, saving the position for the trace.
         macro_rules! throw {
@@ -189,110 +234,82 @@ impl Vm {
             () => {{
                 fi = self.frames.len() - 1;
                 let f = &self.frames[fi];
-                proto = f.proto.clone();
+                proto = Rc::as_ptr(&f.proto);
                 pc = f.pc;
                 base = f.base;
             }};
         }
+        // Register access without bounds checks.
+        //
+        // SAFETY: `base + r < self.stack.len()` for every register `r` an
+        // instruction of the running frame names: `Proto::verify` (run on
+        // every prototype the compiler emits) checks `r < nregs`, every
+        // frame is pushed by `push_frame` or the call fast path after
+        // `ensure_stack(base + nregs)`, and the value stack never shrinks.
+        macro_rules! reg {
+            ($r:expr) => {
+                *unsafe { self.stack.get_unchecked(base + $r as usize) }
+            };
+        }
+        macro_rules! set_reg {
+            ($r:expr, $v:expr) => {{
+                let v = $v;
+                *unsafe { self.stack.get_unchecked_mut(base + $r as usize) } = v;
+            }};
+        }
 
         loop {
-            let op = proto.code[pc];
+            // SAFETY: `pc < code.len()`: execution starts at 0 or at a jump,
+            // call-return or handler target, all checked in range by
+            // `Proto::verify`, and verified code ends in a terminator, so
+            // falling through never passes the end.
+            let code = code!();
+            let op = *unsafe { code.code.get_unchecked(pc) };
             pc += 1;
             match op {
-                Op::Const(i) => self.stack.push(proto.consts[i as usize]),
-                Op::Int(n) => self.stack.push(Value::Int(n as i64)),
-                Op::Nil => self.stack.push(Value::Nil),
-                Op::True => self.stack.push(Value::Bool(true)),
-                Op::False => self.stack.push(Value::Bool(false)),
-                Op::Pop => {
-                    self.stack.pop();
+                Op::Move { dst, src } => set_reg!(dst, reg!(src)),
+                Op::LoadConst { dst, k } => set_reg!(dst, code!().consts[k as usize]),
+                Op::LoadInt { dst, n } => set_reg!(dst, Value::Int(n as i64)),
+                Op::LoadNil { dst } => set_reg!(dst, Value::Nil),
+                Op::LoadBool { dst, b } => set_reg!(dst, Value::Bool(b)),
+                Op::MakeCell { reg } => {
+                    let v = reg!(reg);
+                    set_reg!(reg, self.heap.alloc(Obj::Cell(v)));
                 }
-                Op::Dup => {
-                    let v = top(&self.stack);
-                    self.stack.push(v);
+                Op::CellGet { dst, cell } => set_reg!(dst, self.cell_get(reg!(cell))),
+                Op::CellSet { cell, src } => self.cell_set(reg!(cell), reg!(src)),
+                Op::CaptureGet { dst, k } => set_reg!(dst, self.capture(base, k)),
+                Op::CaptureCellGet { dst, k } => {
+                    let cell = self.capture(base, k);
+                    set_reg!(dst, self.cell_get(cell));
                 }
-                Op::Squash(n) => {
-                    let v = pop(&mut self.stack);
-                    let len = self.stack.len() - n as usize;
-                    self.stack.truncate(len);
-                    self.stack.push(v);
+                Op::CaptureCellSet { k, src } => {
+                    let cell = self.capture(base, k);
+                    self.cell_set(cell, reg!(src));
                 }
-                Op::LocalGet(i) => {
-                    let v = self.stack[base + i as usize];
-                    self.stack.push(v);
-                }
-                Op::LocalSet(i) => {
-                    let v = pop(&mut self.stack);
-                    self.stack[base + i as usize] = v;
-                }
-                Op::MakeCell(i) => {
-                    let slot = base + i as usize;
-                    let v = self.stack[slot];
-                    self.stack[slot] = self.heap.alloc(Obj::Cell(v));
-                }
-                Op::CellGet(i) => {
-                    let v = self.cell_get(self.stack[base + i as usize]);
-                    self.stack.push(v);
-                }
-                Op::CellSet(i) => {
-                    let v = pop(&mut self.stack);
-                    self.cell_set(self.stack[base + i as usize], v);
-                }
-                Op::CaptureGet(i) => {
-                    let v = self.capture(base, i);
-                    self.stack.push(v);
-                }
-                Op::CaptureCellGet(i) => {
-                    let cell = self.capture(base, i);
-                    let v = self.cell_get(cell);
-                    self.stack.push(v);
-                }
-                Op::CaptureCellSet(i) => {
-                    let v = pop(&mut self.stack);
-                    let cell = self.capture(base, i);
-                    self.cell_set(cell, v);
-                }
-                Op::GlobalGet(i) => {
-                    let v = self.globals[i as usize];
+                Op::GlobalGet { dst, slot } => {
+                    let v = self.globals[slot as usize];
                     if let Value::Unbound = v {
-                        throw!(self.unbound(i));
+                        throw!(self.unbound(slot));
                     }
-                    self.stack.push(v);
+                    set_reg!(dst, v);
                 }
-                Op::GlobalSet(i) => {
-                    if let Value::Unbound = self.globals[i as usize] {
-                        throw!(self.unbound(i));
+                Op::GlobalSet { src, slot } => {
+                    if let Value::Unbound = self.globals[slot as usize] {
+                        throw!(self.unbound(slot));
                     }
-                    let v = pop(&mut self.stack);
-                    self.set_global_slot(i, v);
+                    self.set_global_slot(slot, reg!(src));
                 }
-                Op::GlobalDefine(i) => {
-                    let v = pop(&mut self.stack);
-                    self.set_global_slot(i, v);
-                }
-                Op::Jump(t) => pc = t as usize,
-                Op::JumpIfFalse(t) => {
-                    if !pop(&mut self.stack).is_truthy() {
-                        pc = t as usize;
+                Op::GlobalDefine { src, slot } => self.set_global_slot(slot, reg!(src)),
+                Op::Jump { target } => pc = target as usize,
+                Op::JumpIfFalse { cond, target } => {
+                    if !reg!(cond).is_truthy() {
+                        pc = target as usize;
                     }
                 }
-                Op::JumpIfTrue(t) => {
-                    if pop(&mut self.stack).is_truthy() {
-                        pc = t as usize;
-                    }
-                }
-                Op::JumpIfFalseKeep(t) => {
-                    if top(&self.stack).is_truthy() {
-                        self.stack.pop();
-                    } else {
-                        pc = t as usize;
-                    }
-                }
-                Op::JumpIfTrueKeep(t) => {
-                    if top(&self.stack).is_truthy() {
-                        pc = t as usize;
-                    } else {
-                        self.stack.pop();
+                Op::JumpIfTrue { cond, target } => {
+                    if reg!(cond).is_truthy() {
+                        pc = target as usize;
                     }
                 }
                 Op::LoopHead => {
@@ -301,32 +318,50 @@ impl Vm {
                         self.collect_garbage();
                     }
                 }
-                Op::Call(argc) => {
-                    let argc = argc as usize;
-                    let fpos = self.stack.len() - argc - 1;
+                Op::Call { base: b, argc, dst } => {
+                    let fpos = base + b as usize;
+                    let ret = base + dst as usize;
                     self.frames[fi].pc = pc;
                     if self.heap.should_collect() {
                         self.collect_garbage();
                     }
-                    match attempt!(self.enter_call(fpos, argc)) {
-                        Entered::Frame => reload!(),
-                        Entered::Value(v) => {
-                            self.stack.truncate(fpos);
-                            self.stack.push(v);
+                    // Fast path: a closure called with exactly its parameters.
+                    if let Value::Obj(r) = &self.stack[fpos] {
+                        if let Obj::Closure(c) = self.heap.get(*r) {
+                            if c.proto.nparams == argc as u32
+                                && !c.proto.rest
+                                && self.frames.len() < self.max_depth
+                            {
+                                let callee = c.proto.clone();
+                                base = fpos + 1;
+                                self.ensure_stack(base + callee.nregs as usize);
+                                proto = Rc::as_ptr(&callee);
+                                self.frames.push(Frame {
+                                    proto: callee,
+                                    pc: 0,
+                                    base,
+                                    ret,
+                                });
+                                fi += 1;
+                                pc = 0;
+                                continue;
+                            }
                         }
                     }
+                    match attempt!(self.enter_call(fpos, argc as usize, ret)) {
+                        Entered::Frame => reload!(),
+                        Entered::Value(v) => self.stack[ret] = v,
+                    }
                 }
-                Op::TailCall(argc) => {
+                Op::TailCall { base: b, argc } => {
                     let mut argc = argc as usize;
-                    let fpos = self.stack.len() - argc - 1;
+                    let fpos = base + b as usize;
                     if let Value::Native(_) = self.stack[fpos] {
                         self.frames[fi].pc = pc;
                         match attempt!(self.call_native(fpos, argc)) {
                             NativeOutcome::Value(v) => {
-                                self.stack.truncate(fpos);
-                                self.stack.push(v);
-                                if self.return_value(entry) {
-                                    return Ok(pop(&mut self.stack));
+                                if self.return_value(v, entry) {
+                                    return Ok(v);
                                 }
                                 reload!();
                                 continue;
@@ -334,118 +369,156 @@ impl Vm {
                             NativeOutcome::Redirect(n) => argc = n,
                         }
                     }
-                    // Slide the callee and its arguments down over this frame.
+                    // Slide the callee and its arguments down over this
+                    // frame. The replaced frame is kept until the end of this
+                    // arm: `proto` may point into it.
                     let dest = base - 1;
                     self.stack.copy_within(fpos..fpos + argc + 1, dest);
-                    self.stack.truncate(dest + argc + 1);
-                    self.frames.pop();
+                    let Some(replaced) = self.frames.pop() else {
+                        throw!(RtError::new("error", "tail call without a frame"));
+                    };
                     if self.heap.should_collect() {
                         self.collect_garbage();
                     }
-                    match self.enter_call(dest, argc) {
+                    match self.enter_call(dest, argc, replaced.ret) {
                         Ok(Entered::Frame) => reload!(),
                         Ok(Entered::Value(v)) => {
-                            self.stack.truncate(dest);
-                            self.stack.push(v);
+                            self.stack[replaced.ret] = v;
                             if self.frames.len() == entry {
-                                return Ok(pop(&mut self.stack));
+                                return Ok(v);
                             }
                             reload!();
                         }
                         Err(e) => {
-                            // The tail call already replaced the caller's
-                            // frame; put it back so the trace shows the call.
-                            self.frames.push(Frame {
-                                proto: proto.clone(),
-                                pc,
-                                base,
-                            });
+                            // Put the caller's frame back so the trace shows
+                            // where the call was made.
+                            self.frames.push(replaced);
                             throw!(e);
                         }
                     }
                 }
-                Op::Return => {
-                    if self.return_value(entry) {
-                        return Ok(pop(&mut self.stack));
+                Op::Return { src } => {
+                    let v = reg!(src);
+                    if self.return_value(v, entry) {
+                        return Ok(v);
                     }
                     reload!();
                 }
-                Op::Closure(i) => {
-                    let child = proto.children[i as usize].clone();
+                Op::Closure { dst, idx } => {
+                    let child = code!().children[idx as usize].clone();
                     let captures: Box<[Value]> = child
                         .captures
                         .iter()
                         .map(|c| match *c {
-                            crate::bytecode::CaptureFrom::Local(s) => self.stack[base + s as usize],
-                            crate::bytecode::CaptureFrom::Capture(k) => self.capture(base, k),
+                            CaptureFrom::Local(s) => reg!(s),
+                            CaptureFrom::Capture(k) => self.capture(base, k as u16),
                         })
                         .collect();
-                    let v = self.heap.alloc(Obj::Closure(Closure {
-                        proto: child,
-                        captures,
-                    }));
-                    self.stack.push(v);
+                    set_reg!(
+                        dst,
+                        self.heap.alloc(Obj::Closure(Closure {
+                            proto: child,
+                            captures,
+                        }))
+                    );
                 }
-                Op::Bin(op) => {
-                    let b = pop(&mut self.stack);
-                    let a = top(&self.stack);
-                    let r = if self.inline_redefined & Vm::bin_bit(op) == 0 {
-                        match fast_binop(op, a, b) {
-                            Some(r) => r,
-                            None => attempt!(arith::binop(self, op, a, b)),
+                Op::Bin { op, dst, a, b } => {
+                    let fast = match (&reg!(a), &reg!(b)) {
+                        (Value::Int(x), Value::Int(y)) => int_binop(op, *x, *y),
+                        (Value::Float(x), Value::Float(y)) => float_binop(op, *x, *y),
+                        _ => None,
+                    };
+                    set_reg!(
+                        dst,
+                        match fast {
+                            Some(r) if self.inline_redefined == 0 => r,
+                            _ => {
+                                self.frames[fi].pc = pc;
+                                let (x, y) = (reg!(a), reg!(b));
+                                attempt!(self.binop_slow(op, x, y))
+                            }
                         }
-                    } else {
-                        let f = self.inline_global(op as usize);
-                        self.frames[fi].pc = pc;
-                        attempt!(self.call_value(f, &[a, b]))
+                    );
+                }
+                Op::BinInt { op, dst, a, n } => {
+                    let fast = match &reg!(a) {
+                        Value::Int(x) => int_binop(op, *x, n as i64),
+                        Value::Float(x) => float_binop(op, *x, n as f64),
+                        _ => None,
                     };
-                    let len = self.stack.len();
-                    self.stack[len - 1] = r;
+                    set_reg!(
+                        dst,
+                        match fast {
+                            Some(r) if self.inline_redefined == 0 => r,
+                            _ => {
+                                self.frames[fi].pc = pc;
+                                let x = reg!(a);
+                                attempt!(self.binop_slow(op, x, Value::Int(n as i64)))
+                            }
+                        }
+                    );
                 }
-                Op::Un(op) => {
-                    let a = top(&self.stack);
-                    let r = if self.inline_redefined & Vm::un_bit(op) == 0 {
-                        attempt!(self.unop(op, a))
+                Op::Un { op, dst, src } => {
+                    let fast = if self.inline_redefined == 0 {
+                        self.unop_fast(op, &reg!(src))
                     } else {
-                        let f = self.inline_global(BinOp::ALL.len() + op as usize);
-                        self.frames[fi].pc = pc;
-                        attempt!(self.call_value(f, &[a]))
+                        None
                     };
-                    let len = self.stack.len();
-                    self.stack[len - 1] = r;
+                    set_reg!(
+                        dst,
+                        match fast {
+                            Some(v) => v,
+                            None => {
+                                let x = reg!(src);
+                                self.frames[fi].pc = pc;
+                                attempt!(self.unop_guarded(op, x))
+                            }
+                        }
+                    );
                 }
-                Op::PushHandler(info) => {
-                    self.handlers.push(Handler {
-                        frame: fi,
-                        stack_len: self.stack.len(),
-                        info,
-                    });
-                }
+                Op::PushHandler { idx } => self.handlers.push(Handler {
+                    frame: fi,
+                    info: idx,
+                }),
                 Op::PopHandler => {
                     self.handlers.pop();
                 }
-                Op::Reraise => {
-                    let c = pop(&mut self.stack);
-                    throw!(RtError::Raise(c));
-                }
+                Op::Reraise { src } => throw!(RtError::Raise(reg!(src))),
             }
         }
     }
 
-    /// Pops the running frame, leaving its result on the caller's stack.
-    /// Returns true when that frame was the entry frame of this execution
-    /// (the result is then the top of the stack).
+    /// A binary operator off the fast path: mixed types, errors, or a
+    /// redefined operator (then the global is called instead).
+    fn binop_slow(&mut self, op: BinOp, a: Value, b: Value) -> RtResult<Value> {
+        if self.inline_redefined & Vm::bin_bit(op) != 0 {
+            let f = self.inline_global(op as usize);
+            return self.call_value(f, &[a, b]);
+        }
+        arith::binop(self, op, a, b)
+    }
+
+    fn unop_guarded(&mut self, op: UnOp, a: Value) -> RtResult<Value> {
+        if self.inline_redefined & Vm::un_bit(op) != 0 {
+            let f = self.inline_global(BinOp::ALL.len() + op as usize);
+            return self.call_value(f, &[a]);
+        }
+        self.unop(op, a)
+    }
+
+    /// Pops the running frame and writes its result where the caller
+    /// expects it. Returns true when that frame was the entry frame of this
+    /// execution.
     #[inline]
-    fn return_value(&mut self, entry: usize) -> bool {
-        let v = pop(&mut self.stack);
-        let frame = self.frames.pop().expect("return without a frame");
-        self.stack.truncate(frame.base - 1);
-        self.stack.push(v);
+    fn return_value(&mut self, v: Value, entry: usize) -> bool {
+        if let Some(frame) = self.frames.pop() {
+            self.stack[frame.ret] = v;
+        }
         self.frames.len() == entry
     }
 
     #[inline]
-    fn capture(&self, base: usize, i: u32) -> Value {
+    fn capture(&self, base: usize, i: u16) -> Value {
         match self.stack[base - 1] {
             Value::Obj(r) => match self.heap.get(r) {
                 Obj::Closure(c) => c.captures[i as usize],
@@ -484,13 +557,52 @@ impl Vm {
         )
     }
 
+    /// The common, error-free cases of the inlined unary operators.
+    #[inline(always)]
+    fn unop_fast(&self, op: UnOp, a: &Value) -> Option<Value> {
+        match op {
+            UnOp::Not => Some(Value::Bool(!a.is_truthy())),
+            UnOp::IsNull | UnOp::InternalIsNull => Some(Value::Bool(a.is_nil())),
+            UnOp::First
+            | UnOp::Car
+            | UnOp::InternalCar
+            | UnOp::Rest
+            | UnOp::Cdr
+            | UnOp::InternalCdr => {
+                let Value::Obj(r) = a else { return None };
+                let Obj::Pair(car, cdr) = self.heap.get(*r) else {
+                    return None;
+                };
+                let first = matches!(op, UnOp::First | UnOp::Car | UnOp::InternalCar);
+                Some(if first { *car } else { *cdr })
+            }
+            UnOp::IsPair | UnOp::InternalIsPair => Some(Value::Bool(
+                matches!(a, Value::Obj(r) if matches!(self.heap.get(*r), Obj::Pair(..))),
+            )),
+            UnOp::Inc => match a {
+                Value::Int(n) => n.checked_add(1).map(Value::Int),
+                _ => None,
+            },
+            UnOp::Dec => match a {
+                Value::Int(n) => n.checked_sub(1).map(Value::Int),
+                _ => None,
+            },
+            UnOp::IsZero => match a {
+                Value::Int(n) => Some(Value::Bool(*n == 0)),
+                _ => None,
+            },
+        }
+    }
+
     fn unop(&mut self, op: UnOp, a: Value) -> RtResult<Value> {
         Ok(match op {
             UnOp::Not => Value::Bool(!a.is_truthy()),
-            UnOp::IsNull => Value::Bool(a.is_nil()),
-            UnOp::IsPair => Value::Bool(self.is_pair(a)),
+            UnOp::IsNull | UnOp::InternalIsNull => Value::Bool(a.is_nil()),
+            UnOp::IsPair | UnOp::InternalIsPair => Value::Bool(self.is_pair(a)),
             UnOp::First | UnOp::Car => self.car(a, op.global_name())?,
             UnOp::Rest | UnOp::Cdr => self.cdr(a, op.global_name())?,
+            UnOp::InternalCar => self.car(a, "car")?,
+            UnOp::InternalCdr => self.cdr(a, "cdr")?,
             UnOp::Inc => arith::binop(self, BinOp::Add, a, Value::Int(1))?,
             UnOp::Dec => arith::binop(self, BinOp::Sub, a, Value::Int(1))?,
             UnOp::IsZero => match a {
@@ -515,45 +627,39 @@ enum Entered {
     Value(Value),
 }
 
-#[inline]
-fn pop(stack: &mut Vec<Value>) -> Value {
-    stack.pop().unwrap_or(Value::Nil)
-}
-
-#[inline]
-fn top(stack: &[Value]) -> Value {
-    stack.last().copied().unwrap_or(Value::Nil)
-}
-
-/// The integer and float cases of the inlined operators; `None` sends the
-/// operation to the general (and erroring) path.
+/// The integer case of an inlined operator; `None` sends the operation to
+/// the general (and erroring) path.
 #[inline(always)]
-fn fast_binop(op: BinOp, a: Value, b: Value) -> Option<Value> {
-    match (a, b) {
-        (Value::Int(x), Value::Int(y)) => match op {
-            BinOp::Add => x.checked_add(y).map(Value::Int),
-            BinOp::Sub => x.checked_sub(y).map(Value::Int),
-            BinOp::Mul => x.checked_mul(y).map(Value::Int),
-            BinOp::Lt => Some(Value::Bool(x < y)),
-            BinOp::Gt => Some(Value::Bool(x > y)),
-            BinOp::Le => Some(Value::Bool(x <= y)),
-            BinOp::Ge => Some(Value::Bool(x >= y)),
-            BinOp::NumEq | BinOp::Eq => Some(Value::Bool(x == y)),
-            BinOp::Div | BinOp::Mod => None,
-        },
-        (Value::Float(x), Value::Float(y)) => match op {
-            BinOp::Add => Some(Value::Float(x + y)),
-            BinOp::Sub => Some(Value::Float(x - y)),
-            BinOp::Mul => Some(Value::Float(x * y)),
-            BinOp::Div => Some(Value::Float(x / y)),
-            BinOp::Lt => Some(Value::Bool(x < y)),
-            BinOp::Gt => Some(Value::Bool(x > y)),
-            BinOp::Le => Some(Value::Bool(x <= y)),
-            BinOp::Ge => Some(Value::Bool(x >= y)),
-            BinOp::NumEq | BinOp::Eq => Some(Value::Bool(x == y)),
-            BinOp::Mod => None,
-        },
-        _ => None,
+fn int_binop(op: BinOp, x: i64, y: i64) -> Option<Value> {
+    match op {
+        BinOp::Add => x.checked_add(y).map(Value::Int),
+        BinOp::Sub => x.checked_sub(y).map(Value::Int),
+        BinOp::Mul => x.checked_mul(y).map(Value::Int),
+        BinOp::Lt => Some(Value::Bool(x < y)),
+        BinOp::Gt => Some(Value::Bool(x > y)),
+        BinOp::Le => Some(Value::Bool(x <= y)),
+        BinOp::Ge => Some(Value::Bool(x >= y)),
+        BinOp::NumEq | BinOp::Eq => Some(Value::Bool(x == y)),
+        BinOp::Mod if y > 0 => Some(Value::Int(x.rem_euclid(y))),
+        BinOp::Div | BinOp::Mod => None,
+    }
+}
+
+/// The float case of an inlined operator (a float with a float, or with a
+/// small integer immediate where the integer converts exactly).
+#[inline(always)]
+fn float_binop(op: BinOp, x: f64, y: f64) -> Option<Value> {
+    match op {
+        BinOp::Add => Some(Value::Float(x + y)),
+        BinOp::Sub => Some(Value::Float(x - y)),
+        BinOp::Mul => Some(Value::Float(x * y)),
+        BinOp::Div => Some(Value::Float(x / y)),
+        BinOp::Lt => Some(Value::Bool(x < y)),
+        BinOp::Gt => Some(Value::Bool(x > y)),
+        BinOp::Le => Some(Value::Bool(x <= y)),
+        BinOp::Ge => Some(Value::Bool(x >= y)),
+        BinOp::NumEq => Some(Value::Bool(x == y)),
+        BinOp::Eq | BinOp::Mod => None,
     }
 }
 

@@ -52,17 +52,26 @@ pub struct Frame {
     pub proto: Rc<Proto>,
     /// The next instruction (saved when the frame is not the running one).
     pub pc: usize,
-    /// Index of the first local in the value stack. The function value
-    /// itself sits just below, at `base - 1`.
+    /// Index of the frame's first register in the value stack. The function
+    /// value itself sits just below, at `base - 1`, and the result of the
+    /// call is written there.
     pub base: usize,
+    /// Where the result goes: a register of the caller, or the slot below
+    /// `base` for calls made from Rust.
+    pub ret: usize,
+}
+
+impl Frame {
+    /// One past the frame's last register.
+    pub fn top(&self) -> usize {
+        self.base + self.proto.nregs as usize
+    }
 }
 
 /// An active `try` handler.
 pub struct Handler {
     /// The frame that established it.
     pub frame: usize,
-    /// Value stack length to restore before jumping to the catch code.
-    pub stack_len: usize,
     /// Index into the frame's `Proto::handlers`.
     pub info: u32,
 }
@@ -96,6 +105,8 @@ pub struct Vm {
     /// Top-level code compiled but not yet finished (GC roots).
     pub pending_protos: Vec<Rc<Proto>>,
     pub gensym_counter: u64,
+    /// Stack slots in use by the host's own calls when no frame is running.
+    pub host_top: usize,
 }
 
 impl Vm {
@@ -112,7 +123,7 @@ impl Vm {
     pub fn bare() -> Vm {
         let mut vm = Vm {
             heap: Heap::new(),
-            stack: Vec::with_capacity(1024),
+            stack: vec![Value::Nil; 1024],
             frames: Vec::with_capacity(256),
             handlers: Vec::new(),
             globals: Vec::new(),
@@ -131,6 +142,7 @@ impl Vm {
             host_roots: Vec::new(),
             pending_protos: Vec::new(),
             gensym_counter: 0,
+            host_top: 0,
         };
         crate::conditions::install_builtin_types(&mut vm);
         vm
@@ -254,6 +266,11 @@ impl Vm {
         self.globals[slot as usize]
     }
 
+    /// The first stack slot above every live frame's registers.
+    pub fn stack_top(&self) -> usize {
+        self.frames.last().map_or(self.host_top, Frame::top)
+    }
+
     /// The stack trace of the current execution point, innermost first.
     pub fn trace(&self) -> Vec<TraceEntry> {
         self.frames
@@ -274,8 +291,8 @@ impl Vm {
     /// Collects garbage now. Safe only where every live value is reachable
     /// from the VM's roots (the interpreter's safe points).
     pub fn collect_garbage(&mut self) {
-        let roots = self
-            .stack
+        let top = self.stack_top().min(self.stack.len());
+        let roots = self.stack[..top]
             .iter()
             .chain(self.globals.iter())
             .chain(self.macros.values())

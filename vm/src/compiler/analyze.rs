@@ -31,22 +31,17 @@ pub fn analyze_toplevel(vm: &mut Vm, form: &Datum) -> RtResult<(Node, ProgramInf
         next_try: 0,
     };
     a.info.funcs.push(FnInfo::default());
-    a.scopes.push(Scope {
-        func: 0,
-        names: Vec::new(),
-    });
+    a.scopes.push(Scope { names: Vec::new() });
     let node = a.expr(form)?;
     Ok((node, a.info))
 }
 
 struct Scope {
-    func: FnId,
     names: Vec<(Sym, VarId)>,
 }
 
 struct LoopCtx {
     id: LoopId,
-    func: FnId,
     /// Length of `tries` when the loop began.
     tries_len: usize,
 }
@@ -130,10 +125,7 @@ impl<'vm> Analyzer<'vm> {
     }
 
     fn with_scope<T>(&mut self, f: impl FnOnce(&mut Self) -> RtResult<T>) -> RtResult<T> {
-        self.scopes.push(Scope {
-            func: self.cur_fn,
-            names: Vec::new(),
-        });
+        self.scopes.push(Scope { names: Vec::new() });
         let r = f(self);
         self.scopes.pop();
         r
@@ -501,10 +493,7 @@ impl<'vm> Analyzer<'vm> {
         let saved_loops = std::mem::take(&mut self.loops);
         let saved_tries = std::mem::take(&mut self.tries);
         self.cur_fn = fid;
-        self.scopes.push(Scope {
-            func: fid,
-            names: Vec::new(),
-        });
+        self.scopes.push(Scope { names: Vec::new() });
         let result = (|| {
             let params: Vec<VarId> = names.iter().map(|&n| self.declare(n)).collect();
             let rest = rest.map(|r| self.declare(r));
@@ -548,6 +537,9 @@ impl<'vm> Analyzer<'vm> {
             return Err(RtError::syntax(span, "let needs bindings"));
         };
         if first.as_symbol().is_some() {
+            if let Some(n) = self.named_let_loop(args, span)? {
+                return Ok(n);
+            }
             let rewritten = desugar::named_let(args, span)?;
             return self.expr(&rewritten);
         }
@@ -569,6 +561,58 @@ impl<'vm> Analyzer<'vm> {
             let body = a.body(body, span)?;
             Ok(node(Expr::Let(vars, Box::new(body)), span))
         })
+    }
+
+    /// Compiles `(let name ((v init)...) body...)` as a loop when `name` is
+    /// only ever called in tail position of the body. Returns `None` (having
+    /// undone its work) when it is used any other way.
+    fn named_let_loop(&mut self, args: &[Datum], span: Span) -> RtResult<Option<Node>> {
+        let Some(name) = args[0].as_symbol() else {
+            return Ok(None);
+        };
+        let Some(binds) = args.get(1) else {
+            return Ok(None);
+        };
+        if args.len() < 3 || !only_called(&args[2..], name) {
+            return Ok(None);
+        }
+        let binds = self.bindings(binds)?;
+        let saved_vars = self.info.vars.len();
+        let saved_funcs = self.info.funcs.len();
+        let saved_nlocals = self.info.funcs[self.cur_fn].nlocals;
+        let mut inits = Vec::new();
+        for (_, init, bspan) in &binds {
+            inits.push(match init {
+                Some(d) => self.expr(d)?,
+                None => nil(*bspan),
+            });
+        }
+        let attempt = self.with_scope(|a| {
+            let loop_var = a.declare(name);
+            let params: Vec<VarId> = binds.iter().map(|(n, _, _)| a.declare(*n)).collect();
+            let body = a.with_scope(|a| a.body(&args[2..], span))?;
+            Ok((loop_var, params, body))
+        })?;
+        let (loop_var, params, mut body) = attempt;
+        if !self.info.vars[loop_var].captured && !self.info.vars[loop_var].assigned {
+            let id = self.new_loop_id();
+            if to_recur(&mut body, loop_var, id) {
+                return Ok(Some(node(
+                    Expr::Loop {
+                        id,
+                        params,
+                        inits,
+                        body: Box::new(body),
+                    },
+                    span,
+                )));
+            }
+        }
+        // Undo: the closure form analyses the body afresh.
+        self.info.vars.truncate(saved_vars);
+        self.info.funcs.truncate(saved_funcs);
+        self.info.funcs[self.cur_fn].nlocals = saved_nlocals;
+        Ok(None)
     }
 
     fn letrec(&mut self, args: &[Datum], span: Span) -> RtResult<Node> {
@@ -604,7 +648,6 @@ impl<'vm> Analyzer<'vm> {
         let id = self.new_loop_id();
         self.loops.push(LoopCtx {
             id,
-            func: self.cur_fn,
             tries_len: self.tries.len(),
         });
         let body = self.with_scope(|a| a.body(body, span));
@@ -871,4 +914,85 @@ fn parse_params(d: &Datum) -> RtResult<(Vec<Sym>, Option<Sym>)> {
         );
     }
     Ok((names, rest))
+}
+
+/// A cheap syntactic filter for loop compilation: `name` appears only at
+/// the head of lists (never as a value) and not inside a nested lambda.
+fn only_called(forms: &[Datum], name: Sym) -> bool {
+    fn walk(d: &Datum, name: Sym, in_lambda: bool) -> bool {
+        match &d.kind {
+            DatumKind::Symbol(s) => *s != name,
+            DatumKind::Vector(items) => items.iter().all(|x| walk(x, name, in_lambda)),
+            DatumKind::List(items, tail) => {
+                let head_is_lambda = items
+                    .first()
+                    .is_some_and(|h| sym_is(h, "fn") || sym_is(h, "lambda"));
+                let in_lambda = in_lambda || head_is_lambda;
+                let head_ok = match items.first() {
+                    Some(h) if h.as_symbol() == Some(name) => !in_lambda,
+                    Some(h) => walk(h, name, in_lambda),
+                    None => true,
+                };
+                head_ok
+                    && items.iter().skip(1).all(|x| walk(x, name, in_lambda))
+                    && tail.as_ref().is_none_or(|t| walk(t, name, in_lambda))
+            }
+            _ => true,
+        }
+    }
+    forms.iter().all(|f| walk(f, name, false))
+}
+
+/// Rewrites tail calls of `var` in `n` into `Recur`; false if `var` is used
+/// anywhere else (then `n` must be discarded).
+fn to_recur(n: &mut Node, var: VarId, id: LoopId) -> bool {
+    match &mut n.expr {
+        Expr::Call(f, args) if matches!(f.expr, Expr::Local(v) if v == var) => {
+            if args.iter().any(|a| mentions(a, var)) {
+                return false;
+            }
+            let args = std::mem::take(args);
+            n.expr = Expr::Recur { id, args };
+            true
+        }
+        Expr::If(c, t, e) => !mentions(c, var) && to_recur(t, var, id) && to_recur(e, var, id),
+        Expr::Seq(nodes) | Expr::And(nodes) | Expr::Or(nodes) => match nodes.split_last_mut() {
+            Some((last, init)) => init.iter().all(|x| !mentions(x, var)) && to_recur(last, var, id),
+            None => true,
+        },
+        Expr::Let(binds, body) => {
+            binds.iter().all(|(_, x)| !mentions(x, var)) && to_recur(body, var, id)
+        }
+        Expr::Declare(_, body) => to_recur(body, var, id),
+        _ => !mentions(n, var),
+    }
+}
+
+/// Whether `var` occurs anywhere in `n`.
+fn mentions(n: &Node, var: VarId) -> bool {
+    let any = |nodes: &[Node]| nodes.iter().any(|x| mentions(x, var));
+    match &n.expr {
+        Expr::Local(v) => *v == var,
+        Expr::SetLocal(v, x) => *v == var || mentions(x, var),
+        Expr::Const(_) | Expr::Global(_) => false,
+        Expr::SetGlobal(_, x) | Expr::DefineGlobal(_, x) | Expr::Un(_, x) => mentions(x, var),
+        Expr::If(a, b, c) => mentions(a, var) || mentions(b, var) || mentions(c, var),
+        Expr::Seq(xs) | Expr::And(xs) | Expr::Or(xs) => any(xs),
+        Expr::Let(binds, body) => {
+            binds.iter().any(|(_, x)| mentions(x, var)) || mentions(body, var)
+        }
+        Expr::Declare(_, body) => mentions(body, var),
+        Expr::Lambda(l) => mentions(&l.body, var),
+        Expr::Call(f, args) => mentions(f, var) || any(args),
+        Expr::Bin(_, a, b) => mentions(a, var) || mentions(b, var),
+        Expr::While { test, body, .. } => mentions(test, var) || mentions(body, var),
+        Expr::Break { value, .. } => mentions(value, var),
+        Expr::Try(t) => {
+            mentions(&t.body, var)
+                || t.catches.iter().any(|c| mentions(&c.body, var))
+                || t.finally.as_ref().is_some_and(|f| mentions(f, var))
+        }
+        Expr::Loop { inits, body, .. } => any(inits) || mentions(body, var),
+        Expr::Recur { args, .. } => any(args),
+    }
 }

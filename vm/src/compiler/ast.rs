@@ -53,6 +53,20 @@ pub enum Expr {
         exits: Vec<TryExit>,
     },
     Try(Box<Try>),
+    /// A named `let` whose name is only called in tail position of its own
+    /// body: a loop over its parameters instead of a closure.
+    Loop {
+        id: LoopId,
+        params: Vec<VarId>,
+        inits: Vec<Node>,
+        body: Box<Node>,
+    },
+    /// A tail call of a named `let`'s name: rebind the parameters and jump
+    /// back to the loop's start.
+    Recur {
+        id: LoopId,
+        args: Vec<Node>,
+    },
 }
 
 /// What leaving a `try` early (by `break`) must do.

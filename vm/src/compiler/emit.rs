@@ -1,46 +1,67 @@
-//! Bytecode emission from the analysed tree.
+//! Bytecode emission: from the analysed tree to register code.
 //!
-//! The emitter tracks the operand stack depth statically, so that `break`
-//! can drop what an enclosing expression had pushed before jumping out.
-//! Calls in tail position become `TailCall`; a `try` body is never in tail
-//! position because its handler must stay active.
+//! Each local variable owns a register (its slot); temporaries are allocated
+//! above the locals like a stack and released when an expression is done.
+//! A call puts the function and its arguments in consecutive temporaries at
+//! the top, so the callee's window begins right above them.
+//!
+//! Tail position is explicit: [`Emitter::tail`] compiles an expression whose
+//! value is returned, turning calls into `TailCall`. A `try` body is never in
+//! tail position because its handler must stay active.
 
 use std::rc::Rc;
 
 use rustc_hash::FxHashMap;
 
-use crate::bytecode::{CaptureFrom, CatchClause, HandlerInfo, Op, Proto};
+use crate::bytecode::{BinOp, CaptureFrom, CatchClause, HandlerInfo, Op, Proto, Reg};
 use crate::compiler::ast::*;
+use crate::error::{RtError, RtResult};
 use crate::span::Span;
 use crate::symbol::Sym;
 use crate::value::Value;
 
-pub fn emit_toplevel(root: &Node, info: &ProgramInfo) -> Rc<Proto> {
+/// Most registers one function may use.
+const MAX_REGS: u32 = u16::MAX as u32;
+
+pub fn emit_toplevel(root: &Node, info: &ProgramInfo) -> RtResult<Rc<Proto>> {
     let mut e = Emitter::new(info, 0, Some(Sym::intern("<top>")));
-    e.expr(root, true);
-    e.op(Op::Return, root.span);
-    Rc::new(e.finish(0, false))
+    e.tail(root);
+    Ok(Rc::new(e.finish(0, false)?))
 }
 
 struct LoopLabels {
-    /// Operand depth when the loop began.
-    depth: u32,
+    /// Where the loop's value goes (`break` writes it too).
+    dst: Reg,
     /// Jumps to patch to the loop's exit.
     breaks: Vec<usize>,
+}
+
+/// A named-`let` loop being emitted: where `Recur` jumps and what it binds.
+struct NamedLoop<'a> {
+    top: u32,
+    params: &'a [VarId],
 }
 
 struct Emitter<'a> {
     info: &'a ProgramInfo,
     func: FnId,
     proto: Proto,
-    depth: u32,
+    /// First free temporary register.
+    next: u32,
+    /// Registers used so far.
+    high: u32,
     loops: FxHashMap<LoopId, LoopLabels>,
+    named_loops: FxHashMap<LoopId, NamedLoop<'a>>,
     /// Finally cleanups of the `try` forms being emitted, for `break`.
     cleanups: FxHashMap<usize, &'a Node>,
+    /// Set when the function needs more registers than an instruction can
+    /// name; reported as a `syntax-error` when the function is finished.
+    overflow: Option<Span>,
 }
 
 impl<'a> Emitter<'a> {
     fn new(info: &'a ProgramInfo, func: FnId, name: Option<Sym>) -> Self {
+        let nlocals = info.funcs[func].nlocals;
         Emitter {
             info,
             func,
@@ -48,24 +69,53 @@ impl<'a> Emitter<'a> {
                 name,
                 ..Proto::default()
             },
-            depth: 0,
+            next: nlocals,
+            high: nlocals,
             loops: FxHashMap::default(),
+            named_loops: FxHashMap::default(),
             cleanups: FxHashMap::default(),
+            overflow: None,
         }
     }
 
-    fn finish(mut self, nparams: u32, rest: bool) -> Proto {
-        let f = &self.info.funcs[self.func];
+    fn finish(mut self, nparams: u32, rest: bool) -> RtResult<Proto> {
+        if let Some(span) = self.overflow {
+            return Err(RtError::syntax(
+                span,
+                "function too large (too many registers)",
+            ));
+        }
         self.proto.nparams = nparams;
         self.proto.rest = rest;
-        self.proto.nlocals = f.nlocals;
+        self.proto.nregs = self.high.max(1);
         self.proto
+            .verify()
+            .map_err(|e| RtError::new("error", format!("internal compiler error: {e}")))?;
+        Ok(self.proto)
     }
 
-    // ----- instructions -----
+    // ----- registers and instructions -----
+
+    fn alloc(&mut self, span: Span) -> Reg {
+        let r = self.next;
+        self.next += 1;
+        self.high = self.high.max(self.next);
+        if self.next >= MAX_REGS {
+            self.overflow.get_or_insert(span);
+            return 0;
+        }
+        r as Reg
+    }
+
+    fn mark(&self) -> u32 {
+        self.next
+    }
+
+    fn release(&mut self, mark: u32) {
+        self.next = mark;
+    }
 
     fn op(&mut self, op: Op, span: Span) -> usize {
-        self.depth = (self.depth as i64 + stack_effect(op)).max(0) as u32;
         self.proto.code.push(op);
         self.proto.spans.push(span);
         self.proto.code.len() - 1
@@ -75,350 +125,583 @@ impl<'a> Emitter<'a> {
         self.proto.code.len() as u32
     }
 
-    fn patch(&mut self, at: usize, target: u32) {
-        self.proto.code[at] = match self.proto.code[at] {
-            Op::Jump(_) => Op::Jump(target),
-            Op::JumpIfFalse(_) => Op::JumpIfFalse(target),
-            Op::JumpIfTrue(_) => Op::JumpIfTrue(target),
-            Op::JumpIfFalseKeep(_) => Op::JumpIfFalseKeep(target),
-            Op::JumpIfTrueKeep(_) => Op::JumpIfTrueKeep(target),
-            other => other,
-        };
+    fn patch(&mut self, at: usize, to: u32) {
+        match &mut self.proto.code[at] {
+            Op::Jump { target }
+            | Op::JumpIfFalse { target, .. }
+            | Op::JumpIfTrue { target, .. } => *target = to,
+            _ => {}
+        }
     }
 
-    fn constant(&mut self, v: Value, span: Span) {
-        match v {
-            Value::Nil => self.op(Op::Nil, span),
-            Value::Bool(true) => self.op(Op::True, span),
-            Value::Bool(false) => self.op(Op::False, span),
-            Value::Int(n) if i32::try_from(n).is_ok() => self.op(Op::Int(n as i32), span),
+    fn load_constant(&mut self, v: Value, dst: Reg, span: Span) {
+        let op = match v {
+            Value::Nil => Op::LoadNil { dst },
+            Value::Bool(b) => Op::LoadBool { dst, b },
+            Value::Int(n) if i32::try_from(n).is_ok() => Op::LoadInt { dst, n: n as i32 },
             v => {
-                let i = self.proto.consts.len() as u32;
+                let k = self.proto.consts.len() as u32;
                 self.proto.consts.push(v);
-                self.op(Op::Const(i), span)
+                Op::LoadConst { dst, k }
             }
         };
+        self.op(op, span);
+    }
+
+    fn mov(&mut self, dst: Reg, src: Reg, span: Span) {
+        if dst != src {
+            self.op(Op::Move { dst, src }, span);
+        }
     }
 
     // ----- variables -----
 
-    fn var(&self, v: VarId) -> &VarInfo {
+    fn var(&self, v: VarId) -> &'a VarInfo {
         &self.info.vars[v]
     }
 
-    /// The capture index of a variable of an enclosing function.
-    fn capture_index(&self, v: VarId) -> u32 {
+    /// The register of a local of this function that is not in a cell.
+    fn plain_local(&self, v: VarId) -> Option<Reg> {
+        let info = self.var(v);
+        (info.func == self.func && !info.boxed()).then_some(info.slot as Reg)
+    }
+
+    fn capture_index(&self, v: VarId) -> u16 {
         self.info.funcs[self.func]
             .captures
             .iter()
             .position(|&c| c == v)
-            .unwrap_or(0) as u32
+            .unwrap_or(0) as u16
     }
 
-    fn load(&mut self, v: VarId, span: Span) {
-        let info = self.var(v).clone();
-        let op = if info.func == self.func {
+    fn load_var(&mut self, v: VarId, dst: Reg, span: Span) {
+        let info = self.var(v);
+        if info.func == self.func {
+            let slot = info.slot as Reg;
             if info.boxed() {
-                Op::CellGet(info.slot)
+                self.op(Op::CellGet { dst, cell: slot }, span);
             } else {
-                Op::LocalGet(info.slot)
+                self.mov(dst, slot, span);
             }
         } else {
             let k = self.capture_index(v);
-            if info.boxed() {
-                Op::CaptureCellGet(k)
+            let op = if info.boxed() {
+                Op::CaptureCellGet { dst, k }
             } else {
-                Op::CaptureGet(k)
-            }
-        };
-        self.op(op, span);
+                Op::CaptureGet { dst, k }
+            };
+            self.op(op, span);
+        }
     }
 
-    /// Pops the top of the stack into a variable that already exists.
-    fn store(&mut self, v: VarId, span: Span) {
-        let info = self.var(v).clone();
-        let op = if info.func == self.func {
-            if info.boxed() {
-                Op::CellSet(info.slot)
+    /// Assigns an existing variable; returns the register holding the new
+    /// value (valid until the caller releases its temporaries).
+    fn assign(&mut self, v: VarId, value: &'a Node, span: Span) -> Reg {
+        if let Some(slot) = self.plain_local(v) {
+            if writes_only_at_end(value) {
+                self.into(value, slot);
             } else {
-                Op::LocalSet(info.slot)
+                let t = self.alloc(span);
+                self.into(value, t);
+                self.mov(slot, t, span);
             }
+            return slot;
+        }
+        let r = self.any(value);
+        let info = self.var(v);
+        if info.func == self.func {
+            self.op(
+                Op::CellSet {
+                    cell: info.slot as Reg,
+                    src: r,
+                },
+                span,
+            );
         } else {
-            Op::CaptureCellSet(self.capture_index(v))
-        };
-        self.op(op, span);
+            let k = self.capture_index(v);
+            self.op(Op::CaptureCellSet { k, src: r }, span);
+        }
+        r
     }
 
-    /// Pops the top of the stack into a variable being bound now (a fresh
-    /// cell if it needs one).
-    fn bind(&mut self, v: VarId, span: Span) {
-        let info = self.var(v).clone();
-        self.op(Op::LocalSet(info.slot), span);
+    /// Binds a fresh variable to a value (a new cell if it needs one).
+    fn bind(&mut self, v: VarId, value: &'a Node) {
+        let info = self.var(v);
+        let slot = info.slot as Reg;
+        self.into(value, slot);
         if info.boxed() {
-            self.op(Op::MakeCell(info.slot), span);
+            self.op(Op::MakeCell { reg: slot }, value.span);
         }
     }
 
     // ----- expressions -----
 
-    fn exprs(&mut self, nodes: &'a [Node]) {
-        for n in nodes {
-            self.expr(n, false);
+    /// Compiles `n` and returns a register holding its value: the variable's
+    /// own register for a plain local, else a new temporary.
+    fn any(&mut self, n: &'a Node) -> Reg {
+        if let Expr::Local(v) = n.expr {
+            if let Some(r) = self.plain_local(v) {
+                return r;
+            }
         }
+        let r = self.alloc(n.span);
+        self.into(n, r);
+        r
     }
 
-    fn expr(&mut self, n: &'a Node, tail: bool) {
-        let span = n.span;
+    /// Compiles `n` for its effects only.
+    fn effect(&mut self, n: &'a Node) {
+        let m = self.mark();
         match &n.expr {
-            Expr::Const(v) => self.constant(*v, span),
-            Expr::Local(v) => self.load(*v, span),
+            Expr::Const(_) | Expr::Local(_) | Expr::Lambda(_) => {}
+            Expr::SetLocal(v, value) => {
+                self.assign(*v, value, n.span);
+            }
+            Expr::Seq(nodes) => nodes.iter().for_each(|x| self.effect(x)),
+            _ => {
+                let r = self.alloc(n.span);
+                self.into(n, r);
+            }
+        }
+        self.release(m);
+    }
+
+    /// Compiles `n` so that its value ends up in `dst`.
+    fn into(&mut self, n: &'a Node, dst: Reg) {
+        let span = n.span;
+        let m = self.mark();
+        match &n.expr {
+            Expr::Const(v) => self.load_constant(*v, dst, span),
+            Expr::Local(v) => self.load_var(*v, dst, span),
             Expr::Global(slot) => {
-                self.op(Op::GlobalGet(*slot), span);
+                self.op(Op::GlobalGet { dst, slot: *slot }, span);
             }
             Expr::SetLocal(v, value) => {
-                self.expr(value, false);
-                self.op(Op::Dup, span);
-                self.store(*v, span);
+                let r = self.assign(*v, value, span);
+                self.mov(dst, r, span);
             }
             Expr::SetGlobal(slot, value) => {
-                self.expr(value, false);
-                self.op(Op::Dup, span);
-                self.op(Op::GlobalSet(*slot), span);
+                let r = self.any(value);
+                self.op(
+                    Op::GlobalSet {
+                        src: r,
+                        slot: *slot,
+                    },
+                    span,
+                );
+                self.mov(dst, r, span);
             }
             Expr::DefineGlobal(slot, value) => {
-                self.expr(value, false);
-                self.op(Op::Dup, span);
-                self.op(Op::GlobalDefine(*slot), span);
+                let r = self.any(value);
+                self.op(
+                    Op::GlobalDefine {
+                        src: r,
+                        slot: *slot,
+                    },
+                    span,
+                );
+                self.mov(dst, r, span);
             }
-            Expr::If(c, t, e) => self.if_expr(c, t, e, tail, span),
+            Expr::If(c, t, e) => {
+                let jf = self.jump_if_false(c);
+                self.into(t, dst);
+                let j = self.op(Op::Jump { target: 0 }, span);
+                let else_at = self.here();
+                self.patch(jf, else_at);
+                self.into(e, dst);
+                let end = self.here();
+                self.patch(j, end);
+            }
             Expr::Seq(nodes) => {
                 let (last, init) = nodes.split_last().expect("empty sequence");
-                for x in init {
-                    self.expr(x, false);
-                    self.op(Op::Pop, x.span);
-                }
-                self.expr(last, tail);
+                init.iter().for_each(|x| self.effect(x));
+                self.into(last, dst);
             }
             Expr::Let(binds, body) => {
-                for (_, init) in binds {
-                    self.expr(init, false);
+                for (v, init) in binds {
+                    self.bind(*v, init);
                 }
-                for (v, init) in binds.iter().rev() {
-                    self.bind(*v, init.span);
-                }
-                self.expr(body, tail);
+                self.into(body, dst);
             }
             Expr::Declare(vars, body) => {
-                for &v in vars {
-                    self.op(Op::Nil, span);
-                    self.bind(v, span);
-                }
-                self.expr(body, tail);
+                self.declare(vars, span);
+                self.into(body, dst);
             }
-            Expr::Lambda(l) => self.lambda(l, span),
+            Expr::Lambda(l) => self.lambda(l, dst, span),
             Expr::Call(f, args) => {
-                self.expr(f, false);
-                self.exprs(args);
-                let argc = args.len() as u32;
+                let base = self.call_setup(f, args, span);
                 self.op(
-                    if tail {
-                        Op::TailCall(argc)
-                    } else {
-                        Op::Call(argc)
+                    Op::Call {
+                        base,
+                        argc: args.len() as u16,
+                        dst,
                     },
                     span,
                 );
             }
-            Expr::Bin(op, a, b) => {
-                self.expr(a, false);
-                self.expr(b, false);
-                self.op(Op::Bin(*op), span);
-            }
+            Expr::Bin(op, a, b) => self.binary(*op, a, b, dst, span),
             Expr::Un(op, a) => {
-                self.expr(a, false);
-                self.op(Op::Un(*op), span);
+                let src = self.any(a);
+                self.op(Op::Un { op: *op, dst, src }, span);
             }
-            Expr::And(nodes) => self.short_circuit(nodes, tail, true),
-            Expr::Or(nodes) => self.short_circuit(nodes, tail, false),
-            Expr::While { id, test, body } => self.while_loop(*id, test, body, span),
+            Expr::And(nodes) | Expr::Or(nodes) => {
+                let is_and = matches!(n.expr, Expr::And(_));
+                let (last, init) = nodes.split_last().expect("empty and/or");
+                let mut exits = Vec::new();
+                for x in init {
+                    self.into(x, dst);
+                    exits.push(self.cond_jump(dst, !is_and, x.span));
+                }
+                self.into(last, dst);
+                let end = self.here();
+                exits.into_iter().for_each(|j| self.patch(j, end));
+            }
+            Expr::While { id, test, body } => self.while_loop(*id, test, body, dst, span),
             Expr::Break { id, value, exits } => self.break_loop(*id, value, exits, span),
-            Expr::Try(t) => self.try_expr(t, span),
+            Expr::Try(t) => self.try_expr(t, dst, span),
+            Expr::Loop {
+                id,
+                params,
+                inits,
+                body,
+            } => {
+                self.loop_start(*id, params, inits, span);
+                self.into(body, dst);
+                self.named_loops.remove(id);
+            }
+            Expr::Recur { id, args } => self.recur(*id, args, span),
+        }
+        self.release(m);
+    }
+
+    /// Binds a named loop's parameters to their initial values and marks
+    /// the loop's start.
+    fn loop_start(&mut self, id: LoopId, params: &'a [VarId], inits: &'a [Node], span: Span) {
+        self.rebind(params, inits, span);
+        let top = self.here();
+        self.op(Op::LoopHead, span);
+        self.named_loops.insert(id, NamedLoop { top, params });
+    }
+
+    /// Evaluates all values first, then binds them (fresh cells where
+    /// needed), as a call would.
+    fn rebind(&mut self, params: &'a [VarId], values: &'a [Node], span: Span) {
+        let m = self.mark();
+        let temps: Vec<Reg> = values.iter().map(|v| self.any(v)).collect();
+        // `any` may return a parameter's own register: copy those first so a
+        // later store cannot clobber them.
+        let temps: Vec<Reg> = temps
+            .into_iter()
+            .map(|r| {
+                if params.iter().any(|&p| self.plain_local(p) == Some(r)) {
+                    let t = self.alloc(span);
+                    self.mov(t, r, span);
+                    t
+                } else {
+                    r
+                }
+            })
+            .collect();
+        for (&p, r) in params.iter().zip(temps) {
+            let info = self.var(p);
+            let slot = info.slot as Reg;
+            self.mov(slot, r, span);
+            if info.boxed() {
+                self.op(Op::MakeCell { reg: slot }, span);
+            }
+        }
+        self.release(m);
+    }
+
+    fn recur(&mut self, id: LoopId, args: &'a [Node], span: Span) {
+        let Some((top, params)) = self.named_loops.get(&id).map(|l| (l.top, l.params)) else {
+            return;
+        };
+        self.rebind(params, args, span);
+        self.op(Op::Jump { target: top }, span);
+    }
+
+    /// Compiles `n` in tail position: its value is returned.
+    fn tail(&mut self, n: &'a Node) {
+        let span = n.span;
+        let m = self.mark();
+        match &n.expr {
+            Expr::Call(f, args) => {
+                let base = self.call_setup(f, args, span);
+                self.op(
+                    Op::TailCall {
+                        base,
+                        argc: args.len() as u16,
+                    },
+                    span,
+                );
+            }
+            Expr::If(c, t, e) => {
+                let jf = self.jump_if_false(c);
+                self.tail(t);
+                let else_at = self.here();
+                self.patch(jf, else_at);
+                self.tail(e);
+            }
+            Expr::Seq(nodes) => {
+                let (last, init) = nodes.split_last().expect("empty sequence");
+                init.iter().for_each(|x| self.effect(x));
+                self.tail(last);
+            }
+            Expr::Let(binds, body) => {
+                for (v, init) in binds {
+                    self.bind(*v, init);
+                }
+                self.tail(body);
+            }
+            Expr::Declare(vars, body) => {
+                self.declare(vars, span);
+                self.tail(body);
+            }
+            Expr::Loop {
+                id,
+                params,
+                inits,
+                body,
+            } => {
+                self.loop_start(*id, params, inits, span);
+                self.tail(body);
+                self.named_loops.remove(id);
+            }
+            Expr::Recur { id, args } => self.recur(*id, args, span),
+            Expr::And(nodes) | Expr::Or(nodes) => {
+                let is_and = matches!(n.expr, Expr::And(_));
+                let (last, init) = nodes.split_last().expect("empty and/or");
+                let r = self.alloc(span);
+                let mut exits = Vec::new();
+                for x in init {
+                    self.into(x, r);
+                    exits.push(self.cond_jump(r, !is_and, x.span));
+                }
+                self.tail(last);
+                let ret = self.here();
+                exits.into_iter().for_each(|j| self.patch(j, ret));
+                self.op(Op::Return { src: r }, span);
+            }
+            _ => {
+                let r = self.any(n);
+                self.op(Op::Return { src: r }, span);
+            }
+        }
+        self.release(m);
+    }
+
+    fn declare(&mut self, vars: &[VarId], span: Span) {
+        for &v in vars {
+            let info = self.var(v);
+            let slot = info.slot as Reg;
+            self.op(Op::LoadNil { dst: slot }, span);
+            if info.boxed() {
+                self.op(Op::MakeCell { reg: slot }, span);
+            }
         }
     }
 
-    fn if_expr(&mut self, c: &'a Node, t: &'a Node, e: &'a Node, tail: bool, span: Span) {
-        self.expr(c, false);
-        let jf = self.op(Op::JumpIfFalse(0), span);
-        let d = self.depth;
-        self.expr(t, tail);
-        let j = self.op(Op::Jump(0), span);
-        let after_then = self.here();
-        self.patch(jf, after_then);
-        self.depth = d;
-        self.expr(e, tail);
-        let end = self.here();
-        self.patch(j, end);
+    /// A jump taken when `r` is truthy (`when_true`) or falsy; returns the
+    /// instruction to patch.
+    fn cond_jump(&mut self, r: Reg, when_true: bool, span: Span) -> usize {
+        let op = if when_true {
+            Op::JumpIfTrue { cond: r, target: 0 }
+        } else {
+            Op::JumpIfFalse { cond: r, target: 0 }
+        };
+        self.op(op, span)
     }
 
-    /// `and` / `or`: each operand but the last decides or is dropped.
-    fn short_circuit(&mut self, nodes: &'a [Node], tail: bool, is_and: bool) {
-        let (last, init) = nodes.split_last().expect("empty and/or");
-        let mut jumps = Vec::new();
-        for x in init {
-            self.expr(x, false);
-            let op = if is_and {
-                Op::JumpIfFalseKeep(0)
-            } else {
-                Op::JumpIfTrueKeep(0)
-            };
-            jumps.push(self.op(op, x.span));
-        }
-        self.expr(last, tail);
-        let end = self.here();
-        for j in jumps {
-            self.patch(j, end);
-        }
+    /// Evaluates a test and jumps when it is false.
+    fn jump_if_false(&mut self, c: &'a Node) -> usize {
+        let m = self.mark();
+        let j = match &c.expr {
+            Expr::Un(crate::bytecode::UnOp::Not, x) => {
+                let r = self.any(x);
+                self.cond_jump(r, true, c.span)
+            }
+            _ => {
+                let r = self.any(c);
+                self.cond_jump(r, false, c.span)
+            }
+        };
+        self.release(m);
+        j
     }
 
-    fn while_loop(&mut self, id: LoopId, test: &'a Node, body: &'a Node, span: Span) {
-        let d = self.depth;
+    /// Places a call's function and arguments in consecutive temporaries;
+    /// returns the first (where the result will land).
+    fn call_setup(&mut self, f: &'a Node, args: &'a [Node], span: Span) -> Reg {
+        let base = self.alloc(span);
+        let arg_regs: Vec<Reg> = args.iter().map(|a| self.alloc(a.span)).collect();
+        self.into(f, base);
+        for (a, r) in args.iter().zip(arg_regs) {
+            self.into(a, r);
+        }
+        base
+    }
+
+    fn binary(&mut self, op: BinOp, a: &'a Node, b: &'a Node, dst: Reg, span: Span) {
+        if let Expr::Const(Value::Int(n)) = b.expr {
+            if let Ok(n) = i16::try_from(n) {
+                let ra = self.any(a);
+                self.op(Op::BinInt { op, dst, a: ra, n }, span);
+                return;
+            }
+        }
+        // A plain local read first must not see a later operand's `set!`.
+        let ra = if is_simple(b) {
+            self.any(a)
+        } else {
+            let t = self.alloc(a.span);
+            self.into(a, t);
+            t
+        };
+        let rb = self.any(b);
+        self.op(
+            Op::Bin {
+                op,
+                dst,
+                a: ra,
+                b: rb,
+            },
+            span,
+        );
+    }
+
+    fn while_loop(&mut self, id: LoopId, test: &'a Node, body: &'a Node, dst: Reg, span: Span) {
         self.loops.insert(
             id,
             LoopLabels {
-                depth: d,
+                dst,
                 breaks: Vec::new(),
             },
         );
         let top = self.here();
         self.op(Op::LoopHead, span);
-        self.expr(test, false);
-        let exit = self.op(Op::JumpIfFalse(0), span);
-        self.expr(body, false);
-        self.op(Op::Pop, span);
-        self.op(Op::Jump(top), span);
+        let exit = self.jump_if_false(test);
+        self.effect(body);
+        self.op(Op::Jump { target: top }, span);
         let after = self.here();
         self.patch(exit, after);
-        self.op(Op::Nil, span);
+        self.op(Op::LoadNil { dst }, span);
         let end = self.here();
         if let Some(labels) = self.loops.remove(&id) {
-            for j in labels.breaks {
-                self.patch(j, end);
-            }
+            labels.breaks.into_iter().for_each(|j| self.patch(j, end));
         }
-        self.depth = d + 1;
     }
 
     fn break_loop(&mut self, id: LoopId, value: &'a Node, exits: &[TryExit], span: Span) {
-        self.expr(value, false);
+        let Some(dst) = self.loops.get(&id).map(|l| l.dst) else {
+            return;
+        };
+        self.into(value, dst);
         for exit in exits {
             for _ in 0..exit.handlers {
                 self.op(Op::PopHandler, span);
             }
             if exit.has_finally {
                 if let Some(cleanup) = self.cleanups.get(&exit.try_id).copied() {
-                    self.expr(cleanup, false);
-                    self.op(Op::Pop, span);
+                    self.effect(cleanup);
                 }
             }
         }
-        let Some(loop_depth) = self.loops.get(&id).map(|l| l.depth) else {
-            return;
-        };
-        let extra = self.depth.saturating_sub(loop_depth + 1);
-        if extra > 0 {
-            self.op(Op::Squash(extra), span);
-        }
-        let j = self.op(Op::Jump(0), span);
+        let j = self.op(Op::Jump { target: 0 }, span);
         if let Some(l) = self.loops.get_mut(&id) {
             l.breaks.push(j);
         }
-        // Code after a break is unreachable; keep the depth consistent.
-        self.depth = loop_depth + 1 + extra;
     }
 
     /// ```text
     ///   [PushHandler F]            ; with a finally
-    ///   PushHandler C              ; with catches
-    ///   body
+    ///   PushHandler C              ; with catch clauses
+    ///   body → dst
     ///   PopHandler
     ///   Jump END
-    /// C1: bind e; handler body; Jump END   (one per clause)
+    /// clause: var ← condition; clause body → dst; Jump END   (each clause)
     /// END:
-    ///   [PopHandler; cleanup; Pop; Jump DONE
-    /// F: store cond; cleanup; Pop; load cond; Reraise
+    ///   [PopHandler; cleanup; Jump DONE
+    /// F: cleanup; Reraise
     /// DONE:]
     /// ```
-    fn try_expr(&mut self, t: &'a Try, span: Span) {
-        let d = self.depth;
+    fn try_expr(&mut self, t: &'a Try, dst: Reg, span: Span) {
         if let Some(f) = &t.finally {
             self.cleanups.insert(t.id, f);
         }
         let finally_handler = t.finally.as_ref().map(|_| {
-            let idx = self.new_handler();
-            self.op(Op::PushHandler(idx), span);
+            let cond_reg = self.alloc(span);
+            let idx = self.new_handler(cond_reg);
+            self.op(Op::PushHandler { idx }, span);
             idx
         });
         if t.catches.is_empty() {
-            self.expr(&t.body, false);
+            self.into(&t.body, dst);
         } else {
-            let idx = self.new_handler();
-            self.op(Op::PushHandler(idx), span);
-            self.expr(&t.body, false);
+            let cond_reg = self.alloc(span);
+            let idx = self.new_handler(cond_reg);
+            self.op(Op::PushHandler { idx }, span);
+            self.into(&t.body, dst);
             self.op(Op::PopHandler, span);
-            let mut ends = vec![self.op(Op::Jump(0), span)];
+            let mut ends = vec![self.op(Op::Jump { target: 0 }, span)];
             for c in &t.catches {
-                self.depth = d + 1;
                 let target = self.here();
                 self.proto.handlers[idx as usize].clauses.push(CatchClause {
                     types: c.types.clone(),
                     target,
                 });
-                self.bind(c.var, c.body.span);
-                self.expr(&c.body, false);
-                ends.push(self.op(Op::Jump(0), span));
+                let info = self.var(c.var);
+                let slot = info.slot as Reg;
+                self.mov(slot, cond_reg, c.body.span);
+                if info.boxed() {
+                    self.op(Op::MakeCell { reg: slot }, c.body.span);
+                }
+                self.into(&c.body, dst);
+                ends.push(self.op(Op::Jump { target: 0 }, span));
             }
             let end = self.here();
-            for j in ends {
-                self.patch(j, end);
-            }
-            self.depth = d + 1;
+            ends.into_iter().for_each(|j| self.patch(j, end));
         }
         if let (Some(idx), Some(cleanup)) = (finally_handler, &t.finally) {
             self.op(Op::PopHandler, span);
-            self.expr(cleanup, false);
-            self.op(Op::Pop, span);
-            let done = self.op(Op::Jump(0), span);
-            self.depth = d + 1;
+            self.effect(cleanup);
+            let done = self.op(Op::Jump { target: 0 }, span);
             let target = self.here();
             self.proto.handlers[idx as usize].clauses.push(CatchClause {
                 types: Vec::new(),
                 target,
             });
-            self.expr(cleanup, false);
-            self.op(Op::Pop, span);
-            self.op(Op::Reraise, span);
+            self.effect(cleanup);
+            let cond_reg = self.proto.handlers[idx as usize].cond_reg;
+            self.op(Op::Reraise { src: cond_reg }, span);
             let end = self.here();
             self.patch(done, end);
-            self.depth = d + 1;
             self.cleanups.remove(&t.id);
         }
     }
 
-    fn new_handler(&mut self) -> u32 {
-        self.proto.handlers.push(HandlerInfo::default());
+    fn new_handler(&mut self, cond_reg: Reg) -> u32 {
+        self.proto.handlers.push(HandlerInfo {
+            clauses: Vec::new(),
+            cond_reg,
+        });
         (self.proto.handlers.len() - 1) as u32
     }
 
-    fn lambda(&mut self, l: &'a Lambda, span: Span) {
+    fn lambda(&mut self, l: &'a Lambda, dst: Reg, span: Span) {
         let mut child = Emitter::new(self.info, l.id, l.name);
         for &p in l.params.iter().chain(l.rest.iter()) {
-            let info = child.var(p).clone();
+            let info = child.var(p);
             if info.boxed() {
-                child.op(Op::MakeCell(info.slot), span);
+                child.op(
+                    Op::MakeCell {
+                        reg: info.slot as Reg,
+                    },
+                    span,
+                );
             }
         }
-        child.expr(&l.body, true);
-        child.op(Op::Return, l.body.span);
+        child.tail(&l.body);
         let captures: Vec<CaptureFrom> = self.info.funcs[l.id]
             .captures
             .iter()
@@ -427,53 +710,42 @@ impl<'a> Emitter<'a> {
                 if info.func == self.func {
                     CaptureFrom::Local(info.slot)
                 } else {
-                    CaptureFrom::Capture(self.capture_index(v))
+                    CaptureFrom::Capture(self.capture_index(v) as u32)
                 }
             })
             .collect();
-        let mut proto = child.finish(l.params.len() as u32, l.rest.is_some());
+        let proto = match child.finish(l.params.len() as u32, l.rest.is_some()) {
+            Ok(p) => p,
+            Err(_) => {
+                self.overflow.get_or_insert(span);
+                Proto::default()
+            }
+        };
+        let mut proto = proto;
         proto.captures = captures;
-        let i = self.proto.children.len() as u32;
+        let idx = self.proto.children.len() as u32;
         self.proto.children.push(Rc::new(proto));
-        self.op(Op::Closure(i), span);
+        self.op(Op::Closure { dst, idx }, span);
     }
 }
 
-/// How an instruction changes the operand stack depth.
-fn stack_effect(op: Op) -> i64 {
-    match op {
-        Op::Const(_)
-        | Op::Int(_)
-        | Op::Nil
-        | Op::True
-        | Op::False
-        | Op::Dup
-        | Op::LocalGet(_)
-        | Op::CellGet(_)
-        | Op::CaptureGet(_)
-        | Op::CaptureCellGet(_)
-        | Op::GlobalGet(_)
-        | Op::Closure(_) => 1,
-        Op::Pop
-        | Op::LocalSet(_)
-        | Op::CellSet(_)
-        | Op::CaptureCellSet(_)
-        | Op::GlobalSet(_)
-        | Op::GlobalDefine(_)
-        | Op::JumpIfFalse(_)
-        | Op::JumpIfTrue(_)
-        | Op::JumpIfFalseKeep(_)
-        | Op::JumpIfTrueKeep(_)
-        | Op::Bin(_)
-        | Op::Return
-        | Op::Reraise => -1,
-        Op::Squash(n) => -(n as i64),
-        Op::Call(argc) | Op::TailCall(argc) => -(argc as i64),
-        Op::MakeCell(_)
-        | Op::Jump(_)
-        | Op::Un(_)
-        | Op::LoopHead
-        | Op::PushHandler(_)
-        | Op::PopHandler => 0,
-    }
+/// Expressions whose evaluation cannot change a local (so a plain local
+/// read before them needs no copy).
+fn is_simple(n: &Node) -> bool {
+    matches!(n.expr, Expr::Const(_) | Expr::Local(_) | Expr::Global(_))
+}
+
+/// Expressions that write their destination only as their last step, so
+/// that the destination may be the variable being assigned.
+fn writes_only_at_end(n: &Node) -> bool {
+    matches!(
+        n.expr,
+        Expr::Const(_)
+            | Expr::Local(_)
+            | Expr::Global(_)
+            | Expr::Call(..)
+            | Expr::Bin(..)
+            | Expr::Un(..)
+            | Expr::Lambda(_)
+    )
 }

@@ -27,8 +27,8 @@ use crate::vm::Vm;
 /// Compiles one top-level form into a function of no arguments.
 pub fn compile_toplevel(vm: &mut Vm, form: &Datum) -> RtResult<Rc<Proto>> {
     vm.heap.inhibit += 1;
-    let result =
-        analyze::analyze_toplevel(vm, form).map(|(node, info)| emit::emit_toplevel(&node, &info));
+    let result = analyze::analyze_toplevel(vm, form)
+        .and_then(|(node, info)| emit::emit_toplevel(&node, &info));
     vm.heap.inhibit -= 1;
     result
 }
