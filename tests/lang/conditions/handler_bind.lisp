@@ -25,6 +25,10 @@
         (handler-bind ((division-by-zero (fn (c) (invoke-restart 'use-value 0))))
           (/ 1 0))
         (use-value (v) (list 'used v))))
-(show (handler-bind ((type-error (fn (c) (println "first")))
-                     (error (fn (c) (println "second"))))
-        (try (car nil) (catch e 'caught))))
+(show (handler-case
+        (handler-bind ((type-error (fn (c) (println "first")))
+                       (error (fn (c) (println "second"))))
+          (car nil))
+        (error (c) 'caught)))
+(show (handler-bind ((error (fn (c) (println "outside the try: never called"))))
+        (try (car nil) (catch e 'try-is-innermost))))
