@@ -108,10 +108,10 @@ impl Vm {
         let trace_missing = self.as_condition(cond).is_some_and(|c| c.trace.is_empty());
         if trace_missing {
             let trace = self.trace();
-            if let Value::Obj(r) = cond {
-                if let Obj::Condition(c) = self.heap.get_mut(r) {
-                    c.trace = trace;
-                }
+            if let Value::Obj(r) = cond
+                && let Obj::Condition(c) = self.heap.get_mut(r)
+            {
+                c.trace = trace;
             }
         }
         cond

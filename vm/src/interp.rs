@@ -185,9 +185,7 @@ impl Vm {
         if !proto.rest || argc < nparams {
             return Err(arity_mismatch(proto, argc));
         }
-        let list = self
-            .heap
-            .list(&self.stack[base + nparams..base + argc].to_vec());
+        let list = self.heap.list(&self.stack[base + nparams..base + argc]);
         self.ensure_stack(base + nparams + 1);
         self.stack[base + nparams] = list;
         Ok(nparams + 1)
@@ -326,27 +324,25 @@ impl Vm {
                         self.collect_garbage();
                     }
                     // Fast path: a closure called with exactly its parameters.
-                    if let Value::Obj(r) = &self.stack[fpos] {
-                        if let Obj::Closure(c) = self.heap.get(*r) {
-                            if c.proto.nparams == argc as u32
-                                && !c.proto.rest
-                                && self.frames.len() < self.max_depth
-                            {
-                                let callee = c.proto.clone();
-                                base = fpos + 1;
-                                self.ensure_stack(base + callee.nregs as usize);
-                                proto = Rc::as_ptr(&callee);
-                                self.frames.push(Frame {
-                                    proto: callee,
-                                    pc: 0,
-                                    base,
-                                    ret,
-                                });
-                                fi += 1;
-                                pc = 0;
-                                continue;
-                            }
-                        }
+                    if let Value::Obj(r) = &self.stack[fpos]
+                        && let Obj::Closure(c) = self.heap.get(*r)
+                        && c.proto.nparams == argc as u32
+                        && !c.proto.rest
+                        && self.frames.len() < self.max_depth
+                    {
+                        let callee = c.proto.clone();
+                        base = fpos + 1;
+                        self.ensure_stack(base + callee.nregs as usize);
+                        proto = Rc::as_ptr(&callee);
+                        self.frames.push(Frame {
+                            proto: callee,
+                            pc: 0,
+                            base,
+                            ret,
+                        });
+                        fi += 1;
+                        pc = 0;
+                        continue;
                     }
                     match attempt!(self.enter_call(fpos, argc as usize, ret)) {
                         Entered::Frame => reload!(),
@@ -541,10 +537,10 @@ impl Vm {
 
     #[inline]
     fn cell_set(&mut self, cell: Value, v: Value) {
-        if let Value::Obj(r) = cell {
-            if let Obj::Cell(slot) = self.heap.get_mut(r) {
-                *slot = v;
-            }
+        if let Value::Obj(r) = cell
+            && let Obj::Cell(slot) = self.heap.get_mut(r)
+        {
+            *slot = v;
         }
     }
 

@@ -34,7 +34,11 @@ impl Str {
 }
 
 /// A map key: the hashable subset of values. Strings are keys by content.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+///
+/// `Hash` is written by hand (a tag byte, then the payload) so that borrowed
+/// forms of a key (`primitives::collections::KeyRef`) can hash identically
+/// and look entries up without allocating.
+#[derive(Clone, PartialEq, Eq, Debug)]
 pub enum Key {
     Nil,
     Bool(bool),
@@ -44,6 +48,39 @@ pub enum Key {
     Symbol(Sym),
     Keyword(Sym),
     Str(Rc<str>),
+}
+
+impl std::hash::Hash for Key {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        match self {
+            Key::Nil => h.write_u8(0),
+            Key::Bool(b) => {
+                h.write_u8(1);
+                h.write_u8(*b as u8);
+            }
+            Key::Int(n) => {
+                h.write_u8(2);
+                h.write_i64(*n);
+            }
+            Key::Float(bits) => {
+                h.write_u8(3);
+                h.write_u64(*bits);
+            }
+            Key::Symbol(s) => {
+                h.write_u8(4);
+                h.write_u32(s.0);
+            }
+            Key::Keyword(s) => {
+                h.write_u8(5);
+                h.write_u32(s.0);
+            }
+            Key::Str(s) => {
+                h.write_u8(6);
+                h.write(s.as_bytes());
+                h.write_u8(0xff);
+            }
+        }
+    }
 }
 
 pub type Map = IndexMap<Key, Value, FxBuildHasher>;

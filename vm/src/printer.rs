@@ -184,10 +184,7 @@ impl<'a> Printer<'a> {
         self.out.push('(');
         let mut cur = first;
         let mut seen_tail: rustc_hash::FxHashSet<ObjRef> = Default::default();
-        loop {
-            let Obj::Pair(car, cdr) = vm.heap.get(cur) else {
-                break;
-            };
+        while let Obj::Pair(car, cdr) = vm.heap.get(cur) {
             self.value(*car, false);
             match *cdr {
                 Value::Nil => break,

@@ -227,12 +227,11 @@ impl<'vm> Analyzer<'vm> {
     }
 
     fn call(&mut self, head: &Datum, args: &[Datum], span: Span) -> RtResult<Node> {
-        if let Some(s) = head.as_symbol() {
-            if self.lookup(s).is_none() {
-                if let Some(n) = self.inline_op(s, args, span)? {
-                    return Ok(n);
-                }
-            }
+        if let Some(s) = head.as_symbol()
+            && self.lookup(s).is_none()
+            && let Some(n) = self.inline_op(s, args, span)?
+        {
+            return Ok(n);
         }
         let f = self.expr(head)?;
         let args = self.exprs(args)?;
@@ -429,15 +428,14 @@ impl<'vm> Analyzer<'vm> {
     /// Analyses a value, naming it if it is a lambda.
     fn named_value(&mut self, d: &Datum, name: Sym) -> RtResult<Node> {
         let d = self.expand(d)?;
-        if let Some(items) = d.as_list() {
-            if items.len() >= 2
-                && (sym_is(&items[0], "fn") || sym_is(&items[0], "lambda"))
-                && self
-                    .lookup(items[0].as_symbol().unwrap_or(Sym(0)))
-                    .is_none()
-            {
-                return self.lambda(&items[1], &items[2..], Some(name), d.span);
-            }
+        if let Some(items) = d.as_list()
+            && items.len() >= 2
+            && (sym_is(&items[0], "fn") || sym_is(&items[0], "lambda"))
+            && self
+                .lookup(items[0].as_symbol().unwrap_or(Sym(0)))
+                .is_none()
+        {
+            return self.lambda(&items[1], &items[2..], Some(name), d.span);
         }
         self.expr(&d)
     }
@@ -808,14 +806,14 @@ impl<'vm> Analyzer<'vm> {
         let lambda = Datum::list(lambda, span);
         let proto = crate::compiler::compile_toplevel(self.vm, &lambda)?;
         let closure = self.vm.run_proto(proto)?;
-        if let Value::Obj(r) = closure {
-            if let crate::object::Obj::Closure(c) = self.vm.heap.get_mut(r) {
-                // Name the macro's function for traces.
-                if c.proto.name.is_none() {
-                    if let Some(p) = std::rc::Rc::get_mut(&mut c.proto) {
-                        p.name = Some(name);
-                    }
-                }
+        if let Value::Obj(r) = closure
+            && let crate::object::Obj::Closure(c) = self.vm.heap.get_mut(r)
+        {
+            // Name the macro's function for traces.
+            if c.proto.name.is_none()
+                && let Some(p) = std::rc::Rc::get_mut(&mut c.proto)
+            {
+                p.name = Some(name);
             }
         }
         self.vm.macros.insert(name, closure);
@@ -841,7 +839,7 @@ impl<'vm> Analyzer<'vm> {
 
 /// The name a body-level form defines, if it is a `define`.
 fn defined_name(f: &Datum) -> RtResult<Option<Sym>> {
-    if !f.head_symbol().is_some_and(|s| s.name() == "define") {
+    if f.head_symbol().is_none_or(|s| s.name() != "define") {
         return Ok(None);
     }
     let items = f.as_list().unwrap_or(&[]);

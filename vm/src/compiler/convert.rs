@@ -62,20 +62,12 @@ fn to_datum(vm: &Vm, v: Value, span: Span, depth: usize) -> RtResult<Datum> {
                 let mut items = Vec::new();
                 let mut cur = v;
                 let mut steps = 0usize;
-                loop {
-                    match cur {
-                        Value::Obj(p) => match vm.heap.get(p) {
-                            Obj::Pair(a, d) => {
-                                items.push(to_datum(vm, *a, span, depth + 1)?);
-                                cur = *d;
-                                steps += 1;
-                                if steps > 10_000_000 {
-                                    return Err(RtError::syntax(span, "circular list in code"));
-                                }
-                            }
-                            _ => break,
-                        },
-                        _ => break,
+                while let Some((a, d)) = vm.pair(cur) {
+                    items.push(to_datum(vm, a, span, depth + 1)?);
+                    cur = d;
+                    steps += 1;
+                    if steps > 10_000_000 {
+                        return Err(RtError::syntax(span, "circular list in code"));
                     }
                 }
                 let tail = match cur {

@@ -396,21 +396,22 @@ fn quasi(x: &Datum, depth: usize) -> RtResult<Datum> {
             // the spliced list for ,@.
             let mut segments = Vec::new();
             for it in items {
-                if let Some(parts) = it.as_list() {
-                    if parts.len() == 2 && sym_named(&parts[0], "unquote-splicing") {
-                        if depth == 1 {
-                            segments.push(parts[1].clone());
-                        } else {
-                            let inner = quasi(&parts[1], depth - 1)?;
-                            let q = call(
-                                "list",
-                                vec![quote(sym("unquote-splicing", span), span), inner],
-                                span,
-                            );
-                            segments.push(call("list", vec![q], span));
-                        }
-                        continue;
+                if let Some(parts) = it.as_list()
+                    && parts.len() == 2
+                    && sym_named(&parts[0], "unquote-splicing")
+                {
+                    if depth == 1 {
+                        segments.push(parts[1].clone());
+                    } else {
+                        let inner = quasi(&parts[1], depth - 1)?;
+                        let q = call(
+                            "list",
+                            vec![quote(sym("unquote-splicing", span), span), inner],
+                            span,
+                        );
+                        segments.push(call("list", vec![q], span));
                     }
+                    continue;
                 }
                 segments.push(call("list", vec![quasi(it, depth)?], it.span));
             }

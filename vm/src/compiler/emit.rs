@@ -239,10 +239,10 @@ impl<'a> Emitter<'a> {
     /// Compiles `n` and returns a register holding its value: the variable's
     /// own register for a plain local, else a new temporary.
     fn any(&mut self, n: &'a Node) -> Reg {
-        if let Expr::Local(v) = n.expr {
-            if let Some(r) = self.plain_local(v) {
-                return r;
-            }
+        if let Expr::Local(v) = n.expr
+            && let Some(r) = self.plain_local(v)
+        {
+            return r;
         }
         let r = self.alloc(n.span);
         self.into(n, r);
@@ -543,12 +543,12 @@ impl<'a> Emitter<'a> {
     }
 
     fn binary(&mut self, op: BinOp, a: &'a Node, b: &'a Node, dst: Reg, span: Span) {
-        if let Expr::Const(Value::Int(n)) = b.expr {
-            if let Ok(n) = i16::try_from(n) {
-                let ra = self.any(a);
-                self.op(Op::BinInt { op, dst, a: ra, n }, span);
-                return;
-            }
+        if let Expr::Const(Value::Int(n)) = b.expr
+            && let Ok(n) = i16::try_from(n)
+        {
+            let ra = self.any(a);
+            self.op(Op::BinInt { op, dst, a: ra, n }, span);
+            return;
         }
         // A plain local read first must not see a later operand's `set!`.
         let ra = if is_simple(b) {
@@ -601,10 +601,10 @@ impl<'a> Emitter<'a> {
             for _ in 0..exit.handlers {
                 self.op(Op::PopHandler, span);
             }
-            if exit.has_finally {
-                if let Some(cleanup) = self.cleanups.get(&exit.try_id).copied() {
-                    self.effect(cleanup);
-                }
+            if exit.has_finally
+                && let Some(cleanup) = self.cleanups.get(&exit.try_id).copied()
+            {
+                self.effect(cleanup);
             }
         }
         let j = self.op(Op::Jump { target: 0 }, span);

@@ -153,15 +153,15 @@ fn compare_int_float(x: i64, y: f64) -> Option<std::cmp::Ordering> {
     if y.is_nan() {
         return None;
     }
-    if y >= 9.223372036854775807e18 {
+    if y >= 9.223_372_036_854_776e18 {
         return Some(std::cmp::Ordering::Less);
     }
-    if y < -9.223372036854775808e18 {
+    if y < -9.223_372_036_854_776e18 {
         return Some(std::cmp::Ordering::Greater);
     }
     let t = y.trunc();
     match x.cmp(&(t as i64)) {
-        std::cmp::Ordering::Equal => 0.0f64.partial_cmp(&(y - t)).map(|o| o),
+        std::cmp::Ordering::Equal => 0.0f64.partial_cmp(&(y - t)),
         o => Some(o),
     }
 }

@@ -89,11 +89,11 @@ fn append(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
 }
 
 fn reverse(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
-    if let Value::Obj(r) = a[0] {
-        if let Obj::Vector(items) = vm.heap.get(r) {
-            let rev: Vec<Value> = items.iter().rev().copied().collect();
-            return Ok(vm.heap.alloc(Obj::Vector(rev)));
-        }
+    if let Value::Obj(r) = a[0]
+        && let Obj::Vector(items) = vm.heap.get(r)
+    {
+        let rev: Vec<Value> = items.iter().rev().copied().collect();
+        return Ok(vm.heap.alloc(Obj::Vector(rev)));
     }
     let items = list_arg(vm, "reverse", a[0])?;
     let mut acc = Value::Nil;

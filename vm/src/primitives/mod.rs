@@ -6,12 +6,16 @@
 //! `type-error` naming the function.
 
 pub mod arith;
+pub mod collections;
 pub mod condition_prims;
+pub mod files;
 pub mod internal;
+pub mod json;
 pub mod lists;
 pub mod meta;
 pub mod numeric;
 pub mod output;
+pub mod strings;
 pub mod types;
 
 use crate::error::{RtError, RtResult};
@@ -26,6 +30,10 @@ pub fn install(vm: &mut Vm) {
     output::install(vm);
     condition_prims::install(vm);
     meta::install(vm);
+    strings::install(vm);
+    collections::install(vm);
+    files::install(vm);
+    json::install(vm);
     // After the public built-ins: some internal names are their aliases.
     internal::install(vm);
 }
@@ -128,10 +136,10 @@ pub fn list_arg(vm: &Vm, func: &str, v: Value) -> RtResult<Vec<Value>> {
 
 /// The elements of a list or vector.
 pub fn seq_arg(vm: &Vm, func: &str, v: Value) -> RtResult<Vec<Value>> {
-    if let Value::Obj(r) = v {
-        if let Obj::Vector(items) = vm.heap.get(r) {
-            return Ok(items.clone());
-        }
+    if let Value::Obj(r) = v
+        && let Obj::Vector(items) = vm.heap.get(r)
+    {
+        return Ok(items.clone());
     }
     list_arg(vm, func, v).map_err(|_| expected(vm, func, "list or vector", v))
 }
@@ -141,6 +149,18 @@ pub fn bool_value(b: bool) -> Value {
 }
 
 impl Vm {
+    /// The car and cdr of a pair.
+    #[inline]
+    pub fn pair(&self, v: Value) -> Option<(Value, Value)> {
+        match v {
+            Value::Obj(r) => match self.heap.get(r) {
+                Obj::Pair(a, d) => Some((*a, *d)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     pub fn is_pair(&self, v: Value) -> bool {
         matches!(v, Value::Obj(r) if matches!(self.heap.get(r), Obj::Pair(..)))
     }

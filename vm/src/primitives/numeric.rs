@@ -273,7 +273,7 @@ fn rounding(vm: &mut Vm, name: &str, v: Value, f: fn(f64) -> f64) -> RtResult<Va
 }
 
 pub fn float_to_int(name: &str, x: f64) -> RtResult<Value> {
-    if x.is_nan() || !(-9.223372036854775808e18..9.223372036854775808e18).contains(&x) {
+    if x.is_nan() || !(-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&x) {
         return Err(RtError::overflow(name));
     }
     Ok(Value::Int(x as i64))
