@@ -6,16 +6,15 @@
 //! relative path `group/name.lisp` as argument, so error reports show a stable
 //! path):
 //!
-//! - `name.out`    expected stdout (required; may be empty);
-//! - `name.err`    expected stderr; its presence means the program must fail
-//!                 with exit status 1 (an uncaught error);
-//! - `name.stderr` expected stderr for a program that succeeds (warnings,
-//!                 `debug-print`, ...); without `.err`/`.stderr`, stderr is
-//!                 not checked;
-//! - `name.status` expected exit status (overrides the 0/1 default);
-//! - `name.flags`  extra command-line options placed before the file
-//!                 (whitespace separated);
-//! - `name.args`   program arguments placed after the file.
+//! - `name.out`: expected stdout (required; may be empty).
+//! - `name.err`: expected stderr; its presence means the program must fail
+//!   with exit status 1 (an uncaught error).
+//! - `name.stderr`: expected stderr for a program that succeeds (warnings,
+//!   `debug-print`, ...). Without `.err` or `.stderr`, stderr is not checked.
+//! - `name.status`: expected exit status (overrides the 0/1 default).
+//! - `name.flags`: extra command-line options placed before the file
+//!   (whitespace separated).
+//! - `name.args`: program arguments placed after the file.
 //!
 //! A `.lisp` file without a `.out` is a helper (for `import`) and is not run
 //! itself; it must live in a folder called `helpers` or have a name starting
