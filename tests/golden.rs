@@ -53,7 +53,9 @@ struct Outcome {
 }
 
 fn lang_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("lang")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("lang")
 }
 
 fn collect(dir: &Path, root: &Path, cases: &mut Vec<Case>, problems: &mut Vec<String>) {
@@ -162,10 +164,9 @@ fn diff(expected: &str, actual: &str) -> String {
         }
     }
     let show = |l: &str| {
-        let mut s = l.strip_suffix('\n').map_or_else(
-            || format!("{l}\u{23ce}(no newline at end)"),
-            str::to_string,
-        );
+        let mut s = l
+            .strip_suffix('\n')
+            .map_or_else(|| format!("{l}\u{23ce}(no newline at end)"), str::to_string);
         if s.len() > 300 {
             let mut cut = 300;
             while !s.is_char_boundary(cut) {
@@ -249,8 +250,10 @@ fn check(case: &Case, root: &Path, mode: &[&str]) -> Option<String> {
     if got.status != Some(expected_status) {
         problems.push(format!(
             "  exit status: expected {expected_status}, got {}\n",
-            got.status
-                .map_or_else(|| "none (killed by a signal)".to_string(), |c| c.to_string())
+            got.status.map_or_else(
+                || "none (killed by a signal)".to_string(),
+                |c| c.to_string()
+            )
         ));
     }
     if got.stdout != expected_out {
@@ -313,7 +316,10 @@ fn golden_programs() {
     if let Ok(filter) = std::env::var("GOLDEN_FILTER") {
         cases.retain(|c| c.rel.contains(&filter));
     }
-    assert!(!cases.is_empty() || !failures.is_empty(), "no golden programs found");
+    assert!(
+        !cases.is_empty() || !failures.is_empty(),
+        "no golden programs found"
+    );
 
     let modes = supported_modes(&root);
     // One job per program; its modes run one after the other, so that a
