@@ -1,0 +1,18 @@
+; Conditions: define-condition declares a new type under an existing one;
+; typed catch and condition-is? follow it.
+(define (show x) (write x) (newline))
+(define-condition app-error error)
+(define-condition db-error app-error)
+(define-condition my-warning warning)
+(define c (make-condition 'db-error "db down"))
+(show (condition-type c))
+(show (condition-is? c 'db-error))
+(show (condition-is? c 'app-error))
+(show (condition-is? c 'error))
+(show (condition-is? c 'warning))
+(show (try (error 'db-error "conn lost")
+           (catch (e type-error) 'wrong)
+           (catch (e app-error) (list (condition-type e) (condition-message e)))))
+(show (condition-is? (make-condition 'my-warning "w") 'warning))
+(show (condition-is? (make-condition 'my-warning "w") 'error))
+(show (try (throw (make-condition 'db-error "thrown")) (catch e (condition-message e))))

@@ -1,0 +1,12 @@
+; Conditions: (error msg [data]) raises a user-error; (error type msg [data])
+; with a quoted symbol first raises that type.
+(define (show x) (write x) (newline))
+(define (describe e) (list (condition-type e) (condition-message e) (condition-data e)))
+(show (try (error "msg") (catch e (describe e))))
+(show (try (error "msg" 42) (catch e (describe e))))
+(show (try (error "msg" '(1 "two")) (catch e (describe e))))
+(show (try (error 'type-error "bad type") (catch e (describe e))))
+(show (try (error 'index-error "bad index" '(1 2)) (catch e (describe e))))
+(define-condition app-error error)
+(show (try (error 'app-error "app failed") (catch e (describe e))))
+(show (try (error 'app-error "app failed") (catch e (condition-is? e 'error))))

@@ -1,0 +1,20 @@
+; Conditions: exception and make-condition make (do not raise) conditions;
+; accessors condition-type/-message/-data, aliases exception-message/-data,
+; condition?.
+(define (show x) (write x) (newline))
+(define e1 (exception "boom"))
+(println "not raised")
+(show (condition? e1))
+(show (condition-type e1))
+(show (condition-message e1))
+(show (condition-data e1))
+(define e2 (exception "with data" '(1 2)))
+(show (condition-data e2))
+(show (exception-message e2))
+(show (exception-data e2))
+(define c (make-condition 'io-error "disk" :full))
+(show (list (condition-type c) (condition-message c) (condition-data c)))
+(show (make-condition 'warning "careful"))
+(show (condition-data (make-condition 'type-error "no data")))
+(show (condition? 'error))
+(show (type (condition-type c)))

@@ -1,0 +1,20 @@
+; Conditions: restart-case, invoke-restart (unwinds, the restart body's value
+; becomes the value), find-restart, compute-restarts, invoking an
+; unavailable restart raises an error.
+(define (show x) (write x) (newline))
+(show (restart-case (invoke-restart 'retry 5) (retry (x) (* x 2))))
+(show (restart-case 42 (retry () 0)))
+(show (restart-case (+ 1 (invoke-restart 'skip)) (skip () 'skipped)))
+(show (restart-case (nil? (find-restart 'r1)) (r1 () 1)))
+(show (find-restart 'r1))
+(show (restart-case (compute-restarts) (r1 () 1) (r2 () 2)))
+(show (restart-case (restart-case (compute-restarts) (inner () 1)) (outer () 2)))
+(show (try (invoke-restart 'nope) (catch e (condition-is? e 'error))))
+(define (parse-num x)
+  (restart-case (if (number? x) x (error 'type-error "not a number" x))
+    (use-value (v) v)))
+(define (parse-all xs)
+  (handler-bind ((type-error (fn (c) (invoke-restart 'use-value 0))))
+    (map parse-num xs)))
+(show (parse-all '(1 "x" 3 :y)))
+(show (restart-case (restart-case (invoke-restart 'outer 1) (inner () 'i)) (outer (v) (list 'o v))))

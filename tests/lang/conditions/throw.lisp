@@ -1,0 +1,16 @@
+; Conditions: throw raises a condition as is, a string as a user-error with
+; that message, any other value as a user-error whose data is the value.
+(define (show x) (write x) (newline))
+(define (describe e) (list (condition-type e) (condition-message e) (condition-data e)))
+(show (try (throw (make-condition 'type-error "custom")) (catch e (describe e))))
+(show (try (throw "oops") (catch e (describe e))))
+(show (try (throw 42) (catch e (list (condition-type e) (condition-data e)))))
+(show (try (throw '(1 2)) (catch e (list (condition-type e) (condition-data e)))))
+(show (try (throw :kw) (catch e (condition-data e))))
+(show (try (throw 'sym) (catch e (condition-data e))))
+(show (try (throw nil) (catch e (list (condition-type e) (condition-data e)))))
+(define ex (exception "mine" '(data)))
+(show (try (throw ex) (catch e (eq? e ex))))
+(show (try (throw ex) (catch e (describe e))))
+(show (try (throw (make-condition 'index-error "idx")) (catch (e index-error) 'index)))
+(show (string? (try (throw 42) (catch e (condition-message e)))))

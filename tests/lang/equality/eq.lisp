@@ -1,0 +1,17 @@
+; Equality: eq? is identity, but numbers, booleans, nil, symbols and keywords
+; compare by value.
+(define (show x) (write x) (newline))
+(show (eq? 1 1))
+(show (eq? 1.5 1.5))
+(show (eq? 1 1.0))
+(show (eq? 'a 'a))
+(show (eq? :k :k))
+(show (eq? nil nil))
+(show (eq? nil '()))
+(show (eq? #t #t))
+(show (eq? #t #f))
+(show (eq? '(1) '(1)))
+(define l '(1))
+(show (eq? l l))
+(show (eq? car car))
+(show (eq? 9223372036854775807 9223372036854775807))

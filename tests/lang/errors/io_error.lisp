@@ -1,0 +1,11 @@
+; Errors: io-error from file primitives and import of a missing file.
+(defmacro check (expr)
+  `(try (begin ,expr (println "no error:" (quote ,expr)))
+        (catch e (write (condition-type e)) (newline))))
+(check (read-file "no/such/file.txt"))
+(check (read-lines "no/such/file.txt"))
+(check (write-file "no/such/dir/out.txt" "x"))
+(check (append-file "no/such/dir/out.txt" "x"))
+(check (delete-file "no/such/file.txt"))
+(check (list-directory "no/such/dir"))
+(check (import "no/such/file.lisp"))

@@ -1,0 +1,18 @@
+; Errors: type-error from collection primitives and invalid map keys
+; (messages not pinned: these primitives were written after this test).
+(defmacro check (expr)
+  `(try (begin ,expr (println "no error:" (quote ,expr)))
+        (catch e (write (condition-type e)) (newline))))
+(check (vector-ref '(1) 0))
+(check (vector-ref [1] "0"))
+(check (string-length 5))
+(check (string-upcase 'a))
+(check (get 5 :a))
+(check (put @{} [1] 2))
+(check (put @{} '(1) 2))
+(check (table @{} 1))
+(check (struct (fn () 1) 1))
+(check (struct-get @{:a 1} :a))
+(check (table-length [1]))
+(check (string-join "abc" ","))
+(check (json-serialize car))

@@ -1,0 +1,10 @@
+; Errors: unbound-variable for reading, calling and set! of an unbound name.
+(defmacro check (expr)
+  `(try (begin ,expr (println "no error:" (quote ,expr)))
+        (catch e (write (list (condition-type e) (condition-message e))) (newline))))
+(check undefined-var)
+(check (undefined-fn 1))
+(check (set! undefined-var2 1))
+(define (uses-missing) (missing-helper 1))
+(check (uses-missing))
+(check (let ((x 1)) (+ x not-bound)))

@@ -1,0 +1,3 @@
+; Errors: an uncaught unbound-variable inside a function.
+(define (helper) (undefined-thing 1))
+(helper)

@@ -1,0 +1,18 @@
+; JSON: json-parse: objects become tables with string keys (in document
+; order), arrays vectors, null nil, true/false booleans, integers and floats.
+(define (show x) (write x) (newline))
+(show (json-parse "{\"a\": 1, \"b\": [true, false, null], \"c\": \"x\"}"))
+(show (json-parse "1.5"))
+(show (json-parse "-3"))
+(show (json-parse "1e2"))
+(show (json-parse "\"s\\n\\u00e9\\\"\""))
+(show (json-parse "[]"))
+(show (json-parse "{}"))
+(show (json-parse "  [1, [2, {\"k\": null}]] "))
+(show (json-parse "null"))
+(show (json-parse "true"))
+(define obj (json-parse "{\"name\": \"elle\", \"tags\": [\"lisp\"]}"))
+(show (table? obj))
+(show (get obj "name"))
+(show (vector-ref (get obj "tags") 0))
+(show (try (json-parse "{bad json") (catch e (condition-is? e 'error))))

@@ -1,0 +1,10 @@
+; Lists: apply with a final argument list and optional leading arguments.
+(define (show x) (write x) (newline))
+(show (apply + '(1 2 3)))
+(show (apply + 1 2 '(3 4)))
+(show (apply list '()))
+(show (apply max '(3 9 2)))
+(show (apply (fn (& r) r) 1 '(2)))
+(show (apply (fn (a b) (- a b)) '(10 3)))
+(show (apply apply (list + '(1 2))))
+(show (apply cons '(1 2)))

@@ -1,0 +1,12 @@
+; Lists: list primitives on a 100,000-element list (no recursion limits hit).
+(define (show x) (write x) (newline))
+(define big (range 100000))
+(show (length big))
+(show (length (map inc big)))
+(show (fold + 0 big))
+(show (length (filter even? big)))
+(show (car (reverse big)))
+(show (last (append big big)))
+(show (nth 99999 big))
+(show (car (sort (reverse big))))
+(show (apply + big))

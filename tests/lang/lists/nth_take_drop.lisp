@@ -1,0 +1,10 @@
+; Lists: nth, take, drop (index first).
+(define (show x) (write x) (newline))
+(show (nth 0 '(a b c)))
+(show (nth 2 '(a b c)))
+(show (take 2 '(1 2 3)))
+(show (take 0 '(1 2)))
+(show (take 3 '(1 2 3)))
+(show (drop 1 '(1 2 3)))
+(show (drop 0 '(1 2)))
+(show (drop 3 '(1 2 3)))

@@ -1,0 +1,10 @@
+; Lists: range with one, two or three arguments.
+(define (show x) (write x) (newline))
+(show (range 5))
+(show (range 2 5))
+(show (range 0 10 3))
+(show (range 5 0 -2))
+(show (range 0))
+(show (range 3 3))
+(show (range 1 2))
+(show (length (range 1000)))

@@ -1,0 +1,18 @@
+; Lists: sort with the default order or a less-than function; returns a new
+; sequence of the same kind (list for a list, vector for a vector); stable.
+(define (show x) (write x) (newline))
+(show (sort '(3 1 2)))
+(show (sort '(3 1 2) >))
+(show (sort '(2.5 1 3)))
+(show (sort nil))
+(show (sort '(5 -1 3 -1 0)))
+(show (sort '((1 a) (0 b) (1 c) (0 d)) (fn (x y) (< (car x) (car y)))))
+(define l '(3 1 2))
+(sort l)
+(show l)
+(show (sort [3 1 2]))
+(show (sort [3 1 2] >))
+(define v [3 1 2])
+(sort v)
+(show v)
+(show (type (sort [2 1])))

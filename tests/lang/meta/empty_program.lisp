@@ -1,0 +1,1 @@
+; Programs: a program with no forms (only comments) succeeds silently.

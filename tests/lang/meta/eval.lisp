@@ -1,0 +1,17 @@
+; Meta: eval of data: expressions, definitions (global), macros; eval sees
+; the global environment, not the caller's locals.
+(define (show x) (write x) (newline))
+(show (eval '(+ 1 2)))
+(show (eval 5))
+(show (eval "str"))
+(show (eval ''x))
+(show (eval (list '* 6 7)))
+(eval '(define evaluated-global 10))
+(show evaluated-global)
+(show (eval (read-string "(list 1 2)")))
+(defmacro plus-one (x) `(+ ,x 1))
+(show (eval '(plus-one 1)))
+(show (eval '(let ((x 2)) (* x x))))
+(define g 'global)
+(show (let ((g 'local)) (eval 'g)))
+(show (eval '((fn (a & r) (list a r)) 1 2 3)))

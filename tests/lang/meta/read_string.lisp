@@ -1,0 +1,12 @@
+; Meta: read-string returns the first datum of a string, unevaluated.
+(define (show x) (write x) (newline))
+(show (read-string "42"))
+(show (read-string "(1 2) 3"))
+(show (read-string "foo"))
+(show (read-string "\"s\\n\""))
+(show (read-string "  ; comment\n :kw"))
+(show (read-string "'x"))
+(show (read-string "(+ 1 2)"))
+(show (type (read-string "1.5")))
+(show (read-string "#t"))
+(show (read-string "(a . b)"))

@@ -1,0 +1,15 @@
+; Numbers: int (truncates a float, parses a string) and float (converts a
+; number, parses a string).
+(define (show x) (write x) (newline))
+(show (int 3.7))
+(show (int -3.7))
+(show (int 5))
+(show (int "42"))
+(show (int "-7"))
+(show (float 3))
+(show (float 1.5))
+(show (float "2.5"))
+(show (float "3"))
+(show (float -0))
+(show (type (int 2.0)))
+(show (type (float 2)))

@@ -1,0 +1,11 @@
+; Numbers: even? odd? zero? pos? neg? number? integer? float? nan?
+(define (show x) (write x) (newline))
+(show (list (even? 0) (even? 4) (even? -2) (even? 3)))
+(show (list (odd? 1) (odd? -3) (odd? 2)))
+(show (list (zero? 0) (zero? 0.0) (zero? -0.0) (zero? 1) (zero? 0.1)))
+(show (list (pos? 1) (pos? 0) (pos? -1) (pos? 0.5)))
+(show (list (neg? -1) (neg? 0) (neg? 1) (neg? -0.5)))
+(show (list (number? 1) (number? 1.5) (number? "1") (number? nil) (number? 'a)))
+(show (list (integer? 1) (integer? 1.0) (integer? "1")))
+(show (list (float? 1.0) (float? 1) (float? (/ 0.0 0.0))))
+(show (list (nan? (/ 0.0 0.0)) (nan? 1.0) (nan? (/ 1.0 0.0)) (nan? 1)))

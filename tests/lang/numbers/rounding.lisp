@@ -1,0 +1,18 @@
+; Numbers: floor ceil round truncate return integers; round takes halves
+; away from zero.
+(define (show x) (write x) (newline))
+(show (floor 2.7))
+(show (floor -2.7))
+(show (ceil 2.1))
+(show (ceil -2.1))
+(show (round 2.5))
+(show (round -2.5))
+(show (round 0.5))
+(show (round 2.4))
+(show (round -2.6))
+(show (truncate 2.7))
+(show (truncate -2.7))
+(show (floor 5))
+(show (round -3))
+(show (type (floor 2.7)))
+(show (type (round 2.5)))

@@ -1,0 +1,20 @@
+; Printing: display print println write newline. print/println separate
+; their arguments with spaces; println ends with a newline; write prints the
+; write form; none of them add anything else.
+(print "a" 1 :b "c d")
+(newline)
+(println "x" 'y 2.5 "z")
+(println)
+(println "only")
+(println '("in" list) "top")
+(display "no newline")
+(display "|")
+(newline)
+(write "w")
+(write 'w)
+(newline)
+(print)
+(print 1)
+(print 2)
+(newline)
+(println nil #t #f)

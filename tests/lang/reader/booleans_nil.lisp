@@ -1,0 +1,11 @@
+; Reader: booleans (#t #f true false) and nil / ().
+(define (show x) (write x) (newline))
+(show #t)
+(show #f)
+(show true)
+(show false)
+(show nil)
+(show ())
+(show '())
+(show (type true))
+(show (type ()))

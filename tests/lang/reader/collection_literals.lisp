@@ -1,0 +1,16 @@
+; Reader: [..] vector, {..} struct and @{..} table literals; their elements
+; are evaluated.
+(define (show x) (write x) (newline))
+(define n 2)
+(show [1 n (+ n 1)])
+(show [])
+(show (type [1]))
+(show {:a 1 :b n})
+(show {})
+(show (type {:a 1}))
+(show @{:a 1 "b" (+ n 1)})
+(show @{})
+(show (type @{}))
+(show [[1] {:k [2]}])
+(show (= [1 n] (vector 1 2)))
+(show (= {:a n} (struct :a 2)))

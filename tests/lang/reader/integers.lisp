@@ -1,0 +1,12 @@
+; Reader: integer literals (signs, zero, the i64 limits).
+(define (show x) (write x) (newline))
+(show 42)
+(show -7)
+(show +3)
+(show 0)
+(show -0)
+(show 007)
+(show 9223372036854775807)
+(show -9223372036854775808)
+(show (type 42))
+(show (type -9223372036854775808))

@@ -1,0 +1,23 @@
+; Closures created in loops: each iteration of a named let, for or while
+; body has its own bindings, so closures see the value of their iteration;
+; a named-let function can escape as a value; parallel rebinding in named let.
+(define (show x) (write x) (newline))
+(show (let loop ((i 0) (fs nil))
+        (if (< i 3) (loop (+ i 1) (cons (fn () i) fs)) (map (fn (f) (f)) fs))))
+(define fs nil)
+(for x in '(1 2 3) (set! fs (cons (fn () x) fs)))
+(show (map (fn (f) (f)) fs))
+(set! fs nil)
+(define i 0)
+(while (< i 3) (define j i) (set! fs (cons (fn () j) fs)) (set! i (+ i 1)))
+(show (map (fn (f) (f)) fs))
+(show (function? (let loop ((i 0)) (if (< i 3) (loop (+ i 1)) loop))))
+(show (let loop ((a 1) (b 2)) (if (= a 1) (loop b a) (list a b))))
+(show (let loop ((i 0)) (define k (* i 2)) (if (< i 3) (loop (+ i 1)) k)))
+(define (make-counters n)
+  (let loop ((k 0) (acc nil))
+    (if (= k n) (reverse acc)
+        (loop (+ k 1) (cons (let ((c k)) (fn () (set! c (+ c 10)) c)) acc)))))
+(define cs (make-counters 3))
+((car cs))
+(show (map (fn (c) (c)) cs))

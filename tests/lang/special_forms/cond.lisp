@@ -1,0 +1,18 @@
+; Special form cond: first truthy test wins, else, no match gives nil,
+; a clause (test) returns the test's value, bodies are sequences.
+(define (show x) (write x) (newline))
+(define (classify n)
+  (cond ((< n 0) 'negative)
+        ((= n 0) 'zero)
+        (else 'positive)))
+(show (classify -5))
+(show (classify 0))
+(show (classify 7))
+(show (cond (#f 1)))
+(show (cond (#f 1) (nil 2)))
+(show (cond ((+ 1 2))))
+(show (cond (#f) ((list 1 2))))
+(show (cond (#t (println "body runs") 'last)))
+(show (cond (0 'zero-is-true)))
+(show (cond (#t 'first) (#t 'second)))
+(show (cond))

@@ -1,0 +1,15 @@
+; Special form if: truthiness (only nil and #f are false), missing else gives
+; nil, only the chosen branch runs.
+(define (show x) (write x) (newline))
+(show (if #t 1 2))
+(show (if #f 1 2))
+(show (if nil 1 2))
+(show (if 0 'yes 'no))
+(show (if "" 'yes 'no))
+(show (if '() 'yes 'no))
+(show (if 'sym 'yes 'no))
+(show (if #f 1))
+(show (if 1 (+ 1 1)))
+(if #t (println "then") (println "else"))
+(if #f (println "then") (println "else"))
+(show (if (if #f #f 1) 'nested 'no))

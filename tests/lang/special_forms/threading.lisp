@@ -1,0 +1,15 @@
+; Special forms -> (thread as first argument) and ->> (as last argument);
+; a bare symbol step f means (f x).
+(define (show x) (write x) (newline))
+(show (-> 5 (- 3)))
+(show (->> 5 (- 3)))
+(show (-> 5 inc))
+(show (->> 5 inc))
+(show (-> 10 (/ 2) (- 1)))
+(show (->> 10 (/ 2) (- 1)))
+(show (->> '(1 2 3) (map inc) (filter odd?)))
+(show (-> '(1 2 3) reverse car))
+(show (-> 1))
+(show (->> 1))
+(show (-> 2 (list 3 4)))
+(show (->> 2 (list 3 4)))

@@ -1,0 +1,10 @@
+; Special forms when and unless.
+(define (show x) (write x) (newline))
+(show (when #t 1 2 3))
+(show (when #f 1))
+(show (when nil (println "never")))
+(show (unless #f 'a 'b))
+(show (unless #t 'a))
+(show (unless 0 'a))
+(when 1 (println "when ran"))
+(unless nil (println "unless ran"))

@@ -1,0 +1,15 @@
+; Strings: string-index (index or nil), string-contains?,
+; string-starts-with?, string-ends-with?
+(define (show x) (write x) (newline))
+(show (string-index "hello" "l"))
+(show (string-index "hello" "h"))
+(show (string-index "hello" "z"))
+(show (string-index "h\u{e9}llo" "l"))
+(show (string-contains? "hello" "ell"))
+(show (string-contains? "hello" "xyz"))
+(show (string-contains? "hello" ""))
+(show (string-starts-with? "hello" "he"))
+(show (string-starts-with? "hello" "lo"))
+(show (string-ends-with? "hello" "lo"))
+(show (string-ends-with? "hello" "he"))
+(show (string-starts-with? "" ""))

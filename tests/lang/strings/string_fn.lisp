@@ -1,0 +1,10 @@
+; Strings: (string x...) (alias str) concatenates display forms.
+(define (show x) (write x) (newline))
+(show (string))
+(show (string "a" 1 :k 'sym 1.5 nil #t))
+(show (string "x" "y"))
+(show (string '("x" 1)))
+(show (string [1 "s"]))
+(show (str "a" "b" 3))
+(show (string -0.5 " " 2.0))
+(show (type (string 1)))

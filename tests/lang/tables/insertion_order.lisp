@@ -1,0 +1,17 @@
+; Tables: iteration order is insertion order, also after deletions and
+; updates (an updated key keeps its place; a re-inserted key goes last).
+(define (show x) (write x) (newline))
+(define t @{})
+(for k in '(:z :y :x :w) (put t k 0))
+(show (keys t))
+(del t :z)
+(show (keys t))
+(put t :x 1)
+(show (keys t))
+(put t :z 2)
+(show (keys t))
+(show (values t))
+(define big @{})
+(for i in (range 100) (put big (- 100 i) i))
+(show (take 5 (keys big)))
+(show (table-length big))

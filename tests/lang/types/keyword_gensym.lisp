@@ -1,0 +1,11 @@
+; Types: keyword (string to keyword) and gensym (fresh symbols).
+(define (show x) (write x) (newline))
+(show (keyword "abc"))
+(show (eq? (keyword "a") :a))
+(show (type (keyword "x")))
+(define g1 (gensym))
+(define g2 (gensym))
+(show (symbol? g1))
+(show (eq? g1 g2))
+(show (eq? g1 g1))
+(show (= g1 g2))

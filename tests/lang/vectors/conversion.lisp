@@ -1,0 +1,11 @@
+; Vectors: vector->list, list->vector.
+(define (show x) (write x) (newline))
+(show (vector->list [1 2 3]))
+(show (vector->list []))
+(show (list->vector '(1 2 3)))
+(show (list->vector nil))
+(show (list->vector (vector->list [:a "b"])))
+(define v [1 2])
+(define l (vector->list v))
+(vector-set! v 0 99)
+(show l)

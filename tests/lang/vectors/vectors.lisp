@@ -1,0 +1,16 @@
+; Vectors: vector, make-vector, vector-length, length, vector-ref (vector
+; first), vector?.
+(define (show x) (write x) (newline))
+(show (vector 1 2 3))
+(show (vector))
+(show (make-vector 3 0))
+(show (make-vector 2 "x"))
+(show (make-vector 0 1))
+(show (vector-length [1 2 3]))
+(show (vector-length []))
+(show (length [1 2]))
+(show (vector-ref [10 20 30] 0))
+(show (vector-ref [10 20 30] 2))
+(show (vector? (vector)))
+(show (vector? '(1)))
+(show (vector 1 (vector 2) '(3)))
