@@ -4,70 +4,70 @@ use std::rc::Rc;
 
 use crate::error::{RtError, RtResult};
 use crate::object::{Key, Obj};
-use crate::value::Value;
-use crate::vm::Vm;
+use rustc_hash::FxHashSet;
 
-/// Deeper structures than this compare as unequal rather than risk the
-/// native stack.
-const MAX_EQUAL_DEPTH: usize = 10_000;
+use crate::value::{ObjRef, Value};
+use crate::vm::Vm;
 
 /// `=`: integers with integers, floats with floats, strings by content,
 /// lists, vectors and structs element-wise; everything else by identity.
+///
+/// Works from an explicit stack of pairs still to compare, so depth costs
+/// no native stack. Only vectors can close a cycle (pairs and structs are
+/// immutable); a pair of vectors met again while being compared is taken as
+/// equal, which makes cyclic structures compare by shape instead of looping.
 pub fn equal(vm: &Vm, a: Value, b: Value) -> bool {
-    equal_at(vm, a, b, 0)
-}
-
-fn equal_at(vm: &Vm, a: Value, b: Value, depth: usize) -> bool {
-    if depth > MAX_EQUAL_DEPTH {
-        return false;
-    }
-    let (ra, rb) = match (a, b) {
-        (Value::Float(x), Value::Float(y)) => return x == y,
-        (Value::Obj(ra), Value::Obj(rb)) => (ra, rb),
-        _ => return a.identical(b),
-    };
-    if ra == rb {
-        return true;
-    }
-    match (vm.heap.get(ra), vm.heap.get(rb)) {
-        (Obj::Str(x), Obj::Str(y)) => x.text == y.text,
-        (Obj::Pair(..), Obj::Pair(..)) => lists_equal(vm, a, b, depth),
-        (Obj::Vector(x), Obj::Vector(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .zip(y.iter())
-                    .all(|(p, q)| equal_at(vm, *p, *q, depth + 1))
-        }
-        (Obj::Struct(x), Obj::Struct(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(k, v)| y.get(k).is_some_and(|w| equal_at(vm, *v, *w, depth + 1)))
-        }
-        _ => false,
-    }
-}
-
-/// Compares lists walking the spine iteratively, so long lists need no
-/// native stack.
-fn lists_equal(vm: &Vm, mut a: Value, mut b: Value, depth: usize) -> bool {
-    loop {
-        match (a, b) {
-            (Value::Obj(ra), Value::Obj(rb)) => match (vm.heap.get(ra), vm.heap.get(rb)) {
-                (Obj::Pair(ca, da), Obj::Pair(cb, db)) => {
-                    if ra == rb {
-                        return true;
-                    }
-                    if !equal_at(vm, *ca, *cb, depth + 1) {
-                        return false;
-                    }
-                    a = *da;
-                    b = *db;
+    let mut work = vec![(a, b)];
+    let mut vectors_in_progress: FxHashSet<(ObjRef, ObjRef)> = FxHashSet::default();
+    while let Some((a, b)) = work.pop() {
+        let (ra, rb) = match (a, b) {
+            (Value::Float(x), Value::Float(y)) => {
+                if x != y {
+                    return false;
                 }
-                _ => return equal_at(vm, a, b, depth + 1),
-            },
-            _ => return equal_at(vm, a, b, depth + 1),
+                continue;
+            }
+            (Value::Obj(ra), Value::Obj(rb)) if ra != rb => (ra, rb),
+            _ => {
+                if !a.identical(b) {
+                    return false;
+                }
+                continue;
+            }
+        };
+        match (vm.heap.get(ra), vm.heap.get(rb)) {
+            (Obj::Str(x), Obj::Str(y)) => {
+                if x.text != y.text {
+                    return false;
+                }
+            }
+            (Obj::Pair(ca, da), Obj::Pair(cb, db)) => {
+                work.push((*da, *db));
+                work.push((*ca, *cb));
+            }
+            (Obj::Vector(x), Obj::Vector(y)) => {
+                if x.len() != y.len() {
+                    return false;
+                }
+                if vectors_in_progress.insert((ra, rb)) {
+                    work.extend(x.iter().copied().zip(y.iter().copied()).rev());
+                }
+            }
+            (Obj::Struct(x), Obj::Struct(y)) => {
+                if x.len() != y.len() {
+                    return false;
+                }
+                for (k, v) in x.iter() {
+                    match y.get(k) {
+                        Some(w) => work.push((*v, *w)),
+                        None => return false,
+                    }
+                }
+            }
+            _ => return false,
         }
     }
+    true
 }
 
 /// The map key for a value; other kinds of key raise `type-error`.

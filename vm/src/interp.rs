@@ -665,8 +665,8 @@ impl Vm {
             UnOp::Rest | UnOp::Cdr => self.cdr(a, op.global_name())?,
             UnOp::InternalCar => self.car(a, "car")?,
             UnOp::InternalCdr => self.cdr(a, "cdr")?,
-            UnOp::Inc => arith::binop(self, BinOp::Add, a, Value::Int(1))?,
-            UnOp::Dec => arith::binop(self, BinOp::Sub, a, Value::Int(1))?,
+            UnOp::Inc => arith::step(self, "inc", a, 1)?,
+            UnOp::Dec => arith::step(self, "dec", a, -1)?,
             UnOp::IsZero => match a {
                 Value::Int(n) => Value::Bool(n == 0),
                 Value::Float(f) => Value::Bool(f == 0.0),
@@ -743,7 +743,7 @@ fn check_native_arity(native: &crate::vm::Native, argc: usize) -> RtResult<()> {
     Err(RtError::arity(format!(
         "{}: expected {expected} argument{}, got {argc}",
         native.name,
-        if expected == "1" { "" } else { "s" }
+        plural(&expected)
     )))
 }
 
@@ -757,8 +757,17 @@ fn arity_mismatch(proto: &Proto, argc: usize) -> RtError {
     RtError::arity(format!(
         "{}: expected {expected} argument{}, got {argc}",
         proto.trace_name(),
-        if expected == "1" { "" } else { "s" }
+        plural(&expected)
     ))
+}
+
+/// "s" unless the count being described ends in exactly 1.
+fn plural(count: &str) -> &'static str {
+    if count == "1" || count.ends_with(" 1") {
+        ""
+    } else {
+        "s"
+    }
 }
 
 fn not_callable(vm: &Vm, f: Value) -> RtError {

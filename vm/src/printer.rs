@@ -2,16 +2,16 @@
 //!
 //! The two differ only for a string at top level, which display writes raw.
 //! A collection entered a second time while printing it (a cycle) prints as
-//! `...`, and so does nesting deeper than [`MAX_PRINT_DEPTH`], so printing
-//! never hangs or exhausts the native stack.
+//! `...`. Printing works from an explicit task stack, so any nesting depth
+//! prints in full without touching the native stack.
 
 use std::fmt::Write;
 
 use crate::object::{Key, Map, Obj};
+use rustc_hash::FxHashSet;
+
 use crate::value::{ObjRef, Value};
 use crate::vm::Vm;
-
-pub const MAX_PRINT_DEPTH: usize = 1000;
 
 pub fn write_string(vm: &Vm, v: Value) -> String {
     let mut p = Printer::new(vm);
@@ -55,11 +55,22 @@ pub fn escape_string(s: &str, out: &mut String) {
     out.push('"');
 }
 
+/// A step of printing, kept on an explicit stack so that nesting depth
+/// costs heap memory, not native stack.
+enum Task {
+    Value(Value),
+    Text(&'static str),
+    Key(Key),
+    /// The end of a collection: it leaves the path of open collections.
+    Leave(ObjRef),
+}
+
 struct Printer<'a> {
     vm: &'a Vm,
     out: String,
-    /// Collections being printed, outermost first.
-    path: Vec<ObjRef>,
+    /// Collections being printed (entered and not yet left).
+    path: FxHashSet<ObjRef>,
+    tasks: Vec<Task>,
 }
 
 impl<'a> Printer<'a> {
@@ -67,11 +78,35 @@ impl<'a> Printer<'a> {
         Printer {
             vm,
             out: String::new(),
-            path: Vec::new(),
+            path: FxHashSet::default(),
+            tasks: Vec::new(),
         }
     }
 
+    /// Prints `v`; only a string at top level uses the display form.
     fn value(&mut self, v: Value, display: bool) {
+        if display {
+            if let Value::Obj(r) = v {
+                if let Obj::Str(s) = self.vm.heap.get(r) {
+                    self.out.push_str(&s.text);
+                    return;
+                }
+            }
+        }
+        self.tasks.push(Task::Value(v));
+        while let Some(task) = self.tasks.pop() {
+            match task {
+                Task::Value(v) => self.atom_or_enter(v),
+                Task::Text(t) => self.out.push_str(t),
+                Task::Key(k) => self.key(&k),
+                Task::Leave(r) => {
+                    self.path.remove(&r);
+                }
+            }
+        }
+    }
+
+    fn atom_or_enter(&mut self, v: Value) {
         match v {
             Value::Nil => self.out.push_str("nil"),
             Value::Bool(true) => self.out.push_str("#t"),
@@ -90,14 +125,13 @@ impl<'a> Printer<'a> {
                 let _ = write!(self.out, "#<function {name}>");
             }
             Value::Unbound => self.out.push_str("#<unbound>"),
-            Value::Obj(r) => self.object(r, display),
+            Value::Obj(r) => self.object(r),
         }
     }
 
-    fn object(&mut self, r: ObjRef, display: bool) {
+    fn object(&mut self, r: ObjRef) {
         let vm = self.vm;
         match vm.heap.get(r) {
-            Obj::Str(s) if display => self.out.push_str(&s.text),
             Obj::Str(s) => escape_string(&s.text, &mut self.out),
             Obj::Closure(c) => match c.proto.name {
                 Some(n) => {
@@ -111,98 +145,112 @@ impl<'a> Printer<'a> {
             Obj::Cell(_) => self.out.push_str("#<cell>"),
             Obj::Free(_) => self.out.push_str("#<freed>"),
             Obj::Pair(..) | Obj::Vector(_) | Obj::Table(_) | Obj::Struct(_) => {
-                if self.path.contains(&r) || self.path.len() >= MAX_PRINT_DEPTH {
+                // A collection entered a second time: a cycle.
+                if !self.path.insert(r) {
                     self.out.push_str("...");
                     return;
                 }
-                self.path.push(r);
-                self.collection(r);
-                self.path.pop();
+                self.tasks.push(Task::Leave(r));
+                self.enter(r);
             }
         }
     }
 
-    fn collection(&mut self, r: ObjRef) {
+    /// Writes a collection's opening and schedules its contents (tasks run
+    /// in reverse order of pushing).
+    fn enter(&mut self, r: ObjRef) {
         let vm = self.vm;
         match vm.heap.get(r) {
             Obj::Pair(..) => self.list(r),
             Obj::Vector(items) => {
                 self.out.push('[');
-                self.sequence(items);
-                self.out.push(']');
+                self.tasks.push(Task::Text("]"));
+                self.sequence(items.iter().copied());
             }
             Obj::Table(m) => {
                 self.out.push_str("@{");
+                self.tasks.push(Task::Text("}"));
                 self.map(m);
-                self.out.push('}');
             }
             Obj::Struct(m) => {
                 self.out.push('{');
+                self.tasks.push(Task::Text("}"));
                 self.map(m);
-                self.out.push('}');
             }
             _ => {}
         }
     }
 
-    fn sequence(&mut self, items: &[Value]) {
-        for (i, &x) in items.iter().enumerate() {
-            if i > 0 {
-                self.out.push(' ');
+    /// Schedules values separated by spaces.
+    fn sequence(&mut self, items: impl DoubleEndedIterator<Item = Value> + ExactSizeIterator) {
+        let n = items.len();
+        for (i, x) in items.rev().enumerate() {
+            self.tasks.push(Task::Value(x));
+            if i + 1 < n {
+                self.tasks.push(Task::Text(" "));
             }
-            self.value(x, false);
         }
     }
 
     fn map(&mut self, m: &Map) {
-        for (i, (k, v)) in m.iter().enumerate() {
+        for (i, (k, v)) in m.iter().rev().enumerate() {
             if i > 0 {
-                self.out.push(' ');
+                self.tasks.push(Task::Text(" "));
             }
-            self.key(k);
-            self.out.push(' ');
-            self.value(*v, false);
+            self.tasks.push(Task::Value(*v));
+            self.tasks.push(Task::Text(" "));
+            self.tasks.push(Task::Key(k.clone()));
         }
     }
 
     fn key(&mut self, k: &Key) {
-        match k {
-            Key::Str(s) => escape_string(s, &mut self.out),
-            Key::Nil => self.out.push_str("nil"),
-            Key::Bool(b) => self.value(Value::Bool(*b), false),
-            Key::Int(n) => self.value(Value::Int(*n), false),
-            Key::Float(bits) => self.value(Value::Float(f64::from_bits(*bits)), false),
-            Key::Symbol(s) => self.value(Value::Symbol(*s), false),
-            Key::Keyword(s) => self.value(Value::Keyword(*s), false),
-        }
+        let v = match k {
+            Key::Str(s) => return escape_string(s, &mut self.out),
+            Key::Nil => Value::Nil,
+            Key::Bool(b) => Value::Bool(*b),
+            Key::Int(n) => Value::Int(*n),
+            Key::Float(bits) => Value::Float(f64::from_bits(*bits)),
+            Key::Symbol(s) => Value::Symbol(*s),
+            Key::Keyword(s) => Value::Keyword(*s),
+        };
+        self.atom_or_enter(v);
     }
 
-    /// A list, walking the cdr chain iteratively; a pair met again on the
-    /// chain (a circular tail) prints as `...`.
+    /// A list: walks the cdr chain; a pair met again on the chain (a
+    /// circular tail) or already being printed prints as `...`.
     fn list(&mut self, first: ObjRef) {
         let vm = self.vm;
         self.out.push('(');
+        let mut items = Vec::new();
+        let mut tail = None;
+        let mut circular = false;
+        let mut seen: FxHashSet<ObjRef> = FxHashSet::default();
         let mut cur = first;
-        let mut seen_tail: rustc_hash::FxHashSet<ObjRef> = Default::default();
         while let Obj::Pair(car, cdr) = vm.heap.get(cur) {
-            self.value(*car, false);
+            items.push(*car);
             match *cdr {
                 Value::Nil => break,
                 Value::Obj(next) if matches!(vm.heap.get(next), Obj::Pair(..)) => {
-                    if next == first || !seen_tail.insert(next) || self.path.contains(&next) {
-                        self.out.push_str(" ...");
+                    if next == first || !seen.insert(next) || self.path.contains(&next) {
+                        circular = true;
                         break;
                     }
-                    self.out.push(' ');
                     cur = next;
                 }
-                tail => {
-                    self.out.push_str(" . ");
-                    self.value(tail, false);
+                t => {
+                    tail = Some(t);
                     break;
                 }
             }
         }
-        self.out.push(')');
+        self.tasks.push(Task::Text(")"));
+        if circular {
+            self.tasks.push(Task::Text(" ..."));
+        }
+        if let Some(t) = tail {
+            self.tasks.push(Task::Value(t));
+            self.tasks.push(Task::Text(" . "));
+        }
+        self.sequence(items.into_iter());
     }
 }

@@ -202,7 +202,9 @@ impl<'vm> Analyzer<'vm> {
             return Ok(node(Expr::Local(v), span));
         }
         let name = s.name();
-        if desugar::is_special(s) {
+        // `and` and `or` are also functions; other special forms are not
+        // values.
+        if desugar::is_special(s) && self.vm.get_global(name).is_none() {
             return Err(RtError::syntax(
                 span,
                 format!("special form `{name}` used as a value"),

@@ -392,6 +392,17 @@ fn quasi(x: &Datum, depth: usize) -> RtResult<Datum> {
                     _ => {}
                 }
             }
+            // `(a . ,x)` reads as `(a unquote x)`: the last two items are
+            // the unquoted tail.
+            let (items, tail): (&[Datum], Option<Datum>) = match &items[..] {
+                [init @ .., u, t]
+                    if tail.is_none() && !init.is_empty() && sym_named(u, "unquote") =>
+                {
+                    let unquoted = list(vec![u.clone(), t.clone()], u.span);
+                    (init, Some(unquoted))
+                }
+                _ => (items, tail.as_deref().cloned()),
+            };
             // Build with %append over segments: (list e) for plain items,
             // the spliced list for ,@.
             let mut segments = Vec::new();
@@ -415,7 +426,7 @@ fn quasi(x: &Datum, depth: usize) -> RtResult<Datum> {
                 }
                 segments.push(call("list", vec![quasi(it, depth)?], it.span));
             }
-            let tail = match tail {
+            let tail = match &tail {
                 Some(t) => quasi(t, depth)?,
                 None => nil(span),
             };

@@ -25,7 +25,11 @@ const MAX_REGS: u32 = u16::MAX as u32;
 
 pub fn emit_toplevel(root: &Node, info: &ProgramInfo) -> RtResult<Rc<Proto>> {
     let mut e = Emitter::new(info, 0, Some(Sym::intern("<top>")));
-    e.tail(root);
+    // Not in tail position: a top-level form's frame stays in the trace
+    // of an error raised by the call it makes.
+    let r = e.alloc(root.span);
+    e.into_reg(root, r);
+    e.op(Op::Return { src: r }, root.span);
     Ok(Rc::new(e.finish(0, false)?))
 }
 
@@ -201,10 +205,10 @@ impl<'a> Emitter<'a> {
     fn assign(&mut self, v: VarId, value: &'a Node, span: Span) -> Reg {
         if let Some(slot) = self.plain_local(v) {
             if writes_only_at_end(value) {
-                self.into(value, slot);
+                self.into_reg(value, slot);
             } else {
                 let t = self.alloc(span);
-                self.into(value, t);
+                self.into_reg(value, t);
                 self.mov(slot, t, span);
             }
             return slot;
@@ -230,7 +234,7 @@ impl<'a> Emitter<'a> {
     fn bind(&mut self, v: VarId, value: &'a Node) {
         let info = self.var(v);
         let slot = info.slot as Reg;
-        self.into(value, slot);
+        self.into_reg(value, slot);
         if info.boxed() {
             self.op(Op::MakeCell { reg: slot }, value.span);
         }
@@ -247,7 +251,7 @@ impl<'a> Emitter<'a> {
             return r;
         }
         let r = self.alloc(n.span);
-        self.into(n, r);
+        self.into_reg(n, r);
         r
     }
 
@@ -262,14 +266,14 @@ impl<'a> Emitter<'a> {
             Expr::Seq(nodes) => nodes.iter().for_each(|x| self.effect(x)),
             _ => {
                 let r = self.alloc(n.span);
-                self.into(n, r);
+                self.into_reg(n, r);
             }
         }
         self.release(m);
     }
 
     /// Compiles `n` so that its value ends up in `dst`.
-    fn into(&mut self, n: &'a Node, dst: Reg) {
+    fn into_reg(&mut self, n: &'a Node, dst: Reg) {
         let span = n.span;
         let m = self.mark();
         match &n.expr {
@@ -306,28 +310,28 @@ impl<'a> Emitter<'a> {
             }
             Expr::If(c, t, e) => {
                 let jf = self.jump_if_false(c);
-                self.into(t, dst);
+                self.into_reg(t, dst);
                 let j = self.op(Op::Jump { target: 0 }, span);
                 let else_at = self.here();
                 self.patch(jf, else_at);
-                self.into(e, dst);
+                self.into_reg(e, dst);
                 let end = self.here();
                 self.patch(j, end);
             }
             Expr::Seq(nodes) => {
                 let (last, init) = nodes.split_last().expect("empty sequence");
                 init.iter().for_each(|x| self.effect(x));
-                self.into(last, dst);
+                self.into_reg(last, dst);
             }
             Expr::Let(binds, body) => {
                 for (v, init) in binds {
                     self.bind(*v, init);
                 }
-                self.into(body, dst);
+                self.into_reg(body, dst);
             }
             Expr::Declare(vars, body) => {
                 self.declare(vars, span);
-                self.into(body, dst);
+                self.into_reg(body, dst);
             }
             Expr::Lambda(l) => self.lambda(l, dst, span),
             Expr::Call(f, args) => {
@@ -353,10 +357,10 @@ impl<'a> Emitter<'a> {
                 let (last, init) = nodes.split_last().expect("empty and/or");
                 let mut exits = Vec::new();
                 for x in init {
-                    self.into(x, dst);
+                    self.into_reg(x, dst);
                     exits.push(self.cond_jump(dst, !is_and, x.span));
                 }
-                self.into(last, dst);
+                self.into_reg(last, dst);
                 let end = self.here();
                 exits.into_iter().for_each(|j| self.patch(j, end));
             }
@@ -370,7 +374,7 @@ impl<'a> Emitter<'a> {
                 body,
             } => {
                 self.loop_start(*id, params, inits, span);
-                self.into(body, dst);
+                self.into_reg(body, dst);
                 self.named_loops.remove(id);
             }
             Expr::Recur { id, args } => self.recur(*id, args, span),
@@ -479,7 +483,7 @@ impl<'a> Emitter<'a> {
                 let r = self.alloc(span);
                 let mut exits = Vec::new();
                 for x in init {
-                    self.into(x, r);
+                    self.into_reg(x, r);
                     exits.push(self.cond_jump(r, !is_and, x.span));
                 }
                 self.tail(last);
@@ -539,9 +543,9 @@ impl<'a> Emitter<'a> {
     fn call_setup(&mut self, f: &'a Node, args: &'a [Node], span: Span) -> Reg {
         let base = self.alloc(span);
         let arg_regs: Vec<Reg> = args.iter().map(|a| self.alloc(a.span)).collect();
-        self.into(f, base);
+        self.into_reg(f, base);
         for (a, r) in args.iter().zip(arg_regs) {
-            self.into(a, r);
+            self.into_reg(a, r);
         }
         base
     }
@@ -559,7 +563,7 @@ impl<'a> Emitter<'a> {
             self.any(a)
         } else {
             let t = self.alloc(a.span);
-            self.into(a, t);
+            self.into_reg(a, t);
             t
         };
         let rb = self.any(b);
@@ -581,7 +585,7 @@ impl<'a> Emitter<'a> {
         let base = self.alloc(span);
         let regs: Vec<Reg> = args.iter().map(|a| self.alloc(a.span)).collect();
         for (a, &r) in args.iter().zip(&regs) {
-            self.into(a, r);
+            self.into_reg(a, r);
         }
         let slow = self.op(
             Op::JumpIfRedefined {
@@ -669,7 +673,7 @@ impl<'a> Emitter<'a> {
         let Some(dst) = self.loops.get(&id).map(|l| l.dst) else {
             return;
         };
-        self.into(value, dst);
+        self.into_reg(value, dst);
         for exit in exits {
             for _ in 0..exit.handlers {
                 self.op(Op::PopHandler, span);
@@ -709,12 +713,12 @@ impl<'a> Emitter<'a> {
             idx
         });
         if t.catches.is_empty() {
-            self.into(&t.body, dst);
+            self.into_reg(&t.body, dst);
         } else {
             let cond_reg = self.alloc(span);
             let idx = self.new_handler(cond_reg);
             self.op(Op::PushHandler { idx }, span);
-            self.into(&t.body, dst);
+            self.into_reg(&t.body, dst);
             self.op(Op::PopHandler, span);
             let mut ends = vec![self.op(Op::Jump { target: 0 }, span)];
             for c in &t.catches {
@@ -729,7 +733,7 @@ impl<'a> Emitter<'a> {
                 if info.boxed() {
                     self.op(Op::MakeCell { reg: slot }, c.body.span);
                 }
-                self.into(&c.body, dst);
+                self.into_reg(&c.body, dst);
                 ends.push(self.op(Op::Jump { target: 0 }, span));
             }
             let end = self.here();

@@ -47,6 +47,18 @@ pub fn binop(vm: &mut Vm, op: BinOp, a: Value, b: Value) -> RtResult<Value> {
     }
 }
 
+/// `inc` and `dec`: adds `delta`, naming `name` in errors.
+pub fn step(vm: &Vm, name: &str, a: Value, delta: i64) -> RtResult<Value> {
+    match a {
+        Value::Int(n) => n
+            .checked_add(delta)
+            .map(Value::Int)
+            .ok_or_else(|| RtError::overflow(name)),
+        Value::Float(f) => Ok(Value::Float(f + delta as f64)),
+        _ => Err(expected(vm, name, "number", a)),
+    }
+}
+
 /// Two numbers as floats, or both integers.
 enum Pair {
     Ints(i64, i64),

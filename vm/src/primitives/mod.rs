@@ -65,13 +65,17 @@ pub fn type_name(vm: &Vm, v: Value) -> &'static str {
 
 /// The `type-error` for a function given the wrong kind of value.
 pub fn expected(vm: &Vm, func: &str, what: &str, got: Value) -> RtError {
-    RtError::with_data(
-        "type-error",
-        format!(
-            "{func}: expected {what}, got {} {}",
+    let shown = match got {
+        Value::Nil => "nil".to_string(),
+        _ => format!(
+            "{} {}",
             type_name(vm, got),
             crate::printer::write_string(vm, got)
         ),
+    };
+    RtError::with_data(
+        "type-error",
+        format!("{func}: expected {what}, got {shown}"),
         got,
     )
 }
