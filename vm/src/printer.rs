@@ -85,13 +85,12 @@ impl<'a> Printer<'a> {
 
     /// Prints `v`; only a string at top level uses the display form.
     fn value(&mut self, v: Value, display: bool) {
-        if display {
-            if let Value::Obj(r) = v {
-                if let Obj::Str(s) = self.vm.heap.get(r) {
-                    self.out.push_str(&s.text);
-                    return;
-                }
-            }
+        if display
+            && let Value::Obj(r) = v
+            && let Obj::Str(s) = self.vm.heap.get(r)
+        {
+            self.out.push_str(&s.text);
+            return;
         }
         self.tasks.push(Task::Value(v));
         while let Some(task) = self.tasks.pop() {

@@ -28,7 +28,7 @@ pub fn emit_toplevel(root: &Node, info: &ProgramInfo) -> RtResult<Rc<Proto>> {
     // Not in tail position: a top-level form's frame stays in the trace
     // of an error raised by the call it makes.
     let r = e.alloc(root.span);
-    e.into_reg(root, r);
+    e.compile_to(root, r);
     e.op(Op::Return { src: r }, root.span);
     Ok(Rc::new(e.finish(0, false)?))
 }
@@ -205,10 +205,10 @@ impl<'a> Emitter<'a> {
     fn assign(&mut self, v: VarId, value: &'a Node, span: Span) -> Reg {
         if let Some(slot) = self.plain_local(v) {
             if writes_only_at_end(value) {
-                self.into_reg(value, slot);
+                self.compile_to(value, slot);
             } else {
                 let t = self.alloc(span);
-                self.into_reg(value, t);
+                self.compile_to(value, t);
                 self.mov(slot, t, span);
             }
             return slot;
@@ -234,7 +234,7 @@ impl<'a> Emitter<'a> {
     fn bind(&mut self, v: VarId, value: &'a Node) {
         let info = self.var(v);
         let slot = info.slot as Reg;
-        self.into_reg(value, slot);
+        self.compile_to(value, slot);
         if info.boxed() {
             self.op(Op::MakeCell { reg: slot }, value.span);
         }
@@ -251,7 +251,7 @@ impl<'a> Emitter<'a> {
             return r;
         }
         let r = self.alloc(n.span);
-        self.into_reg(n, r);
+        self.compile_to(n, r);
         r
     }
 
@@ -266,14 +266,14 @@ impl<'a> Emitter<'a> {
             Expr::Seq(nodes) => nodes.iter().for_each(|x| self.effect(x)),
             _ => {
                 let r = self.alloc(n.span);
-                self.into_reg(n, r);
+                self.compile_to(n, r);
             }
         }
         self.release(m);
     }
 
     /// Compiles `n` so that its value ends up in `dst`.
-    fn into_reg(&mut self, n: &'a Node, dst: Reg) {
+    fn compile_to(&mut self, n: &'a Node, dst: Reg) {
         let span = n.span;
         let m = self.mark();
         match &n.expr {
@@ -310,28 +310,28 @@ impl<'a> Emitter<'a> {
             }
             Expr::If(c, t, e) => {
                 let jf = self.jump_if_false(c);
-                self.into_reg(t, dst);
+                self.compile_to(t, dst);
                 let j = self.op(Op::Jump { target: 0 }, span);
                 let else_at = self.here();
                 self.patch(jf, else_at);
-                self.into_reg(e, dst);
+                self.compile_to(e, dst);
                 let end = self.here();
                 self.patch(j, end);
             }
             Expr::Seq(nodes) => {
                 let (last, init) = nodes.split_last().expect("empty sequence");
                 init.iter().for_each(|x| self.effect(x));
-                self.into_reg(last, dst);
+                self.compile_to(last, dst);
             }
             Expr::Let(binds, body) => {
                 for (v, init) in binds {
                     self.bind(*v, init);
                 }
-                self.into_reg(body, dst);
+                self.compile_to(body, dst);
             }
             Expr::Declare(vars, body) => {
                 self.declare(vars, span);
-                self.into_reg(body, dst);
+                self.compile_to(body, dst);
             }
             Expr::Lambda(l) => self.lambda(l, dst, span),
             Expr::Call(f, args) => {
@@ -357,10 +357,10 @@ impl<'a> Emitter<'a> {
                 let (last, init) = nodes.split_last().expect("empty and/or");
                 let mut exits = Vec::new();
                 for x in init {
-                    self.into_reg(x, dst);
+                    self.compile_to(x, dst);
                     exits.push(self.cond_jump(dst, !is_and, x.span));
                 }
-                self.into_reg(last, dst);
+                self.compile_to(last, dst);
                 let end = self.here();
                 exits.into_iter().for_each(|j| self.patch(j, end));
             }
@@ -374,7 +374,7 @@ impl<'a> Emitter<'a> {
                 body,
             } => {
                 self.loop_start(*id, params, inits, span);
-                self.into_reg(body, dst);
+                self.compile_to(body, dst);
                 self.named_loops.remove(id);
             }
             Expr::Recur { id, args } => self.recur(*id, args, span),
@@ -483,7 +483,7 @@ impl<'a> Emitter<'a> {
                 let r = self.alloc(span);
                 let mut exits = Vec::new();
                 for x in init {
-                    self.into_reg(x, r);
+                    self.compile_to(x, r);
                     exits.push(self.cond_jump(r, !is_and, x.span));
                 }
                 self.tail(last);
@@ -543,9 +543,9 @@ impl<'a> Emitter<'a> {
     fn call_setup(&mut self, f: &'a Node, args: &'a [Node], span: Span) -> Reg {
         let base = self.alloc(span);
         let arg_regs: Vec<Reg> = args.iter().map(|a| self.alloc(a.span)).collect();
-        self.into_reg(f, base);
+        self.compile_to(f, base);
         for (a, r) in args.iter().zip(arg_regs) {
-            self.into_reg(a, r);
+            self.compile_to(a, r);
         }
         base
     }
@@ -563,7 +563,7 @@ impl<'a> Emitter<'a> {
             self.any(a)
         } else {
             let t = self.alloc(a.span);
-            self.into_reg(a, t);
+            self.compile_to(a, t);
             t
         };
         let rb = self.any(b);
@@ -585,7 +585,7 @@ impl<'a> Emitter<'a> {
         let base = self.alloc(span);
         let regs: Vec<Reg> = args.iter().map(|a| self.alloc(a.span)).collect();
         for (a, &r) in args.iter().zip(&regs) {
-            self.into_reg(a, r);
+            self.compile_to(a, r);
         }
         let slow = self.op(
             Op::JumpIfRedefined {
@@ -673,7 +673,7 @@ impl<'a> Emitter<'a> {
         let Some(dst) = self.loops.get(&id).map(|l| l.dst) else {
             return;
         };
-        self.into_reg(value, dst);
+        self.compile_to(value, dst);
         for exit in exits {
             for _ in 0..exit.handlers {
                 self.op(Op::PopHandler, span);
@@ -713,12 +713,12 @@ impl<'a> Emitter<'a> {
             idx
         });
         if t.catches.is_empty() {
-            self.into_reg(&t.body, dst);
+            self.compile_to(&t.body, dst);
         } else {
             let cond_reg = self.alloc(span);
             let idx = self.new_handler(cond_reg);
             self.op(Op::PushHandler { idx }, span);
-            self.into_reg(&t.body, dst);
+            self.compile_to(&t.body, dst);
             self.op(Op::PopHandler, span);
             let mut ends = vec![self.op(Op::Jump { target: 0 }, span)];
             for c in &t.catches {
@@ -733,7 +733,7 @@ impl<'a> Emitter<'a> {
                 if info.boxed() {
                     self.op(Op::MakeCell { reg: slot }, c.body.span);
                 }
-                self.into_reg(&c.body, dst);
+                self.compile_to(&c.body, dst);
                 ends.push(self.op(Op::Jump { target: 0 }, span));
             }
             let end = self.here();
