@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::datum::Datum;
+use crate::datum::{Datum, MAX_NESTING};
 use crate::error::{ElleError, RtError, RtResult};
 use crate::reader::{self, ReadError};
 use crate::span::FileId;
@@ -39,12 +39,27 @@ impl Vm {
     /// Evaluates one top-level form. A top-level `begin` is taken apart so
     /// that macros defined inside it serve its later forms.
     pub fn eval_toplevel(&mut self, form: &Datum) -> RtResult<Value> {
+        self.eval_toplevel_at(form, 0)
+    }
+
+    /// `eval_toplevel` inside `depth` enclosing top-level `begin`s. The
+    /// depth is bounded so that a macro expanding into a `begin` that calls
+    /// it again is a `syntax-error`, not a native stack overflow.
+    fn eval_toplevel_at(&mut self, form: &Datum, depth: usize) -> RtResult<Value> {
         let form = self.expand_head(form)?;
         if form.head_symbol().is_some_and(|s| s.name() == "begin") {
+            if depth >= MAX_NESTING {
+                return Err(RtError::syntax(
+                    form.span,
+                    format!(
+                        "top-level `begin` nests too deeply (more than {MAX_NESTING} levels; does a macro expand into itself?)"
+                    ),
+                ));
+            }
             let items = form.as_list().unwrap_or(&[]);
             let mut last = Value::Nil;
             for f in &items[1..] {
-                last = self.eval_toplevel(f)?;
+                last = self.eval_toplevel_at(f, depth + 1)?;
             }
             return Ok(last);
         }

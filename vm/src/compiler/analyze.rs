@@ -20,6 +20,16 @@ use crate::vm::Vm;
 /// Most macro expansions of one form before it is deemed to loop forever.
 const MAX_EXPANSIONS: usize = 100_000;
 
+/// Deepest nesting of expressions the analyser accepts. The reader caps
+/// source nesting at `datum::MAX_NESTING`, but macros and derived forms
+/// (`cond` with many clauses becomes nested `if`s) can nest further; past
+/// this the program is a `syntax-error` rather than a native stack overflow
+/// in the analyser or the emitter (a macro that expands into a call of
+/// itself would otherwise recurse until the stack runs out). Analysis takes
+/// about 1 KiB of native stack per level and emission a little more, well
+/// within the 1 GiB stack the `elle` binary runs on.
+const MAX_DEPTH: usize = 100_000;
+
 pub fn analyze_toplevel(vm: &mut Vm, form: &Datum) -> RtResult<(Node, ProgramInfo)> {
     let mut a = Analyzer {
         vm,
@@ -29,6 +39,7 @@ pub fn analyze_toplevel(vm: &mut Vm, form: &Datum) -> RtResult<(Node, ProgramInf
         loops: Vec::new(),
         tries: Vec::new(),
         next_try: 0,
+        depth: 0,
     };
     a.info.funcs.push(FnInfo::default());
     a.scopes.push(Scope { names: Vec::new() });
@@ -59,6 +70,8 @@ struct Analyzer<'vm> {
     loops: Vec<LoopCtx>,
     tries: Vec<TryCtx>,
     next_try: usize,
+    /// Current nesting of [`Analyzer::expr`], bounded by [`MAX_DEPTH`].
+    depth: usize,
 }
 
 fn node(expr: Expr, span: Span) -> Node {
@@ -167,6 +180,21 @@ impl<'vm> Analyzer<'vm> {
     // ----- expressions -----
 
     fn expr(&mut self, d: &Datum) -> RtResult<Node> {
+        if self.depth >= MAX_DEPTH {
+            return Err(RtError::syntax(
+                d.span,
+                format!(
+                    "expression nests too deeply (more than {MAX_DEPTH} levels after macro expansion; does a macro expand into itself?)"
+                ),
+            ));
+        }
+        self.depth += 1;
+        let r = self.expr_inner(d);
+        self.depth -= 1;
+        r
+    }
+
+    fn expr_inner(&mut self, d: &Datum) -> RtResult<Node> {
         let span = d.span;
         match &d.kind {
             DatumKind::Nil => Ok(nil(span)),
