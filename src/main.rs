@@ -1,6 +1,32 @@
 //! The `elle` command: runs a program file, `-e` code or stdin, or starts a
 //! REPL (LANGUAGE.md §9).
 
+/// `println!` and friends panic when the stream is closed (`elle ... | head`);
+/// these ignore write errors instead, so a closed pipe never turns into a
+/// crash with exit status 101.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let mut stdout = std::io::stdout();
+        let _ = write!(stdout, $($arg)*);
+        let _ = stdout.flush();
+    }};
+}
+
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod cli;
 mod repl;
 mod report;

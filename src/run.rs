@@ -36,7 +36,7 @@ pub fn run_on_big_stack(inv: Invocation) -> i32 {
         // The panic hook has already printed the panic's message.
         Ok(handle) => handle.join().unwrap_or(EXIT_PANIC),
         Err(e) => {
-            eprintln!("elle: cannot start the evaluation thread: {e}");
+            errln!("elle: cannot start the evaluation thread: {e}");
             EXIT_ERROR
         }
     }
@@ -94,7 +94,7 @@ fn run_file(vm: &mut Vm, path: &Path) -> i32 {
 fn run_stdin(vm: &mut Vm) -> i32 {
     let mut src = String::new();
     if let Err(e) = std::io::stdin().read_to_string(&mut src) {
-        eprintln!("error[io-error]: cannot read the program from stdin: {e}");
+        errln!("error[io-error]: cannot read the program from stdin: {e}");
         return EXIT_ERROR;
     }
     match vm.eval_source(&src, STDIN_NAME) {
@@ -111,6 +111,6 @@ pub fn fail(vm: &mut Vm, e: &ElleError) -> i32 {
     if let Some(code) = e.exit_code {
         return code;
     }
-    eprintln!("{}", format_report(e));
+    errln!("{}", format_report(e));
     EXIT_ERROR
 }

@@ -290,6 +290,60 @@ fn help_and_version_exit_0() {
     assert_ok(&o, &format!("elle {}\n", env!("CARGO_PKG_VERSION")));
 }
 
+// ----- closed output streams -----
+
+/// The writing end of a pipe whose reading end is already closed: every
+/// write to it fails with EPIPE, as when the output goes to `head`.
+#[cfg(unix)]
+fn closed_pipe() -> Stdio {
+    use std::os::fd::FromRawFd;
+    let mut fds = [0; 2];
+    // SAFETY: `fds` has room for the two descriptors `pipe` writes; the
+    // reading end is closed at once and the writing end is owned by the
+    // returned `File` alone.
+    unsafe {
+        assert_eq!(libc::pipe(fds.as_mut_ptr()), 0, "pipe");
+        libc::close(fds[0]);
+        Stdio::from(std::fs::File::from_raw_fd(fds[1]))
+    }
+}
+
+/// `elle ... 2>&1 | head -1`: a closed stdout or stderr ends the program
+/// with status 0 or 1 as usual, never with a Rust panic (status 101).
+#[cfg(unix)]
+#[test]
+fn closed_output_streams_are_not_a_crash() {
+    let run = |args: &[&str], closed_stdout: bool| {
+        let mut cmd = Command::new(ELLE);
+        cmd.args(args).stdin(Stdio::null());
+        if closed_stdout {
+            cmd.stdout(closed_pipe()).stderr(Stdio::piped());
+        } else {
+            cmd.stdout(Stdio::piped()).stderr(closed_pipe());
+        }
+        cmd.output().expect("run elle")
+    };
+    // The error report and debug-print go to a closed stderr.
+    let o = run(&["-e", "(debug-print 1) (trace :x 2) (car nil)"], false);
+    assert_eq!(status(&o), 1);
+    let o = run(&["-e", "(debug-print 1) :done"], false);
+    assert_ok(&o, ":done\n");
+    // Program output to a closed stdout is an io-error once the buffer is
+    // written out; the report still reaches stderr.
+    let o = run(
+        &["-e", "(let loop ((i 0)) (println i) (loop (+ i 1)))"],
+        true,
+    );
+    assert_eq!(status(&o), 1, "stderr: {}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with("error[io-error]: cannot write output"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["-e", "(println 1) 5"], true);
+    assert_eq!(status(&o), 0, "stderr: {}", stderr(&o));
+}
+
 // ----- limits -----
 
 const DEEP: &str = "(define (depth n) (if (= n 0) 0 (+ 1 (depth (- n 1)))))";

@@ -40,7 +40,7 @@ pub fn run(vm: &mut Vm) -> i32 {
     let mut editor = match new_editor(vm) {
         Ok(e) => e,
         Err(e) => {
-            eprintln!("elle: cannot start the REPL: {e}");
+            errln!("elle: cannot start the REPL: {e}");
             return EXIT_ERROR;
         }
     };
@@ -50,7 +50,7 @@ pub fn run(vm: &mut Vm) -> i32 {
         // A missing or unreadable history file just means a fresh history.
         let _ = editor.load_history(path);
     }
-    println!(
+    outln!(
         "Elle {} (type :help for help, :quit to leave)",
         env!("CARGO_PKG_VERSION")
     );
@@ -82,7 +82,7 @@ fn session(vm: &mut Vm, editor: &mut ElleEditor, tracker: &LineTracker) -> i32 {
     loop {
         let Some(entry) = read_entry(editor) else {
             // End of input: put the shell's prompt on a fresh line.
-            println!();
+            outln!();
             return EXIT_OK;
         };
         if entry.trim().is_empty() {
@@ -126,7 +126,7 @@ fn read_entry(editor: &mut ElleEditor) -> Option<String> {
             Err(ReadlineError::Interrupted) => entry.clear(),
             Err(ReadlineError::Eof) => return None,
             Err(e) => {
-                eprintln!("elle: cannot read input: {e}");
+                errln!("elle: cannot read input: {e}");
                 return None;
             }
         }
@@ -146,18 +146,18 @@ fn execute(vm: &mut Vm, entry: &str, tracker: &LineTracker) -> Flow {
 
 fn command(vm: &mut Vm, c: Command<'_>, tracker: &LineTracker) -> Flow {
     match c {
-        Command::Help => println!("{}", input::HELP),
+        Command::Help => outln!("{}", input::HELP),
         Command::Quit => return Flow::Exit(EXIT_OK),
         Command::Time(src) => return time(vm, src, tracker),
         Command::Dis(name) => match disassemble_global(vm, name) {
-            Ok(text) => print!("{text}"),
-            Err(msg) => eprintln!("{msg}"),
+            Ok(text) => out!("{text}"),
+            Err(msg) => errln!("{msg}"),
         },
         Command::Load(path) => return load(vm, Path::new(path), tracker),
         Command::MissingArgument { command, usage } => {
-            eprintln!(":{command} needs an argument: {usage}");
+            errln!(":{command} needs an argument: {usage}");
         }
-        Command::Unknown(name) => eprintln!("{}", input::unknown_command(name)),
+        Command::Unknown(name) => errln!("{}", input::unknown_command(name)),
     }
     Flow::Continue
 }
@@ -170,13 +170,13 @@ fn show(vm: &mut Vm, result: Result<Value, ElleError>, tracker: &LineTracker) ->
     tracker.end_line();
     match result {
         Ok(v) => {
-            println!("{}", elle_vm::printer::write_string(vm, v));
+            outln!("{}", elle_vm::printer::write_string(vm, v));
             Flow::Continue
         }
         Err(e) => match e.exit_code {
             Some(code) => Flow::Exit(code),
             None => {
-                eprintln!("{}", format_report(&e));
+                errln!("{}", format_report(&e));
                 Flow::Continue
             }
         },
@@ -189,7 +189,7 @@ fn time(vm: &mut Vm, src: &str, tracker: &LineTracker) -> Flow {
     let elapsed = start.elapsed();
     let flow = show(vm, result, tracker);
     if matches!(flow, Flow::Continue) {
-        println!("; time: {}", format_elapsed(elapsed));
+        outln!("; time: {}", format_elapsed(elapsed));
     }
     flow
 }

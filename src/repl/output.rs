@@ -33,7 +33,7 @@ impl LineTracker {
     /// printed next starts on a line of its own.
     pub fn end_line(&self) {
         if !self.at_line_start.replace(true) {
-            println!();
+            outln!();
         }
     }
 }
