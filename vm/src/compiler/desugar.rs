@@ -8,6 +8,7 @@
 use crate::compiler::convert::{datum_to_value, value_to_datum};
 use crate::datum::{Datum, DatumKind};
 use crate::error::{RtError, RtResult};
+use crate::object::{Obj, TraceEntry};
 use crate::span::Span;
 use crate::symbol::Sym;
 use crate::value::Value;
@@ -57,11 +58,46 @@ pub fn is_special(s: Sym) -> bool {
 /// its result back into source data.
 pub fn expand_macro_call(vm: &mut Vm, m: Value, form: &Datum) -> RtResult<Datum> {
     let items = form.as_list().unwrap_or(&[]);
-    let args: Vec<Value> = items[1..].iter().map(|d| datum_to_value(vm, d)).collect();
+    let args: Vec<Value> = items
+        .iter()
+        .skip(1)
+        .map(|d| datum_to_value(vm, d))
+        .collect();
+    let outer_frames = vm.frames.len();
     vm.heap.inhibit += 1;
     let result = vm.call_value(m, &args);
     vm.heap.inhibit -= 1;
-    value_to_datum(vm, result?, form.span)
+    match result {
+        Ok(v) => value_to_datum(vm, v, form.span),
+        Err(RtError::Exit(code)) => Err(RtError::Exit(code)),
+        Err(e) => Err(expansion_failed(vm, e, form, outer_frames)),
+    }
+}
+
+/// An error raised while a macro's body ran: the condition's trace gets a
+/// line for the expansion, `<macro NAME> (FILE:LINE:COL)` at the macro
+/// call, between the macro's own frames and the frames that were running
+/// when the compiler met the call (none at top level). Without it, an
+/// error in a macro (or a macro called with the wrong number of
+/// arguments) would not say where in the program the failing call is.
+fn expansion_failed(vm: &mut Vm, e: RtError, form: &Datum, outer_frames: usize) -> RtError {
+    let cond = vm.condition_from_error(e);
+    let name = form
+        .head_symbol()
+        .map_or_else(|| "<macro>".to_string(), |s| format!("<macro {s}>"));
+    if let Value::Obj(r) = cond
+        && let Obj::Condition(c) = vm.heap.get_mut(r)
+    {
+        let at = c.trace.len().saturating_sub(outer_frames);
+        c.trace.insert(
+            at,
+            TraceEntry {
+                function: Sym::intern(&name),
+                span: form.span,
+            },
+        );
+    }
+    RtError::Raise(cond)
 }
 
 // ----- small constructors -----
