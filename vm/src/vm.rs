@@ -298,9 +298,17 @@ impl Vm {
 
     /// Collects garbage now. Safe only where every live value is reachable
     /// from the VM's roots (the interpreter's safe points).
+    ///
+    /// The whole value stack is a root, not only the registers of the
+    /// active frames: a tail call slides the callee and its arguments over
+    /// the finished frame and may collect before the callee's frame exists,
+    /// when some of those arguments lie past the caller's registers (a tail
+    /// call with more arguments than the call that entered the frame). Slots
+    /// past the top hold at worst stale values, which keep a bounded number
+    /// of objects alive until they are overwritten.
     pub fn collect_garbage(&mut self) {
-        let top = self.stack_top().min(self.stack.len());
-        let roots = self.stack[..top]
+        let roots = self
+            .stack
             .iter()
             .chain(self.globals.iter())
             .chain(self.macros.values())
