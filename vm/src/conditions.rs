@@ -40,6 +40,13 @@ const BUILTIN_TYPES: &[(&str, &str)] = &[
     ("interrupted", "condition"),
 ];
 
+/// Whether `name` is one of the built-in condition types (which
+/// `define-condition` may not redefine).
+pub fn is_builtin_type(name: Sym) -> bool {
+    let name = name.name();
+    name == "condition" || BUILTIN_TYPES.iter().any(|(t, _)| *t == name)
+}
+
 pub fn install_builtin_types(vm: &mut Vm) {
     for (name, parent) in BUILTIN_TYPES {
         vm.condition_parents

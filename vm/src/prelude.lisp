@@ -16,34 +16,38 @@
 
 (define (map f seq & more)
   (if (%null? more)
-      (%map1 f (%for-items seq))
-      (%map-n f (%map1 %for-items (%cons seq more)))))
+      (%map1 f (%for-items seq 'map))
+      (%map-n f (%map1 (fn (s) (%for-items s 'map)) (%cons seq more)))))
 
 (define (for-each f seq & more)
   (if (%null? more)
-      (let loop ((xs (%for-items seq)))
+      (let loop ((xs (%for-items seq 'for-each)))
         (when (%pair? xs)
           (f (%car xs))
           (loop (%cdr xs))))
-      (let loop ((ls (%map1 %for-items (%cons seq more))))
+      (let loop ((ls (%map1 (fn (s) (%for-items s 'for-each)) (%cons seq more))))
         (when (%all-pairs? ls)
           (%apply f (%map1 %car ls))
           (loop (%map1 %cdr ls)))))
   nil)
 
 (define (filter pred seq)
-  (let loop ((xs (%for-items seq)) (acc nil))
+  (let loop ((xs (%for-items seq 'filter)) (acc nil))
     (if (%pair? xs)
         (loop (%cdr xs) (if (pred (%car xs)) (%cons (%car xs) acc) acc))
         (%reverse acc))))
 
 (define (fold f init seq)
-  (let loop ((xs (%for-items seq)) (acc init))
+  (let loop ((xs (%for-items seq 'fold)) (acc init))
     (if (%pair? xs)
         (loop (%cdr xs) (f acc (%car xs)))
         acc)))
 
-(define reduce fold)
+(define (reduce f init seq)
+  (let loop ((xs (%for-items seq 'reduce)) (acc init))
+    (if (%pair? xs)
+        (loop (%cdr xs) (f acc (%car xs)))
+        acc)))
 
 ;; Stable merge sort of a list with a less-than function.
 (define (%merge a b less)
@@ -61,9 +65,9 @@
                 (%merge-sort (%drop h xs) (%minus n h) less)
                 less))))
 
-(define (sort seq & less)
-  (if (%null? less)
-      (%sort-default seq)
-      (let ((items (%for-items seq)))
-        (let ((sorted (%merge-sort items (%length items) (%car less))))
-          (if (%vector? seq) (%list->vector sorted) sorted)))))
+;; `sort` with a less-than function (the native `sort` hands the call here
+;; once it has checked its arguments).
+(define (%sort-by seq less)
+  (let ((items (%for-items seq 'sort)))
+    (let ((sorted (%merge-sort items (%length items) less)))
+      (if (%vector? seq) (%list->vector sorted) sorted))))

@@ -4,9 +4,8 @@
 use crate::error::{RtError, RtResult};
 use crate::object::Obj;
 use crate::primitives::{expected, index_arg, str_arg};
-use crate::symbol::Sym;
 use crate::value::Value;
-use crate::vm::Vm;
+use crate::vm::{Control, Vm};
 
 pub fn install(vm: &mut Vm) {
     vm.define_native("%car", 1, Some(1), |vm, a| vm.car(a[0], "car"));
@@ -23,7 +22,7 @@ pub fn install(vm: &mut Vm) {
         let items = crate::primitives::list_arg(vm, "list->vector", a[0])?;
         Ok(vm.heap.alloc(Obj::Vector(items)))
     });
-    vm.define_native("%for-items", 1, Some(1), for_items);
+    vm.define_native("%for-items", 1, Some(2), for_items);
     vm.define_native("%list-of-length?", 2, Some(2), |vm, a| {
         Ok(Value::Bool(
             list_length(vm, a[0]) == Some(index_arg(vm, "match", a[1])?),
@@ -73,7 +72,7 @@ pub fn install(vm: &mut Vm) {
         }
         Ok(acc)
     });
-    vm.define_native("%sort-default", 1, Some(1), sort_default);
+    vm.define_control("sort", 1, Some(2), sort);
     for (alias, name) in [
         ("%cons", "cons"),
         ("%reverse", "reverse"),
@@ -134,19 +133,30 @@ fn list_tail(vm: &Vm, v: Value, n: usize) -> RtResult<Value> {
     Ok(cur)
 }
 
-/// What `for` walks: a list as is; a vector's elements; a string's
-/// characters (as one-character strings); a table's or struct's keys.
+/// What `for` walks: a proper list as is; a vector's elements; a string's
+/// characters (as one-character strings); a table's or struct's keys. The
+/// optional second argument names the function for error messages (`map`,
+/// `fold`...; `for` by default).
 fn for_items(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
     let v = a[0];
+    let func = match a.get(1) {
+        Some(Value::Symbol(s)) => s.name(),
+        _ => "for",
+    };
     let Value::Obj(r) = v else {
         return if v.is_nil() {
             Ok(Value::Nil)
         } else {
-            Err(expected(vm, "for", "sequence", v))
+            Err(expected(vm, func, "sequence", v))
         };
     };
     match vm.heap.get(r) {
-        Obj::Pair(..) => Ok(v),
+        Obj::Pair(..) => {
+            if list_length(vm, v).is_none() {
+                return Err(expected(vm, func, "proper list", v));
+            }
+            Ok(v)
+        }
         Obj::Vector(items) => {
             let items = items.clone();
             Ok(vm.heap.list(&items))
@@ -164,7 +174,7 @@ fn for_items(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
                 .collect();
             Ok(vm.heap.list(&vals))
         }
-        _ => Err(expected(vm, "for", "sequence", v)),
+        _ => Err(expected(vm, func, "sequence", v)),
     }
 }
 
@@ -179,7 +189,17 @@ fn define_condition(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
             a[1],
         ));
     }
-    if name == Sym::intern("condition") || vm.condition_type_is(parent, name) {
+    // Moving a built-in type would change what the runtime's own errors
+    // are: `(define-condition type-error warning)` would make type errors
+    // uncatchable by `try`.
+    if crate::conditions::is_builtin_type(name) {
+        return Err(RtError::with_data(
+            "error",
+            format!("define-condition: {name} is a built-in condition type"),
+            a[0],
+        ));
+    }
+    if vm.condition_type_is(parent, name) {
         return Err(RtError::with_data(
             "error",
             format!("define-condition: {name} cannot be its own ancestor"),
@@ -190,22 +210,52 @@ fn define_condition(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
     Ok(Value::Symbol(name))
 }
 
-/// `sort` without a comparator: numbers by value, strings by content,
-/// symbols and keywords by name; mixing kinds is a `type-error`.
-fn sort_default(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
-    let is_vector = matches!(a[0], Value::Obj(r) if matches!(vm.heap.get(r), Obj::Vector(_)));
-    let mut items = crate::primitives::seq_arg(vm, "sort", a[0])?;
-    let mut failure = None;
-    items.sort_by(|&x, &y| match default_order(vm, x, y) {
-        Ok(o) => o,
-        Err(e) => {
-            failure.get_or_insert(e);
-            std::cmp::Ordering::Equal
-        }
-    });
-    if let Some(e) = failure {
-        return Err(e);
+/// `(sort seq [less])`: a new sorted list or vector. Without `less`,
+/// [`sort_default`]; with it, a stable merge sort in the prelude
+/// (`%sort-by`), so that the comparator runs in the interpreter's loop.
+fn sort(vm: &mut Vm, a: &[Value]) -> RtResult<Control> {
+    let seq = a[0];
+    let is_seq = seq.is_nil()
+        || matches!(seq, Value::Obj(r) if matches!(vm.heap.get(r), Obj::Pair(..) | Obj::Vector(_)));
+    if !is_seq {
+        return Err(expected(vm, "sort", "list or vector", seq));
     }
+    let Some(&less) = a.get(1) else {
+        return sort_default(vm, seq).map(Control::Return);
+    };
+    if !vm.is_callable(less) {
+        return Err(expected(vm, "sort", "function", less));
+    }
+    match vm.get_global("%sort-by") {
+        Some(sort_by) => Ok(Control::Call(sort_by, vec![seq, less])),
+        None => Err(RtError::new("error", "sort: the prelude is not loaded")),
+    }
+}
+
+fn sort_default(vm: &mut Vm, seq: Value) -> RtResult<Value> {
+    let is_vector = matches!(seq, Value::Obj(r) if matches!(vm.heap.get(r), Obj::Vector(_)));
+    let mut items = crate::primitives::seq_arg(vm, "sort", seq)?;
+    let kind = items
+        .first()
+        .map_or(SortKind::Number, |&x| SortKind::of(vm, x));
+    if let Some(&bad) = items.iter().find(|&&x| SortKind::of(vm, x) != kind) {
+        let what = match kind {
+            SortKind::Number | SortKind::Other => "number",
+            SortKind::Str => "string",
+            SortKind::Symbol => "symbol",
+            SortKind::Keyword => "keyword",
+        };
+        return Err(expected(vm, "sort", what, bad));
+    }
+    if kind == SortKind::Other {
+        return Err(expected(
+            vm,
+            "sort",
+            "number, string, symbol or keyword",
+            items[0],
+        ));
+    }
+    items.sort_by(|&x, &y| default_order(vm, x, y));
     Ok(if is_vector {
         vm.heap.alloc(Obj::Vector(items))
     } else {
@@ -213,15 +263,45 @@ fn sort_default(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
     })
 }
 
-fn default_order(vm: &Vm, x: Value, y: Value) -> RtResult<std::cmp::Ordering> {
-    use std::cmp::Ordering;
-    if let (Ok(a), Ok(b)) = (str_arg(vm, "sort", x), str_arg(vm, "sort", y)) {
-        return Ok(a.cmp(b));
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SortKind {
+    Number,
+    Str,
+    Symbol,
+    Keyword,
+    Other,
+}
+
+impl SortKind {
+    fn of(vm: &Vm, v: Value) -> SortKind {
+        match v {
+            Value::Int(_) | Value::Float(_) => SortKind::Number,
+            Value::Symbol(_) => SortKind::Symbol,
+            Value::Keyword(_) => SortKind::Keyword,
+            Value::Obj(r) if matches!(vm.heap.get(r), Obj::Str(_)) => SortKind::Str,
+            _ => SortKind::Other,
+        }
     }
+}
+
+/// A total order on values of one [`SortKind`].
+fn default_order(vm: &Vm, x: Value, y: Value) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
     match (x, y) {
         (Value::Symbol(a), Value::Symbol(b)) | (Value::Keyword(a), Value::Keyword(b)) => {
-            Ok(a.name().cmp(b.name()))
+            a.name().cmp(b.name())
         }
-        _ => Ok(crate::primitives::arith::compare(vm, "sort", x, y)?.unwrap_or(Ordering::Equal)),
+        (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
+            let nan = |v: Value| matches!(v, Value::Float(f) if f.is_nan());
+            match crate::primitives::arith::compare(vm, "sort", x, y) {
+                Ok(Some(o)) => o,
+                // Only NaN is unordered: it sorts after every other number.
+                _ => nan(x).cmp(&nan(y)),
+            }
+        }
+        _ => match (str_arg(vm, "sort", x), str_arg(vm, "sort", y)) {
+            (Ok(a), Ok(b)) => a.cmp(b),
+            _ => Ordering::Equal,
+        },
     }
 }

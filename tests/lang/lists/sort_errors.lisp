@@ -1,0 +1,28 @@
+; Lists: sort's default order (numbers of both kinds, NaN last; strings,
+; symbols, keywords by text), a fresh result even when empty, and its errors
+; (type and message): wrong arity, a non-sequence, a non-function
+; comparator, elements of mixed or unsortable kinds, a failing comparator.
+(define (show x) (write x) (newline))
+(defmacro check (expr)
+  `(try (begin (show ,expr) (println "no error:" (quote ,expr)))
+        (catch e (write (list (condition-type e) (condition-message e))) (newline))))
+(show (sort (list 3 1.5 -2 (/ 0.0 0.0) 0 -0.5 (/ 1.0 0))))
+(show (sort '("pear" "apple" "Zebra" "")))
+(show (sort '(b c a)))
+(show (sort [:b :c :a]))
+(define empty [])
+(show (eq? empty (sort empty)))
+(show (sort '(3 1 2) (fn (a b) (> a b))))
+(show (sort [[2 :b] [1 :a] [2 :a]] (fn (x y) (< (vector-ref x 0) (vector-ref y 0)))))
+(check (sort))
+(check (sort '(1 2) < >))
+(check (sort 5))
+(check (sort "cba"))
+(check (sort '(1 . 2)))
+(check (sort '(1 2) 5))
+(check (sort '(1 "a")))
+(check (sort '("a" 1)))
+(check (sort '(a :a)))
+(check (sort (list '(1) '(0))))
+(check (sort '(2 1) (fn (a b) (car a))))
+(check (sort '(2 1) (fn (a) #t)))
