@@ -53,11 +53,16 @@ impl Sym {
 
     /// A fresh symbol named `G__N` that no earlier symbol shares.
     pub fn gensym() -> Sym {
+        Sym::gensym_with("G")
+    }
+
+    /// A fresh symbol named `PREFIX__N` that no earlier symbol shares.
+    pub fn gensym_with(prefix: &str) -> Sym {
         loop {
             let name = {
                 let mut t = lock();
                 t.gensym_counter += 1;
-                format!("G__{}", t.gensym_counter)
+                format!("{prefix}__{}", t.gensym_counter)
             };
             let exists = lock().ids.contains_key(name.as_str());
             if !exists {

@@ -120,24 +120,63 @@ fn last(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
     items
         .last()
         .copied()
-        .ok_or_else(|| expected(vm, "last", "non-empty list", a[0]))
+        .ok_or_else(|| expected(vm, "last", "non-empty list or vector", a[0]))
 }
 
+/// The elements of a vector, or `None` for any other value.
+fn vector_items(vm: &Vm, v: Value) -> Option<Vec<Value>> {
+    match v {
+        Value::Obj(r) => match vm.heap.get(r) {
+            Obj::Vector(items) => Some(items.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `(take n seq)`: the first `n` elements (all of them if there are fewer),
+/// as a list for a list and a vector for a vector.
 fn take(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
     let n = index_arg(vm, "take", a[0])?;
-    let items = list_arg(vm, "take", a[1])?;
-    let n = n.min(items.len());
-    Ok(vm.heap.list(&items[..n]))
+    if let Some(mut items) = vector_items(vm, a[1]) {
+        items.truncate(n);
+        return Ok(vm.heap.alloc(Obj::Vector(items)));
+    }
+    if !a[1].is_nil() && !vm.is_pair(a[1]) {
+        return Err(expected(vm, "take", "list or vector", a[1]));
+    }
+    let mut items = Vec::new();
+    let mut cur = a[1];
+    while items.len() < n
+        && let Some((x, rest)) = vm.pair(cur)
+    {
+        items.push(x);
+        cur = rest;
+    }
+    if items.len() < n && !cur.is_nil() {
+        return Err(expected(vm, "take", "list or vector", a[1]));
+    }
+    Ok(vm.heap.list(&items))
 }
 
+/// `(drop n seq)`: all but the first `n` elements (nothing if there are
+/// fewer). A list shares its tail with the argument; a vector is copied.
 fn drop(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
     let n = index_arg(vm, "drop", a[0])?;
+    if let Some(items) = vector_items(vm, a[1]) {
+        let rest = items.get(n..).unwrap_or_default().to_vec();
+        return Ok(vm.heap.alloc(Obj::Vector(rest)));
+    }
+    if !a[1].is_nil() && !vm.is_pair(a[1]) {
+        return Err(expected(vm, "drop", "list or vector", a[1]));
+    }
     let mut cur = a[1];
     for _ in 0..n {
-        if cur.is_nil() {
-            break;
+        match vm.pair(cur) {
+            Some((_, rest)) => cur = rest,
+            None if cur.is_nil() => break,
+            None => return Err(expected(vm, "drop", "list or vector", a[1])),
         }
-        cur = vm.cdr(cur, "drop")?;
     }
     Ok(cur)
 }
@@ -158,8 +197,8 @@ fn range(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
     };
     if step == 0 {
         return Err(RtError::with_data(
-            "user-error",
-            "range: step must not be 0",
+            "type-error",
+            "range: step must not be zero",
             Value::Int(0),
         ));
     }

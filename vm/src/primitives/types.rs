@@ -73,7 +73,13 @@ pub fn install(vm: &mut Vm) {
         Ok(Value::Bool(vm.is_callable(a[0])))
     });
     vm.define_native("keyword", 1, Some(1), keyword);
-    vm.define_native("gensym", 0, Some(1), |vm, _| Ok(Value::Symbol(vm.gensym())));
+    // `(gensym)` is `G__N`; `(gensym prefix)` (a string or symbol) is
+    // `prefix__N`, for expansions that are easier to read.
+    vm.define_native("gensym", 0, Some(1), |vm, a| match a.first() {
+        None => Ok(Value::Symbol(vm.gensym())),
+        Some(&Value::Symbol(s)) => Ok(Value::Symbol(Sym::gensym_with(s.name()))),
+        Some(&v) => Ok(Value::Symbol(Sym::gensym_with(str_arg(vm, "gensym", v)?))),
+    });
     vm.define_native("string->symbol", 1, Some(1), |vm, a| {
         Ok(Value::Symbol(Sym::intern(str_arg(
             vm,
