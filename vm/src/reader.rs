@@ -722,6 +722,9 @@ fn atom_kind(text: &str) -> Result<DatumKind, String> {
         }
         return Ok(DatumKind::Keyword(Sym::intern(name)));
     }
+    if let Some(f) = non_finite(text) {
+        return Ok(DatumKind::Float(f));
+    }
     match number_shape(text.as_bytes()) {
         NumberShape::Int => text
             .parse::<i64>()
@@ -734,6 +737,18 @@ fn atom_kind(text: &str) -> Result<DatumKind, String> {
             .map(DatumKind::Float)
             .map_err(|_| format!("invalid float literal `{text}`")),
         NumberShape::NotNumber => Ok(DatumKind::Symbol(Sym::intern(text))),
+    }
+}
+
+/// The non-finite floats, written as the printer writes them (`+inf.0`,
+/// `-inf.0`, `+nan.0`; `-nan.0` is accepted too), so that every float's
+/// write form reads back.
+pub fn non_finite(text: &str) -> Option<f64> {
+    match text {
+        "+inf.0" => Some(f64::INFINITY),
+        "-inf.0" => Some(f64::NEG_INFINITY),
+        "+nan.0" | "-nan.0" => Some(f64::NAN),
+        _ => None,
     }
 }
 

@@ -21,19 +21,19 @@ pub fn install(vm: &mut Vm) {
         arith::remainder(vm, a[0], a[1])
     });
     vm.define_native("quotient", 2, Some(2), quotient);
-    vm.define_native("<", 1, None, |vm, a| {
+    vm.define_native("<", 2, None, |vm, a| {
         chain(vm, "<", a, |o| o == Ordering::Less)
     });
-    vm.define_native(">", 1, None, |vm, a| {
+    vm.define_native(">", 2, None, |vm, a| {
         chain(vm, ">", a, |o| o == Ordering::Greater)
     });
-    vm.define_native("<=", 1, None, |vm, a| {
+    vm.define_native("<=", 2, None, |vm, a| {
         chain(vm, "<=", a, |o| o != Ordering::Greater)
     });
-    vm.define_native(">=", 1, None, |vm, a| {
+    vm.define_native(">=", 2, None, |vm, a| {
         chain(vm, ">=", a, |o| o != Ordering::Less)
     });
-    vm.define_native("==", 1, None, |vm, a| {
+    vm.define_native("==", 2, None, |vm, a| {
         chain(vm, "==", a, |o| o == Ordering::Equal)
     });
     vm.define_native("abs", 1, Some(1), abs);
@@ -272,8 +272,17 @@ fn rounding(vm: &mut Vm, name: &str, v: Value, f: fn(f64) -> f64) -> RtResult<Va
     }
 }
 
+/// An integral float as an integer: `overflow-error` when it is out of
+/// range (infinities included) or NaN.
 pub fn float_to_int(name: &str, x: f64) -> RtResult<Value> {
-    if x.is_nan() || !(-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&x) {
+    if x.is_nan() {
+        return Err(RtError::with_data(
+            "overflow-error",
+            format!("{name}: NaN has no integer value"),
+            Value::Float(x),
+        ));
+    }
+    if !(-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&x) {
         return Err(RtError::overflow(name));
     }
     Ok(Value::Int(x as i64))
@@ -289,6 +298,9 @@ fn to_int(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
             let t = s.trim();
             if let Ok(n) = t.parse::<i64>() {
                 return Ok(Value::Int(n));
+            }
+            if let Some(f) = crate::reader::non_finite(t) {
+                return float_to_int("int", f);
             }
             match t.parse::<f64>() {
                 Ok(f) if t.chars().any(|c| c.is_ascii_digit()) => float_to_int("int", f.trunc()),
@@ -309,6 +321,9 @@ fn to_float(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
         v => {
             let s = str_arg(vm, "float", v)
                 .map_err(|_| expected(vm, "float", "number or string", v))?;
+            if let Some(f) = crate::reader::non_finite(s.trim()) {
+                return Ok(Value::Float(f));
+            }
             match s.trim().parse::<f64>() {
                 Ok(f) if s.chars().any(|c| c.is_ascii_digit()) => Ok(Value::Float(f)),
                 _ => Err(RtError::with_data(

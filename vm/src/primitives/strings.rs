@@ -295,8 +295,12 @@ fn string_to_number(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
 
 /// A number in the reader's syntax: `[+-]? digits* (. digits*)? ([eE]
 /// [+-]? digits+)?` with at least one mantissa digit; a `.` or an exponent
-/// makes it a float. An integer outside i64 is not a number.
+/// makes it a float; `+inf.0`, `-inf.0` and `+nan.0` are the non-finite
+/// floats. An integer outside i64 is not a number.
 pub fn parse_number(text: &str) -> Option<Value> {
+    if let Some(f) = crate::reader::non_finite(text) {
+        return Some(Value::Float(f));
+    }
     let b = text.as_bytes();
     let digits = |from: usize| b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
     let mut i = usize::from(matches!(b.first(), Some(b'+' | b'-')));
