@@ -46,7 +46,9 @@ pub fn escape_string(s: &str, out: &mut String) {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+            // C0, DEL and C1 controls; all are below 0x100, and the reader
+            // reads `\xHH` back as the character U+00HH.
+            c if c.is_control() => {
                 let _ = write!(out, "\\x{:02x}", c as u32);
             }
             c => out.push(c),
