@@ -23,7 +23,13 @@ Exit status: 0 on success, 1 on an uncaught error, 2 on a usage error;
 )]
 pub struct Cli {
     /// Evaluate CODE, print the write form of its value and exit
-    #[arg(short = 'e', long = "eval", value_name = "CODE")]
+    // CODE may start with `-` (`elle -e -7`, `elle -e '-x'`).
+    #[arg(
+        short = 'e',
+        long = "eval",
+        value_name = "CODE",
+        allow_hyphen_values = true
+    )]
     pub eval: Option<String>,
 
     /// Limit on nested (non-tail) calls; deeper recursion raises stack-overflow
@@ -147,6 +153,15 @@ mod tests {
         let inv = parse(&["-e", "(command-line)", "a", "b"]);
         assert_eq!(inv.source, Source::Eval("(command-line)".into()));
         assert_eq!(inv.args, strings(&["a", "b"]));
+    }
+
+    #[test]
+    fn eval_code_may_start_with_a_hyphen() {
+        let inv = parse(&["-e", "-7"]);
+        assert_eq!(inv.source, Source::Eval("-7".into()));
+        let inv = parse(&["--eval", "-0.5", "x"]);
+        assert_eq!(inv.source, Source::Eval("-0.5".into()));
+        assert_eq!(inv.args, strings(&["x"]));
     }
 
     #[test]

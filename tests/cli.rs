@@ -77,6 +77,13 @@ fn eval_prints_the_write_form_of_the_last_value() {
 }
 
 #[test]
+fn eval_code_may_start_with_a_hyphen() {
+    assert_ok(&elle(&["-e", "-7"]), "-7\n");
+    assert_ok(&elle(&["-e", "-0.5", "a"]), "-0.5\n");
+    assert_ok(&elle(&["--eval", "-1"]), "-1\n");
+}
+
+#[test]
 fn eval_output_comes_before_the_value() {
     assert_ok(&elle(&["-e", "(display \"x\") 5"]), "x5\n");
 }
