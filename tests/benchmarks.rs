@@ -18,19 +18,32 @@ fn benchmark_programs_print_their_expected_output() {
         let handles: Vec<_> = programs.iter().map(|p| s.spawn(move || check(p))).collect();
         handles
             .into_iter()
-            .filter_map(|h| h.join().ok().flatten())
+            .zip(&programs)
+            .filter_map(|(h, p)| match h.join() {
+                Ok(failure) => failure,
+                Err(_) => Some(format!("{}: the checking thread panicked", p.display())),
+            })
             .collect()
     });
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// Runs one program; returns a description of the failure, if any.
+/// Runs one program; returns a description of the failure, if any. A
+/// missing `.out` file or a binary that cannot be started is a failure, not
+/// a pass.
 fn check(program: &Path) -> Option<String> {
-    let expected = std::fs::read_to_string(program.with_extension("out")).ok()?;
-    let out = Command::new(env!("CARGO_BIN_EXE_elle"))
+    let out_file = program.with_extension("out");
+    let expected = match std::fs::read_to_string(&out_file) {
+        Ok(text) => text,
+        Err(e) => return Some(format!("{}: {e}", out_file.display())),
+    };
+    let out = match Command::new(env!("CARGO_BIN_EXE_elle"))
         .arg(program)
         .output()
-        .ok()?;
+    {
+        Ok(out) => out,
+        Err(e) => return Some(format!("{}: cannot run elle: {e}", program.display())),
+    };
     let stdout = String::from_utf8_lossy(&out.stdout);
     if out.status.success() && stdout == expected {
         return None;
