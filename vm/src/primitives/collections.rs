@@ -257,6 +257,15 @@ fn check_index(func: &str, i: usize, len: usize, idx: Value) -> RtResult<usize> 
 // ---- vectors ----
 
 fn make_vector(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
+    if let Value::Int(n) = a[0]
+        && n < 0
+    {
+        return Err(RtError::with_data(
+            "index-error",
+            format!("make-vector: size {n} is negative"),
+            a[0],
+        ));
+    }
     let n = index_arg(vm, "make-vector", a[0])?;
     if n > MAX_VECTOR {
         return Err(RtError::with_data(

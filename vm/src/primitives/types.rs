@@ -1,6 +1,6 @@
 //! Type predicates, `type`, identity and equality, symbols and keywords.
 
-use crate::error::RtResult;
+use crate::error::{RtError, RtResult};
 use crate::object::Obj;
 use crate::primitives::{expected, str_arg, type_name};
 use crate::symbol::Sym;
@@ -78,7 +78,10 @@ pub fn install(vm: &mut Vm) {
     vm.define_native("gensym", 0, Some(1), |vm, a| match a.first() {
         None => Ok(Value::Symbol(vm.gensym())),
         Some(&Value::Symbol(s)) => Ok(Value::Symbol(Sym::gensym_with(s.name()))),
-        Some(&v) => Ok(Value::Symbol(Sym::gensym_with(str_arg(vm, "gensym", v)?))),
+        Some(&v) => match str_arg(vm, "gensym", v) {
+            Ok(prefix) => Ok(Value::Symbol(Sym::gensym_with(prefix))),
+            Err(_) => Err(expected(vm, "gensym", "string or symbol", v)),
+        },
     });
     vm.define_native("string->symbol", 1, Some(1), |vm, a| {
         Ok(Value::Symbol(Sym::intern(str_arg(
@@ -102,10 +105,18 @@ fn keyword(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
         Value::Keyword(_) => Ok(a[0]),
         Value::Symbol(s) => Ok(Value::Keyword(s)),
         v => {
-            let s = str_arg(vm, "keyword", v)?;
-            Ok(Value::Keyword(Sym::intern(
-                s.strip_prefix(':').unwrap_or(s),
-            )))
+            let s = str_arg(vm, "keyword", v)
+                .map_err(|_| expected(vm, "keyword", "string or symbol", v))?;
+            let name = s.strip_prefix(':').unwrap_or(s);
+            // `:` alone does not read back (it is a read error).
+            if name.is_empty() {
+                return Err(RtError::with_data(
+                    "type-error",
+                    "keyword: the name must not be empty",
+                    v,
+                ));
+            }
+            Ok(Value::Keyword(Sym::intern(name)))
         }
     }
 }
