@@ -93,10 +93,13 @@ impl Vm {
 
     /// Runs a file; relative imports inside it resolve against its folder.
     pub fn load_file(&mut self, path: &Path) -> RtResult<Value> {
-        let src = std::fs::read_to_string(path)
-            .map_err(|e| RtError::io(format!("cannot read {}: {e}", path.display())))?;
+        let src = self.read_source(path, "")?;
+        self.run_file_source(path, &src)
+    }
+
+    fn run_file_source(&mut self, path: &Path, src: &str) -> RtResult<Value> {
         let saved = self.current_file.replace(path.to_path_buf());
-        let r = self.eval_source_rt(&src, &path.display().to_string());
+        let r = self.eval_source_rt(src, &path.display().to_string());
         self.current_file = saved;
         r
     }
@@ -119,8 +122,22 @@ impl Vm {
         if self.frames.len() > 200 && self.imported.len() > 1000 {
             return Err(RtError::io("import: too many nested imports"));
         }
+        let src = self.read_source(&full, "import: ")?;
         self.imported.insert(key);
-        self.load_file(&full)?;
+        self.run_file_source(&full, &src)?;
         Ok(Value::Bool(true))
+    }
+
+    /// A program file's text; failing is an `io-error`
+    /// `PREFIXcannot read "PATH": REASON` whose data is the path.
+    fn read_source(&mut self, path: &Path, prefix: &str) -> RtResult<String> {
+        std::fs::read_to_string(path).map_err(|e| {
+            let shown = path.display().to_string();
+            let message = format!(
+                "{prefix}cannot read {shown:?}: {}",
+                crate::primitives::files::os_message(&e)
+            );
+            RtError::with_data("io-error", message, self.heap.alloc_string(shown))
+        })
     }
 }

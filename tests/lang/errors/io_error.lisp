@@ -1,7 +1,7 @@
 ; Errors: io-error from file primitives and import of a missing file.
 (defmacro check (expr)
   `(try (begin ,expr (println "no error:" (quote ,expr)))
-        (catch e (write (condition-type e)) (newline))))
+        (catch e (write (list (condition-type e) (condition-message e))) (newline))))
 (check (read-file "no/such/file.txt"))
 (check (read-lines "no/such/file.txt"))
 (check (write-file "no/such/dir/out.txt" "x"))

@@ -71,7 +71,7 @@ fn io_error(func: &str, doing: &str, path: &str, e: std::io::Error, data: Value)
 }
 
 /// The error's text without Rust's ` (os error N)` suffix.
-fn os_message(e: &std::io::Error) -> String {
+pub(crate) fn os_message(e: &std::io::Error) -> String {
     let s = e.to_string();
     match s.rfind(" (os error ") {
         Some(i) if s.ends_with(')') => s[..i].to_string(),
