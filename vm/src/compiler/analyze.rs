@@ -7,6 +7,8 @@
 //! every function between the use and the definition.
 
 use crate::bytecode::{BinOp, UnOp};
+use rustc_hash::FxHashMap;
+
 use crate::compiler::ast::*;
 use crate::compiler::convert::datum_to_value;
 use crate::compiler::desugar;
@@ -35,6 +37,7 @@ pub fn analyze_toplevel(vm: &mut Vm, form: &Datum) -> RtResult<(Node, ProgramInf
         vm,
         info: ProgramInfo::default(),
         scopes: Vec::new(),
+        visible: FxHashMap::default(),
         cur_fn: 0,
         loops: Vec::new(),
         tries: Vec::new(),
@@ -42,7 +45,7 @@ pub fn analyze_toplevel(vm: &mut Vm, form: &Datum) -> RtResult<(Node, ProgramInf
         depth: 0,
     };
     a.info.funcs.push(FnInfo::default());
-    a.scopes.push(Scope { names: Vec::new() });
+    a.push_scope();
     let node = a.expr(form)?;
     Ok((node, a.info))
 }
@@ -66,6 +69,10 @@ struct Analyzer<'vm> {
     vm: &'vm mut Vm,
     info: ProgramInfo,
     scopes: Vec<Scope>,
+    /// For each name, the variables of that name in the open scopes,
+    /// innermost last: a lookup is one hash probe however deep the
+    /// nesting (a linear walk of the scopes made deep nesting quadratic).
+    visible: FxHashMap<Sym, Vec<VarId>>,
     cur_fn: FnId,
     loops: Vec<LoopCtx>,
     tries: Vec<TryCtx>,
@@ -103,18 +110,31 @@ impl<'vm> Analyzer<'vm> {
         });
         if let Some(scope) = self.scopes.last_mut() {
             scope.names.push((name, id));
+            self.visible.entry(name).or_default().push(id);
         }
         id
     }
 
     fn lookup(&self, name: Sym) -> Option<VarId> {
-        self.scopes.iter().rev().find_map(|s| {
-            s.names
-                .iter()
-                .rev()
-                .find(|(n, _)| *n == name)
-                .map(|&(_, v)| v)
-        })
+        self.visible.get(&name).and_then(|ids| ids.last().copied())
+    }
+
+    fn push_scope(&mut self) {
+        self.scopes.push(Scope { names: Vec::new() });
+    }
+
+    fn pop_scope(&mut self) {
+        let Some(scope) = self.scopes.pop() else {
+            return;
+        };
+        for (name, _) in scope.names.iter().rev() {
+            if let Some(ids) = self.visible.get_mut(name) {
+                ids.pop();
+                if ids.is_empty() {
+                    self.visible.remove(name);
+                }
+            }
+        }
     }
 
     /// Records a use of `v` from the current function.
@@ -138,9 +158,9 @@ impl<'vm> Analyzer<'vm> {
     }
 
     fn with_scope<T>(&mut self, f: impl FnOnce(&mut Self) -> RtResult<T>) -> RtResult<T> {
-        self.scopes.push(Scope { names: Vec::new() });
+        self.push_scope();
         let r = f(self);
-        self.scopes.pop();
+        self.pop_scope();
         r
     }
 
@@ -533,7 +553,7 @@ impl<'vm> Analyzer<'vm> {
         let saved_loops = std::mem::take(&mut self.loops);
         let saved_tries = std::mem::take(&mut self.tries);
         self.cur_fn = fid;
-        self.scopes.push(Scope { names: Vec::new() });
+        self.push_scope();
         let result = (|| {
             let params: Vec<VarId> = names.iter().map(|&n| self.declare(n)).collect();
             let rest = rest.map(|r| self.declare(r));
@@ -546,7 +566,7 @@ impl<'vm> Analyzer<'vm> {
                 body,
             })
         })();
-        self.scopes.pop();
+        self.pop_scope();
         self.cur_fn = saved_fn;
         self.loops = saved_loops;
         self.tries = saved_tries;
