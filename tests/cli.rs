@@ -273,6 +273,53 @@ fn exit_sets_the_status() {
 }
 
 #[test]
+fn exit_status_keeps_the_low_8_bits() {
+    assert_eq!(status(&elle(&["-e", "(exit 255)"])), 255);
+    assert_eq!(status(&elle(&["-e", "(exit 256)"])), 0);
+    assert_eq!(status(&elle(&["-e", "(exit -1)"])), 255);
+    let o = elle(&["-e", "(exit 1.5)"]);
+    assert_eq!(status(&o), 1);
+    assert!(
+        stderr(&o).starts_with("error[type-error]: exit: expected integer, got float 1.5"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn unreadable_programs_are_io_errors() {
+    let dir = scratch("unreadable");
+    let path = dir.join("latin1.lisp");
+    std::fs::write(&path, b"(display \"caf\xe9\")").expect("write");
+    let o = elle(&[path.to_str().expect("utf-8")]);
+    assert_eq!(status(&o), 1);
+    assert!(
+        stderr(&o).starts_with("error[io-error]: cannot read \""),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("valid UTF-8"), "{}", stderr(&o));
+
+    let mut cmd = Command::new(ELLE);
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start elle");
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(b"(display \"caf\xe9\")");
+    }
+    let o = child.wait_with_output().expect("wait for elle");
+    assert_eq!(status(&o), 1);
+    assert!(
+        stderr(&o).starts_with("error[io-error]: cannot read the program from stdin"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn usage_errors_exit_2() {
     for args in [
         &["--bogus"][..],
