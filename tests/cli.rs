@@ -74,6 +74,9 @@ fn eval_prints_the_write_form_of_the_last_value() {
         "(1 \"a\" #t nil)\n",
     );
     assert_ok(&elle(&["--eval", "'sym"]), "sym\n");
+    // An empty program's value is nil.
+    assert_ok(&elle(&["-e", ""]), "nil\n");
+    assert_ok(&elle(&["-e", "; only a comment"]), "nil\n");
 }
 
 #[test]
