@@ -656,7 +656,7 @@ impl<'vm> Analyzer<'vm> {
         let (loop_var, params, mut body) = attempt;
         if !self.info.vars[loop_var].captured && !self.info.vars[loop_var].assigned {
             let id = self.new_loop_id();
-            if to_recur(&mut body, loop_var, id) {
+            if to_recur(&mut body, loop_var, id, params.len()) {
                 return Ok(Some(node(
                     Expr::Loop {
                         id,
@@ -1004,26 +1004,27 @@ fn only_called(forms: &[Datum], name: Sym) -> bool {
 }
 
 /// Rewrites tail calls of `var` in `n` into `Recur`; false if `var` is used
-/// anywhere else (then `n` must be discarded).
-fn to_recur(n: &mut Node, var: VarId, id: LoopId) -> bool {
+/// anywhere else, or called with other than `arity` arguments (then `n`
+/// must be discarded: the closure form raises the `arity-error` at run
+/// time, where a jump would silently drop or lack arguments).
+fn to_recur(n: &mut Node, var: VarId, id: LoopId, arity: usize) -> bool {
+    let recur = |n: &mut Node| to_recur(n, var, id, arity);
     match &mut n.expr {
         Expr::Call(f, args) if matches!(f.expr, Expr::Local(v) if v == var) => {
-            if args.iter().any(|a| mentions(a, var)) {
+            if args.len() != arity || args.iter().any(|a| mentions(a, var)) {
                 return false;
             }
             let args = std::mem::take(args);
             n.expr = Expr::Recur { id, args };
             true
         }
-        Expr::If(c, t, e) => !mentions(c, var) && to_recur(t, var, id) && to_recur(e, var, id),
+        Expr::If(c, t, e) => !mentions(c, var) && recur(t) && recur(e),
         Expr::Seq(nodes) | Expr::And(nodes) | Expr::Or(nodes) => match nodes.split_last_mut() {
-            Some((last, init)) => init.iter().all(|x| !mentions(x, var)) && to_recur(last, var, id),
+            Some((last, init)) => init.iter().all(|x| !mentions(x, var)) && recur(last),
             None => true,
         },
-        Expr::Let(binds, body) => {
-            binds.iter().all(|(_, x)| !mentions(x, var)) && to_recur(body, var, id)
-        }
-        Expr::Declare(_, body) => to_recur(body, var, id),
+        Expr::Let(binds, body) => binds.iter().all(|(_, x)| !mentions(x, var)) && recur(body),
+        Expr::Declare(_, body) => recur(body),
         _ => !mentions(n, var),
     }
 }
