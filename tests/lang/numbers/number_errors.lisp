@@ -29,6 +29,8 @@
 (check (min "a" 1))
 (check (inc "a"))
 (check (dec nil))
+(check (map inc (list 9223372036854775807)))
+(check (apply dec (list "x")))
 (check (even? 1.0))
 (check (odd? "1"))
 (check (zero? nil))
