@@ -146,7 +146,15 @@ pub type Reg = u16;
 
 /// An instruction. Registers hold a frame's parameters, locals and
 /// temporaries; a call's function and arguments sit in consecutive registers
-/// and its result lands where the function was.
+/// and its result lands in `dst`.
+///
+/// The set is flat: each arithmetic, comparison and list operation the
+/// compiler inlines has its own instruction, in a register-register form and
+/// (for binary operators) a register-immediate form, so the interpreter
+/// dispatches once per operation. A comparison used as an `if` or `while`
+/// test is fused with its branch (`JumpUnless*`). Every inlined instruction
+/// is guarded: if the program redefined the global it stands for
+/// (`Vm::inline_redefined`), it calls the global instead.
 #[derive(Clone, Copy, PartialEq, Debug)]
 pub enum Op {
     Move {
@@ -209,7 +217,13 @@ pub enum Op {
         src: Reg,
         slot: u32,
     },
+    /// A forward jump.
     Jump {
+        target: u32,
+    },
+    /// A loop's back-edge: a safe point (garbage collection, limits), then
+    /// a jump to the loop's start.
+    JumpBack {
         target: u32,
     },
     JumpIfFalse {
@@ -220,8 +234,71 @@ pub enum Op {
         cond: Reg,
         target: u32,
     },
+    // A comparison fused with its branch: jump to `target` unless
+    // `a op b` (or `a op n`) holds. Targets fit 16 bits; a function too
+    // long for that is compiled without fusion.
+    JumpUnlessLt {
+        a: Reg,
+        b: Reg,
+        target: u16,
+    },
+    JumpUnlessLtI {
+        a: Reg,
+        n: i16,
+        target: u16,
+    },
+    JumpUnlessGt {
+        a: Reg,
+        b: Reg,
+        target: u16,
+    },
+    JumpUnlessGtI {
+        a: Reg,
+        n: i16,
+        target: u16,
+    },
+    JumpUnlessLe {
+        a: Reg,
+        b: Reg,
+        target: u16,
+    },
+    JumpUnlessLeI {
+        a: Reg,
+        n: i16,
+        target: u16,
+    },
+    JumpUnlessGe {
+        a: Reg,
+        b: Reg,
+        target: u16,
+    },
+    JumpUnlessGeI {
+        a: Reg,
+        n: i16,
+        target: u16,
+    },
+    JumpUnlessNumEq {
+        a: Reg,
+        b: Reg,
+        target: u16,
+    },
+    JumpUnlessNumEqI {
+        a: Reg,
+        n: i16,
+        target: u16,
+    },
+    JumpUnlessEq {
+        a: Reg,
+        b: Reg,
+        target: u16,
+    },
+    JumpUnlessEqI {
+        a: Reg,
+        n: i16,
+        target: u16,
+    },
     /// Call the function in `base` with the `argc` arguments after it; the
-    /// result replaces the function.
+    /// result goes to `dst`.
     Call {
         base: Reg,
         argc: u16,
@@ -239,23 +316,126 @@ pub enum Op {
         dst: Reg,
         idx: u32,
     },
-    Bin {
-        op: BinOp,
+    Add {
         dst: Reg,
         a: Reg,
         b: Reg,
     },
-    /// A binary operator with a small integer as right operand.
-    BinInt {
-        op: BinOp,
+    AddI {
         dst: Reg,
         a: Reg,
         n: i16,
     },
-    Un {
-        op: UnOp,
+    Sub {
         dst: Reg,
-        src: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    SubI {
+        dst: Reg,
+        a: Reg,
+        n: i16,
+    },
+    Mul {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    MulI {
+        dst: Reg,
+        a: Reg,
+        n: i16,
+    },
+    Div {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    DivI {
+        dst: Reg,
+        a: Reg,
+        n: i16,
+    },
+    Mod {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    ModI {
+        dst: Reg,
+        a: Reg,
+        n: i16,
+    },
+    // Comparisons whose boolean is wanted as a value.
+    Lt {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    LtI {
+        dst: Reg,
+        a: Reg,
+        n: i16,
+    },
+    Gt {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    GtI {
+        dst: Reg,
+        a: Reg,
+        n: i16,
+    },
+    Le {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    LeI {
+        dst: Reg,
+        a: Reg,
+        n: i16,
+    },
+    Ge {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    GeI {
+        dst: Reg,
+        a: Reg,
+        n: i16,
+    },
+    NumEq {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    NumEqI {
+        dst: Reg,
+        a: Reg,
+        n: i16,
+    },
+    Eq {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    EqI {
+        dst: Reg,
+        a: Reg,
+        n: i16,
+    },
+    VectorRef {
+        dst: Reg,
+        vec: Reg,
+        idx: Reg,
+    },
+    VectorRefI {
+        dst: Reg,
+        vec: Reg,
+        n: i16,
     },
     /// `(vector-set! v i x)` on the vector in `vec` (which also receives the
     /// expression's value).
@@ -264,14 +444,40 @@ pub enum Op {
         idx: Reg,
         val: Reg,
     },
+    /// The pair operations: `op` is one of `First`, `Car`, `InternalCar`
+    /// (and the `cdr` family for `Cdr`), which name the guarded global.
+    Car {
+        op: UnOp,
+        dst: Reg,
+        src: Reg,
+    },
+    Cdr {
+        op: UnOp,
+        dst: Reg,
+        src: Reg,
+    },
+    IsPair {
+        op: UnOp,
+        dst: Reg,
+        src: Reg,
+    },
+    IsNull {
+        op: UnOp,
+        dst: Reg,
+        src: Reg,
+    },
+    /// The other inlined unary operators (`not`, `inc`, `zero?`, ...).
+    Un {
+        op: UnOp,
+        dst: Reg,
+        src: Reg,
+    },
     /// Jump when the built-in global that inlined instructions stand for
     /// (guard bit `bit` of `Vm::inline_redefined`) was redefined.
     JumpIfRedefined {
         bit: u8,
         target: u32,
     },
-    /// Safe point on a loop back-edge: collect garbage, check limits.
-    LoopHead,
     /// Establish `handlers[idx]`.
     PushHandler {
         idx: u32,
@@ -281,6 +487,44 @@ pub enum Op {
     Reraise {
         src: Reg,
     },
+}
+
+/// The comparisons that have their own instructions.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum CmpOp {
+    Lt,
+    Gt,
+    Le,
+    Ge,
+    /// `==`: numeric equality across types.
+    NumEq,
+    /// `=`: structural equality.
+    Eq,
+}
+
+impl CmpOp {
+    pub fn from_bin(op: BinOp) -> Option<CmpOp> {
+        Some(match op {
+            BinOp::Lt => CmpOp::Lt,
+            BinOp::Gt => CmpOp::Gt,
+            BinOp::Le => CmpOp::Le,
+            BinOp::Ge => CmpOp::Ge,
+            BinOp::NumEq => CmpOp::NumEq,
+            BinOp::Eq => CmpOp::Eq,
+            _ => return None,
+        })
+    }
+
+    pub fn bin(self) -> BinOp {
+        match self {
+            CmpOp::Lt => BinOp::Lt,
+            CmpOp::Gt => BinOp::Gt,
+            CmpOp::Le => BinOp::Le,
+            CmpOp::Ge => BinOp::Ge,
+            CmpOp::NumEq => BinOp::NumEq,
+            CmpOp::Eq => BinOp::Eq,
+        }
+    }
 }
 
 /// What a closure captures at creation: a slot of the enclosing frame or one
@@ -325,9 +569,131 @@ pub struct Proto {
     /// Registers the frame needs: parameters (and the rest list), locals and
     /// temporaries.
     pub nregs: u32,
+    /// The argument count of the call fast path: `nparams`, or `u32::MAX`
+    /// (matching no call) when a rest list must be built.
+    pub fast_argc: u32,
 }
 
 impl Op {
+    /// The instruction computing `a op b` for an inlined binary operator.
+    pub fn binary(op: BinOp, dst: Reg, a: Reg, b: Reg) -> Op {
+        match op {
+            BinOp::Add => Op::Add { dst, a, b },
+            BinOp::Sub => Op::Sub { dst, a, b },
+            BinOp::Mul => Op::Mul { dst, a, b },
+            BinOp::Div => Op::Div { dst, a, b },
+            BinOp::Mod => Op::Mod { dst, a, b },
+            BinOp::VectorRef => Op::VectorRef {
+                dst,
+                vec: a,
+                idx: b,
+            },
+            BinOp::Lt => Op::Lt { dst, a, b },
+            BinOp::Gt => Op::Gt { dst, a, b },
+            BinOp::Le => Op::Le { dst, a, b },
+            BinOp::Ge => Op::Ge { dst, a, b },
+            BinOp::NumEq => Op::NumEq { dst, a, b },
+            BinOp::Eq => Op::Eq { dst, a, b },
+        }
+    }
+
+    /// The instruction computing `a op n` for a small integer `n`.
+    pub fn binary_imm(op: BinOp, dst: Reg, a: Reg, n: i16) -> Op {
+        match op {
+            BinOp::Add => Op::AddI { dst, a, n },
+            BinOp::Sub => Op::SubI { dst, a, n },
+            BinOp::Mul => Op::MulI { dst, a, n },
+            BinOp::Div => Op::DivI { dst, a, n },
+            BinOp::Mod => Op::ModI { dst, a, n },
+            BinOp::VectorRef => Op::VectorRefI { dst, vec: a, n },
+            BinOp::Lt => Op::LtI { dst, a, n },
+            BinOp::Gt => Op::GtI { dst, a, n },
+            BinOp::Le => Op::LeI { dst, a, n },
+            BinOp::Ge => Op::GeI { dst, a, n },
+            BinOp::NumEq => Op::NumEqI { dst, a, n },
+            BinOp::Eq => Op::EqI { dst, a, n },
+        }
+    }
+
+    /// The fused branch taken unless `a op b` holds (target patched later).
+    pub fn jump_unless(op: CmpOp, a: Reg, b: Reg) -> Op {
+        let target = 0;
+        match op {
+            CmpOp::Lt => Op::JumpUnlessLt { a, b, target },
+            CmpOp::Gt => Op::JumpUnlessGt { a, b, target },
+            CmpOp::Le => Op::JumpUnlessLe { a, b, target },
+            CmpOp::Ge => Op::JumpUnlessGe { a, b, target },
+            CmpOp::NumEq => Op::JumpUnlessNumEq { a, b, target },
+            CmpOp::Eq => Op::JumpUnlessEq { a, b, target },
+        }
+    }
+
+    /// The fused branch taken unless `a op n` holds (target patched later).
+    pub fn jump_unless_imm(op: CmpOp, a: Reg, n: i16) -> Op {
+        let target = 0;
+        match op {
+            CmpOp::Lt => Op::JumpUnlessLtI { a, n, target },
+            CmpOp::Gt => Op::JumpUnlessGtI { a, n, target },
+            CmpOp::Le => Op::JumpUnlessLeI { a, n, target },
+            CmpOp::Ge => Op::JumpUnlessGeI { a, n, target },
+            CmpOp::NumEq => Op::JumpUnlessNumEqI { a, n, target },
+            CmpOp::Eq => Op::JumpUnlessEqI { a, n, target },
+        }
+    }
+
+    /// The target of a fused compare-and-branch.
+    fn short_target(self) -> Option<u16> {
+        match self {
+            Op::JumpUnlessLt { target, .. }
+            | Op::JumpUnlessLtI { target, .. }
+            | Op::JumpUnlessGt { target, .. }
+            | Op::JumpUnlessGtI { target, .. }
+            | Op::JumpUnlessLe { target, .. }
+            | Op::JumpUnlessLeI { target, .. }
+            | Op::JumpUnlessGe { target, .. }
+            | Op::JumpUnlessGeI { target, .. }
+            | Op::JumpUnlessNumEq { target, .. }
+            | Op::JumpUnlessNumEqI { target, .. }
+            | Op::JumpUnlessEq { target, .. }
+            | Op::JumpUnlessEqI { target, .. } => Some(target),
+            _ => None,
+        }
+    }
+
+    /// Points a jump at `to`. False when the instruction cannot reach it (a
+    /// fused branch's target is 16 bits) or is not a jump.
+    pub fn set_target(&mut self, to: u32) -> bool {
+        match self {
+            Op::Jump { target }
+            | Op::JumpBack { target }
+            | Op::JumpIfFalse { target, .. }
+            | Op::JumpIfTrue { target, .. }
+            | Op::JumpIfRedefined { target, .. } => {
+                *target = to;
+                true
+            }
+            Op::JumpUnlessLt { target, .. }
+            | Op::JumpUnlessLtI { target, .. }
+            | Op::JumpUnlessGt { target, .. }
+            | Op::JumpUnlessGtI { target, .. }
+            | Op::JumpUnlessLe { target, .. }
+            | Op::JumpUnlessLeI { target, .. }
+            | Op::JumpUnlessGe { target, .. }
+            | Op::JumpUnlessGeI { target, .. }
+            | Op::JumpUnlessNumEq { target, .. }
+            | Op::JumpUnlessNumEqI { target, .. }
+            | Op::JumpUnlessEq { target, .. }
+            | Op::JumpUnlessEqI { target, .. } => match u16::try_from(to) {
+                Ok(t) => {
+                    *target = t;
+                    true
+                }
+                Err(_) => false,
+            },
+            _ => false,
+        }
+    }
+
     /// The registers an instruction names.
     fn registers(self) -> impl Iterator<Item = Reg> {
         let (a, b, c): (Option<Reg>, Option<Reg>, Option<Reg>) = match self {
@@ -356,13 +722,55 @@ impl Op {
                 // The function and its arguments must all be in the window.
                 (Some(base), Some(base.saturating_add(argc)), None)
             }
-            Op::Bin { dst, a, b, .. } => (Some(dst), Some(a), Some(b)),
-            Op::BinInt { dst, a, .. } => (Some(dst), Some(a), None),
-            Op::Un { dst, src, .. } => (Some(dst), Some(src), None),
+            Op::Add { dst, a, b }
+            | Op::Sub { dst, a, b }
+            | Op::Mul { dst, a, b }
+            | Op::Div { dst, a, b }
+            | Op::Mod { dst, a, b }
+            | Op::Lt { dst, a, b }
+            | Op::Gt { dst, a, b }
+            | Op::Le { dst, a, b }
+            | Op::Ge { dst, a, b }
+            | Op::NumEq { dst, a, b }
+            | Op::Eq { dst, a, b }
+            | Op::VectorRef {
+                dst,
+                vec: a,
+                idx: b,
+            } => (Some(dst), Some(a), Some(b)),
+            Op::AddI { dst, a, .. }
+            | Op::SubI { dst, a, .. }
+            | Op::MulI { dst, a, .. }
+            | Op::DivI { dst, a, .. }
+            | Op::ModI { dst, a, .. }
+            | Op::LtI { dst, a, .. }
+            | Op::GtI { dst, a, .. }
+            | Op::LeI { dst, a, .. }
+            | Op::GeI { dst, a, .. }
+            | Op::NumEqI { dst, a, .. }
+            | Op::EqI { dst, a, .. }
+            | Op::VectorRefI { dst, vec: a, .. }
+            | Op::Car { dst, src: a, .. }
+            | Op::Cdr { dst, src: a, .. }
+            | Op::IsPair { dst, src: a, .. }
+            | Op::IsNull { dst, src: a, .. }
+            | Op::Un { dst, src: a, .. } => (Some(dst), Some(a), None),
+            Op::JumpUnlessLt { a, b, .. }
+            | Op::JumpUnlessGt { a, b, .. }
+            | Op::JumpUnlessLe { a, b, .. }
+            | Op::JumpUnlessGe { a, b, .. }
+            | Op::JumpUnlessNumEq { a, b, .. }
+            | Op::JumpUnlessEq { a, b, .. } => (Some(a), Some(b), None),
+            Op::JumpUnlessLtI { a, .. }
+            | Op::JumpUnlessGtI { a, .. }
+            | Op::JumpUnlessLeI { a, .. }
+            | Op::JumpUnlessGeI { a, .. }
+            | Op::JumpUnlessNumEqI { a, .. }
+            | Op::JumpUnlessEqI { a, .. } => (Some(a), None, None),
             Op::VectorSet { vec, idx, val } => (Some(vec), Some(idx), Some(val)),
             Op::Jump { .. }
+            | Op::JumpBack { .. }
             | Op::JumpIfRedefined { .. }
-            | Op::LoopHead
             | Op::PushHandler { .. }
             | Op::PopHandler => (None, None, None),
         };
@@ -373,7 +781,11 @@ impl Op {
     fn is_terminator(self) -> bool {
         matches!(
             self,
-            Op::Return { .. } | Op::TailCall { .. } | Op::Jump { .. } | Op::Reraise { .. }
+            Op::Return { .. }
+                | Op::TailCall { .. }
+                | Op::Jump { .. }
+                | Op::JumpBack { .. }
+                | Op::Reraise { .. }
         )
     }
 }
@@ -388,7 +800,11 @@ impl Proto {
         if !self.code.last().is_some_and(|op| op.is_terminator()) {
             return Err("code does not end in a return or jump".into());
         }
-        if self.spans.len() != n || (self.nparams + u32::from(self.rest)) > self.nregs {
+        let fast_argc = if self.rest { u32::MAX } else { self.nparams };
+        if self.spans.len() != n
+            || (self.nparams + u32::from(self.rest)) > self.nregs
+            || self.fast_argc != fast_argc
+        {
             return Err("malformed prototype".into());
         }
         for (i, &op) in self.code.iter().enumerate() {
@@ -400,15 +816,20 @@ impl Proto {
             }
             let in_range = match op {
                 Op::Jump { target }
+                | Op::JumpBack { target }
                 | Op::JumpIfFalse { target, .. }
-                | Op::JumpIfTrue { target, .. } => (target as usize) < n,
+                | Op::JumpIfTrue { target, .. }
+                | Op::JumpIfRedefined { target, .. } => (target as usize) < n,
                 Op::LoadConst { k, .. } => (k as usize) < self.consts.len(),
                 Op::Closure { idx, .. } => (idx as usize) < self.children.len(),
+                Op::CaptureGet { k, .. }
+                | Op::CaptureCellGet { k, .. }
+                | Op::CaptureCellSet { k, .. } => (k as usize) < self.captures.len(),
                 Op::PushHandler { idx } => self.handlers.get(idx as usize).is_some_and(|h| {
                     (h.cond_reg as u32) < self.nregs
                         && h.clauses.iter().all(|c| (c.target as usize) < n)
                 }),
-                _ => true,
+                op => op.short_target().is_none_or(|t| (t as usize) < n),
             };
             if !in_range {
                 return Err(format!("instruction {i} ({op:?}) is out of range"));

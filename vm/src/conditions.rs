@@ -130,7 +130,7 @@ impl Vm {
             if h.frame < entry {
                 break;
             }
-            let info = &self.frames[h.frame].proto.handlers[h.info as usize];
+            let info = &self.frames[h.frame].proto().handlers[h.info as usize];
             for clause in &info.clauses {
                 let takes = clause.types.is_empty()
                     || clause
@@ -153,7 +153,7 @@ impl Vm {
         self.frames.truncate(h.frame + 1);
         let frame = &mut self.frames[h.frame];
         frame.pc = target as usize;
-        let cond_reg = frame.proto.handlers[h.info as usize].cond_reg as usize;
+        let cond_reg = frame.proto().handlers[h.info as usize].cond_reg as usize;
         let slot = frame.base + cond_reg;
         self.stack[slot] = cond;
         true

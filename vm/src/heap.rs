@@ -121,9 +121,11 @@ impl Heap {
         items.iter().rev().fold(tail, |acc, &x| self.cons(x, acc))
     }
 
-    #[inline]
+    /// Whether enough was allocated since the last collection to collect
+    /// again (`Vm::collect_garbage` also honours `inhibit`).
+    #[inline(always)]
     pub fn should_collect(&self) -> bool {
-        self.bytes > self.threshold && self.inhibit == 0
+        self.bytes > self.threshold
     }
 
     /// Marks everything reachable from `roots` and the constants of `protos`,

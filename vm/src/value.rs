@@ -14,7 +14,13 @@ pub struct ObjRef(pub u32);
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub struct NativeId(pub u32);
 
+/// `repr(u64)` fixes the layout: a full-word tag, then the payload at
+/// offset 8. Copies are two aligned word moves; with the default layout the
+/// payloads sit at offsets 1, 4 and 8 and a copy becomes overlapping
+/// unaligned moves that stall store forwarding (fib ran 20% slower). The
+/// JIT also relies on this layout to read and write registers.
 #[derive(Clone, Copy, Debug)]
+#[repr(u64)]
 pub enum Value {
     Nil,
     Bool(bool),

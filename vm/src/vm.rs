@@ -48,8 +48,16 @@ pub struct Native {
 }
 
 /// One activation of a compiled function.
+///
+/// The frame does not own its prototype: the function value it runs sits in
+/// the stack slot below its registers (`base - 1`) for the frame's whole
+/// life, or, for top-level code, the prototype is in
+/// `Vm::pending_protos`. Both are garbage-collection roots, so the prototype
+/// outlives the frame. Not counting references keeps a call to two plain
+/// stores and a return to a plain load.
+#[derive(Clone, Copy)]
 pub struct Frame {
-    pub proto: Rc<Proto>,
+    proto: *const Proto,
     /// The next instruction (saved when the frame is not the running one).
     pub pc: usize,
     /// Index of the frame's first register in the value stack. The function
@@ -62,9 +70,32 @@ pub struct Frame {
 }
 
 impl Frame {
+    pub fn new(proto: *const Proto, base: usize, ret: usize) -> Frame {
+        Frame {
+            proto,
+            pc: 0,
+            base,
+            ret,
+        }
+    }
+
+    /// The prototype this frame runs.
+    #[inline(always)]
+    pub fn proto(&self) -> &Proto {
+        // SAFETY: the prototype is kept alive by the function value at
+        // `base - 1` or by `Vm::pending_protos` for as long as the frame is
+        // on the frame stack (see the type's documentation), and frames are
+        // only read while they are on it.
+        unsafe { &*self.proto }
+    }
+
+    pub(crate) fn proto_ptr(&self) -> *const Proto {
+        self.proto
+    }
+
     /// One past the frame's last register.
     pub fn top(&self) -> usize {
-        self.base + self.proto.nregs as usize
+        self.base + self.proto().nregs as usize
     }
 }
 
@@ -285,20 +316,28 @@ impl Vm {
             .iter()
             .rev()
             .map(|f| {
+                let proto = f.proto();
                 let at =
                     f.pc.saturating_sub(1)
-                        .min(f.proto.spans.len().saturating_sub(1));
+                        .min(proto.spans.len().saturating_sub(1));
                 TraceEntry {
-                    function: f.proto.trace_name(),
-                    span: f.proto.spans.get(at).copied().unwrap_or_default(),
+                    function: proto.trace_name(),
+                    span: proto.spans.get(at).copied().unwrap_or_default(),
                 }
             })
             .collect()
     }
 
     /// Collects garbage now. Safe only where every live value is reachable
-    /// from the VM's roots (the interpreter's safe points).
+    /// from the VM's roots (the interpreter's safe points). Does nothing
+    /// while the compiler holds unrooted values (`Heap::inhibit`).
+    ///
+    /// Running frames need no roots of their own: each one's function value
+    /// is on the stack and top-level code is in `pending_protos`.
     pub fn collect_garbage(&mut self) {
+        if self.heap.inhibit > 0 {
+            return;
+        }
         let top = self.stack_top().min(self.stack.len());
         let roots = self.stack[..top]
             .iter()
@@ -306,12 +345,7 @@ impl Vm {
             .chain(self.macros.values())
             .chain(self.host_roots.iter())
             .copied();
-        let protos = self
-            .frames
-            .iter()
-            .map(|f| &f.proto)
-            .chain(self.pending_protos.iter());
-        self.heap.collect(roots, protos);
+        self.heap.collect(roots, self.pending_protos.iter());
     }
 
     pub fn flush_output(&mut self) {

@@ -13,7 +13,7 @@ use std::rc::Rc;
 
 use rustc_hash::FxHashMap;
 
-use crate::bytecode::{BinOp, CaptureFrom, CatchClause, HandlerInfo, Op, Proto, Reg};
+use crate::bytecode::{BinOp, CaptureFrom, CatchClause, CmpOp, HandlerInfo, Op, Proto, Reg, UnOp};
 use crate::compiler::ast::*;
 use crate::error::{RtError, RtResult};
 use crate::span::Span;
@@ -24,13 +24,32 @@ use crate::value::Value;
 const MAX_REGS: u32 = u16::MAX as u32;
 
 pub fn emit_toplevel(root: &Node, info: &ProgramInfo) -> RtResult<Rc<Proto>> {
-    let mut e = Emitter::new(info, 0, Some(Sym::intern("<top>")));
-    // Not in tail position: a top-level form's frame stays in the trace
-    // of an error raised by the call it makes.
-    let r = e.alloc(root.span);
-    e.compile_to(root, r);
-    e.op(Op::Return { src: r }, root.span);
-    Ok(Rc::new(e.finish(0, false)?))
+    let proto = emit_function(info, 0, Some(Sym::intern("<top>")), |e| {
+        // Not in tail position: a top-level form's frame stays in the trace
+        // of an error raised by the call it makes.
+        let r = e.alloc(root.span);
+        e.compile_to(root, r);
+        e.op(Op::Return { src: r }, root.span);
+    });
+    Ok(Rc::new(proto.finish(0, false)?))
+}
+
+/// Emits one function's code with `body`. Fused compare-and-branch
+/// instructions reach only 16-bit targets, so a function too long for them
+/// is emitted a second time without fusion.
+fn emit_function<'a>(
+    info: &'a ProgramInfo,
+    func: FnId,
+    name: Option<Sym>,
+    body: impl Fn(&mut Emitter<'a>),
+) -> Emitter<'a> {
+    let mut e = Emitter::new(info, func, name, true);
+    body(&mut e);
+    if e.fusion_failed {
+        e = Emitter::new(info, func, name, false);
+        body(&mut e);
+    }
+    e
 }
 
 struct LoopLabels {
@@ -58,13 +77,18 @@ struct Emitter<'a> {
     named_loops: FxHashMap<LoopId, NamedLoop<'a>>,
     /// Finally cleanups of the `try` forms being emitted, for `break`.
     cleanups: FxHashMap<usize, &'a Node>,
-    /// Set when the function needs more registers than an instruction can
-    /// name; reported as a `syntax-error` when the function is finished.
-    overflow: Option<Span>,
+    /// The first error met (a function needing more registers than an
+    /// instruction can name, in this function or a nested one); reported
+    /// when the function is finished.
+    error: Option<RtError>,
+    /// Whether tests may compile to fused compare-and-branch instructions.
+    fuse: bool,
+    /// A fused branch could not reach its target.
+    fusion_failed: bool,
 }
 
 impl<'a> Emitter<'a> {
-    fn new(info: &'a ProgramInfo, func: FnId, name: Option<Sym>) -> Self {
+    fn new(info: &'a ProgramInfo, func: FnId, name: Option<Sym>, fuse: bool) -> Self {
         let nlocals = info.funcs[func].nlocals;
         Emitter {
             info,
@@ -78,19 +102,19 @@ impl<'a> Emitter<'a> {
             loops: FxHashMap::default(),
             named_loops: FxHashMap::default(),
             cleanups: FxHashMap::default(),
-            overflow: None,
+            error: None,
+            fuse,
+            fusion_failed: false,
         }
     }
 
     fn finish(mut self, nparams: u32, rest: bool) -> RtResult<Proto> {
-        if let Some(span) = self.overflow {
-            return Err(RtError::syntax(
-                span,
-                "function too large (too many registers)",
-            ));
+        if let Some(e) = self.error {
+            return Err(e);
         }
         self.proto.nparams = nparams;
         self.proto.rest = rest;
+        self.proto.fast_argc = if rest { u32::MAX } else { nparams };
         self.proto.nregs = self.high.max(1);
         self.proto
             .verify()
@@ -105,7 +129,9 @@ impl<'a> Emitter<'a> {
         self.next += 1;
         self.high = self.high.max(self.next);
         if self.next >= MAX_REGS {
-            self.overflow.get_or_insert(span);
+            self.error.get_or_insert_with(|| {
+                RtError::syntax(span, "function too large (too many registers)")
+            });
             return 0;
         }
         r as Reg
@@ -130,13 +156,8 @@ impl<'a> Emitter<'a> {
     }
 
     fn patch(&mut self, at: usize, to: u32) {
-        match &mut self.proto.code[at] {
-            Op::Jump { target }
-            | Op::JumpIfFalse { target, .. }
-            | Op::JumpIfTrue { target, .. }
-            | Op::JumpIfRedefined { target, .. } => *target = to,
-            // Only jumps are ever patched.
-            _ => {}
+        if !self.proto.code[at].set_target(to) {
+            self.fusion_failed = true;
         }
     }
 
@@ -348,7 +369,7 @@ impl<'a> Emitter<'a> {
             Expr::Bin(op, a, b) => self.binary(*op, a, b, dst, span),
             Expr::Un(op, a) => {
                 let src = self.any(a);
-                self.op(Op::Un { op: *op, dst, src }, span);
+                self.op(unary(*op, dst, src), span);
             }
             Expr::Fold { op, slot, args } => self.fold(*op, *slot, args, dst, span),
             Expr::VectorSet(args) => self.vector_set(args, dst, span),
@@ -387,7 +408,6 @@ impl<'a> Emitter<'a> {
     fn loop_start(&mut self, id: LoopId, params: &'a [VarId], inits: &'a [Node], span: Span) {
         self.rebind(params, inits, span);
         let top = self.here();
-        self.op(Op::LoopHead, span);
         self.named_loops.insert(id, NamedLoop { top, params });
     }
 
@@ -426,7 +446,7 @@ impl<'a> Emitter<'a> {
             return;
         };
         self.rebind(params, args, span);
-        self.op(Op::Jump { target: top }, span);
+        self.op(Op::JumpBack { target: top }, span);
     }
 
     /// Compiles `n` in tail position: its value is returned.
@@ -521,18 +541,26 @@ impl<'a> Emitter<'a> {
         self.op(op, span)
     }
 
-    /// Evaluates a test and jumps when it is false.
+    /// Evaluates a test and jumps when it is false. A comparison test
+    /// becomes one fused compare-and-branch instruction.
     fn jump_if_false(&mut self, c: &'a Node) -> usize {
         let m = self.mark();
-        let j = match &c.expr {
-            Expr::Un(crate::bytecode::UnOp::Not, x) => {
-                let r = self.any(x);
-                self.cond_jump(r, true, c.span)
-            }
-            _ => {
-                let r = self.any(c);
-                self.cond_jump(r, false, c.span)
-            }
+        let comparison = match &c.expr {
+            Expr::Bin(op, a, b) if self.fuse => CmpOp::from_bin(*op).map(|cmp| (cmp, a, b)),
+            _ => None,
+        };
+        let j = if let Some((cmp, a, b)) = comparison {
+            let op = match self.operands(a, b) {
+                Operands::Regs(ra, rb) => Op::jump_unless(cmp, ra, rb),
+                Operands::Imm(ra, n) => Op::jump_unless_imm(cmp, ra, n),
+            };
+            self.op(op, c.span)
+        } else if let Expr::Un(UnOp::Not, x) = &c.expr {
+            let r = self.any(x);
+            self.cond_jump(r, true, c.span)
+        } else {
+            let r = self.any(c);
+            self.cond_jump(r, false, c.span)
         };
         self.release(m);
         j
@@ -551,12 +579,20 @@ impl<'a> Emitter<'a> {
     }
 
     fn binary(&mut self, op: BinOp, a: &'a Node, b: &'a Node, dst: Reg, span: Span) {
+        let op = match self.operands(a, b) {
+            Operands::Regs(ra, rb) => Op::binary(op, dst, ra, rb),
+            Operands::Imm(ra, n) => Op::binary_imm(op, dst, ra, n),
+        };
+        self.op(op, span);
+    }
+
+    /// Evaluates a binary operator's operands: into registers, or the first
+    /// into a register and the second as a small integer immediate.
+    fn operands(&mut self, a: &'a Node, b: &'a Node) -> Operands {
         if let Expr::Const(Value::Int(n)) = b.expr
             && let Ok(n) = i16::try_from(n)
         {
-            let ra = self.any(a);
-            self.op(Op::BinInt { op, dst, a: ra, n }, span);
-            return;
+            return Operands::Imm(self.any(a), n);
         }
         // A plain local read first must not see a later operand's `set!`.
         let ra = if is_simple(b) {
@@ -566,16 +602,7 @@ impl<'a> Emitter<'a> {
             self.compile_to(a, t);
             t
         };
-        let rb = self.any(b);
-        self.op(
-            Op::Bin {
-                op,
-                dst,
-                a: ra,
-                b: rb,
-            },
-            span,
-        );
+        Operands::Regs(ra, self.any(b))
     }
 
     /// `(+ a b c...)`: the operands go where a call would want them, then
@@ -594,25 +621,9 @@ impl<'a> Emitter<'a> {
             },
             span,
         );
-        self.op(
-            Op::Bin {
-                op,
-                dst,
-                a: regs[0],
-                b: regs[1],
-            },
-            span,
-        );
+        self.op(Op::binary(op, dst, regs[0], regs[1]), span);
         for &r in &regs[2..] {
-            self.op(
-                Op::Bin {
-                    op,
-                    dst,
-                    a: dst,
-                    b: r,
-                },
-                span,
-            );
+            self.op(Op::binary(op, dst, dst, r), span);
         }
         let done = self.op(Op::Jump { target: 0 }, span);
         let slow_at = self.here();
@@ -656,10 +667,9 @@ impl<'a> Emitter<'a> {
             },
         );
         let top = self.here();
-        self.op(Op::LoopHead, span);
         let exit = self.jump_if_false(test);
         self.effect(body);
-        self.op(Op::Jump { target: top }, span);
+        self.op(Op::JumpBack { target: top }, span);
         let after = self.here();
         self.patch(exit, after);
         self.op(Op::LoadNil { dst }, span);
@@ -766,20 +776,22 @@ impl<'a> Emitter<'a> {
     }
 
     fn lambda(&mut self, l: &'a Lambda, dst: Reg, span: Span) {
-        let mut child = Emitter::new(self.info, l.id, l.name);
-        for &p in l.params.iter().chain(l.rest.iter()) {
-            let info = child.var(p);
-            if info.boxed() {
-                child.op(
-                    Op::MakeCell {
-                        reg: info.slot as Reg,
-                    },
-                    span,
-                );
+        let child = emit_function(self.info, l.id, l.name, |child| {
+            for &p in l.params.iter().chain(l.rest.iter()) {
+                let info = child.var(p);
+                if info.boxed() {
+                    child.op(
+                        Op::MakeCell {
+                            reg: info.slot as Reg,
+                        },
+                        span,
+                    );
+                }
             }
-        }
-        child.tail(&l.body);
-        let captures: Vec<CaptureFrom> = self.info.funcs[l.id]
+            child.tail(&l.body);
+        });
+        let mut child = child;
+        child.proto.captures = self.info.funcs[l.id]
             .captures
             .iter()
             .map(|&v| {
@@ -793,16 +805,31 @@ impl<'a> Emitter<'a> {
             .collect();
         let proto = match child.finish(l.params.len() as u32, l.rest.is_some()) {
             Ok(p) => p,
-            Err(_) => {
-                self.overflow.get_or_insert(span);
+            Err(e) => {
+                self.error.get_or_insert(e);
                 Proto::default()
             }
         };
-        let mut proto = proto;
-        proto.captures = captures;
         let idx = self.proto.children.len() as u32;
         self.proto.children.push(Rc::new(proto));
         self.op(Op::Closure { dst, idx }, span);
+    }
+}
+
+/// How a binary operator's operands are encoded.
+enum Operands {
+    Regs(Reg, Reg),
+    Imm(Reg, i16),
+}
+
+/// The instruction for an inlined unary operator.
+fn unary(op: UnOp, dst: Reg, src: Reg) -> Op {
+    match op {
+        UnOp::First | UnOp::Car | UnOp::InternalCar => Op::Car { op, dst, src },
+        UnOp::Rest | UnOp::Cdr | UnOp::InternalCdr => Op::Cdr { op, dst, src },
+        UnOp::IsPair | UnOp::InternalIsPair => Op::IsPair { op, dst, src },
+        UnOp::IsNull | UnOp::InternalIsNull => Op::IsNull { op, dst, src },
+        _ => Op::Un { op, dst, src },
     }
 }
 
