@@ -176,14 +176,7 @@ impl Implementation {
     /// The command that runs `program`, compiling it first if need be.
     pub fn prepare(&self, program: &Program) -> Prepared {
         match &self.runner {
-            Runner::Elle { exe, args } => {
-                let mut args: Vec<OsString> = args.iter().map(OsString::from).collect();
-                args.push(program.path.clone().into());
-                Prepared::Ready(Invocation {
-                    exe: exe.clone(),
-                    args,
-                })
-            }
+            Runner::Elle { exe, args } => Prepared::Ready(script(exe, args, &program.path)),
             Runner::Script {
                 exe,
                 args,
@@ -194,12 +187,7 @@ impl Implementation {
                 if !source.is_file() {
                     return Prepared::Absent;
                 }
-                let mut args: Vec<OsString> = args.iter().map(OsString::from).collect();
-                args.push(source.into());
-                Prepared::Ready(Invocation {
-                    exe: exe.clone(),
-                    args,
-                })
+                Prepared::Ready(script(exe, args, &source))
             }
             Runner::CompiledC {
                 compiler,
@@ -213,6 +201,16 @@ impl Implementation {
                 &out.join(&program.name),
             ),
         }
+    }
+}
+
+/// `EXE ARGS... FILE`.
+fn script(exe: &Path, args: &[String], file: &Path) -> Invocation {
+    let mut args: Vec<OsString> = args.iter().map(OsString::from).collect();
+    args.push(file.into());
+    Invocation {
+        exe: exe.to_path_buf(),
+        args,
     }
 }
 

@@ -134,8 +134,10 @@ fn describe(invocation: &Invocation) -> String {
 /// Runs `invocation` once, timing it from spawn to exit, and checks that it
 /// exits successfully having printed exactly `expected`.
 fn run_once(invocation: &Invocation, expected: &str, settings: &Settings) -> Outcome {
-    let stdout_path = settings.scratch.join("stdout");
-    let stderr_path = settings.scratch.join("stderr");
+    // Named after this process, so that two runners can share the folder.
+    let pid = std::process::id();
+    let stdout_path = settings.scratch.join(format!("stdout-{pid}"));
+    let stderr_path = settings.scratch.join(format!("stderr-{pid}"));
     let mut cmd = invocation.command();
     match (File::create(&stdout_path), File::create(&stderr_path)) {
         (Ok(out), Ok(err)) => cmd.stdin(Stdio::null()).stdout(out).stderr(err),
