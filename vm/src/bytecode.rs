@@ -297,6 +297,35 @@ pub enum Op {
         n: i16,
         target: u16,
     },
+    /// Jump to `target` if `(pair? src)` (`op` names the guarded global)
+    /// is `when`.
+    BranchPair {
+        op: UnOp,
+        src: Reg,
+        when: bool,
+        target: u16,
+    },
+    /// Jump to `target` if `(null? src)` is `when`.
+    BranchNull {
+        op: UnOp,
+        src: Reg,
+        when: bool,
+        target: u16,
+    },
+    /// Starts a `for` loop: `state` holds the sequence; it is checked and
+    /// put in the form `ForNext` walks (a list, or a vector or string with
+    /// the position in `state + 1` and a vector's length at the start in
+    /// `state + 2`; a table's or struct's keys are copied into a vector
+    /// first).
+    ForPrep {
+        state: Reg,
+    },
+    /// The next item of a `for` loop into `var`. When there is one, the
+    /// instruction after this one (the jump out of the loop) is skipped.
+    ForNext {
+        state: Reg,
+        var: Reg,
+    },
     /// Call the function in `base` with the `argc` arguments after it; the
     /// result goes to `dst`.
     Call {
@@ -655,7 +684,9 @@ impl Op {
             | Op::JumpUnlessNumEq { target, .. }
             | Op::JumpUnlessNumEqI { target, .. }
             | Op::JumpUnlessEq { target, .. }
-            | Op::JumpUnlessEqI { target, .. } => Some(target),
+            | Op::JumpUnlessEqI { target, .. }
+            | Op::BranchPair { target, .. }
+            | Op::BranchNull { target, .. } => Some(target),
             _ => None,
         }
     }
@@ -683,7 +714,9 @@ impl Op {
             | Op::JumpUnlessNumEq { target, .. }
             | Op::JumpUnlessNumEqI { target, .. }
             | Op::JumpUnlessEq { target, .. }
-            | Op::JumpUnlessEqI { target, .. } => match u16::try_from(to) {
+            | Op::JumpUnlessEqI { target, .. }
+            | Op::BranchPair { target, .. }
+            | Op::BranchNull { target, .. } => match u16::try_from(to) {
                 Ok(t) => {
                     *target = t;
                     true
@@ -768,6 +801,10 @@ impl Op {
             | Op::JumpUnlessNumEqI { a, .. }
             | Op::JumpUnlessEqI { a, .. } => (Some(a), None, None),
             Op::VectorSet { vec, idx, val } => (Some(vec), Some(idx), Some(val)),
+            Op::BranchPair { src, .. } | Op::BranchNull { src, .. } => (Some(src), None, None),
+            // The two registers after `state` hold the position and the end.
+            Op::ForPrep { state } => (Some(state), Some(state.saturating_add(2)), None),
+            Op::ForNext { state, var } => (Some(state), Some(state.saturating_add(2)), Some(var)),
             Op::Jump { .. }
             | Op::JumpBack { .. }
             | Op::JumpIfRedefined { .. }
@@ -825,6 +862,8 @@ impl Proto {
                 Op::CaptureGet { k, .. }
                 | Op::CaptureCellGet { k, .. }
                 | Op::CaptureCellSet { k, .. } => (k as usize) < self.captures.len(),
+                // The instruction after it may be skipped.
+                Op::ForNext { .. } => i + 2 < n,
                 Op::PushHandler { idx } => self.handlers.get(idx as usize).is_some_and(|h| {
                     (h.cond_reg as u32) < self.nregs
                         && h.clauses.iter().all(|c| (c.target as usize) < n)

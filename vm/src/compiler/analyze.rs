@@ -76,11 +76,20 @@ fn sym_is(d: &Datum, name: &str) -> bool {
 impl<'vm> Analyzer<'vm> {
     // ----- names -----
 
+    /// A new local of the current function, visible in the innermost scope.
     fn declare(&mut self, name: Sym) -> VarId {
+        let id = self.new_local(name);
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.names.push((name, id));
+        }
+        id
+    }
+
+    /// A new local of the current function in a register of its own.
+    fn new_local(&mut self, name: Sym) -> VarId {
         let func = self.cur_fn;
         let slot = self.info.funcs[func].nlocals;
         self.info.funcs[func].nlocals += 1;
-        let id = self.info.vars.len();
         self.info.vars.push(VarInfo {
             name,
             func,
@@ -88,10 +97,7 @@ impl<'vm> Analyzer<'vm> {
             captured: false,
             assigned: false,
         });
-        if let Some(scope) = self.scopes.last_mut() {
-            scope.names.push((name, id));
-        }
-        id
+        self.info.vars.len() - 1
     }
 
     fn lookup(&self, name: Sym) -> Option<VarId> {
@@ -326,6 +332,7 @@ impl<'vm> Analyzer<'vm> {
                 Ok(node(Expr::Or(self.exprs(args)?), span))
             }
             "while" => self.while_form(args, span),
+            "for" => self.for_form(args, span),
             "break" => self.break_form(args, span),
             "try" => self.try_form(args, span),
             "defmacro" | "define-macro" => self.defmacro(args, span),
@@ -674,6 +681,48 @@ impl<'vm> Analyzer<'vm> {
         ))
     }
 
+    /// `(for x in seq body...)` / `(for x seq body...)`. The sequence goes in
+    /// a hidden local followed by two more for the position and the end; the
+    /// variable is bound afresh each iteration, so closures capture that
+    /// iteration's value.
+    fn for_form(&mut self, args: &[Datum], span: Span) -> RtResult<Node> {
+        let (var, seq, body) = match args {
+            [var, kw, seq, body @ ..] if sym_is(kw, "in") => (var, seq, body),
+            [var, seq, body @ ..] => (var, seq, body),
+            _ => return Err(RtError::syntax(span, "for needs a variable and a sequence")),
+        };
+        let Some(name) = var.as_symbol() else {
+            return Err(RtError::syntax(var.span, "for variable must be a symbol"));
+        };
+        let seq = self.expr(seq)?;
+        // Locals in no scope: no name can refer to them.
+        let state = self.new_local(Sym::intern("%for-state"));
+        self.new_local(Sym::intern("%for-position"));
+        self.new_local(Sym::intern("%for-end"));
+        let id = self.new_loop_id();
+        self.loops.push(LoopCtx {
+            id,
+            tries_len: self.tries.len(),
+        });
+        let parts = self.with_scope(|a| {
+            let var = a.declare(name);
+            let body = a.with_scope(|a| a.body(body, span))?;
+            Ok((var, body))
+        });
+        self.loops.pop();
+        let (var, body) = parts?;
+        Ok(node(
+            Expr::For {
+                id,
+                var,
+                state,
+                seq: Box::new(seq),
+                body: Box::new(body),
+            },
+            span,
+        ))
+    }
+
     fn new_loop_id(&mut self) -> LoopId {
         self.next_try += 1;
         self.next_try
@@ -1000,6 +1049,7 @@ fn mentions(n: &Node, var: VarId) -> bool {
         Expr::Fold { args, .. } => any(args),
         Expr::VectorSet(args) => any(&args[..]),
         Expr::While { test, body, .. } => mentions(test, var) || mentions(body, var),
+        Expr::For { seq, body, .. } => mentions(seq, var) || mentions(body, var),
         Expr::Break { value, .. } => mentions(value, var),
         Expr::Try(t) => {
             mentions(&t.body, var)

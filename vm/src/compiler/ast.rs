@@ -55,6 +55,15 @@ pub enum Expr {
         test: Box<Node>,
         body: Box<Node>,
     },
+    /// `(for var in seq body...)`: `state` and the two locals after it hold
+    /// the sequence being walked, the position in it and where it ends.
+    For {
+        id: LoopId,
+        var: VarId,
+        state: VarId,
+        seq: Box<Node>,
+        body: Box<Node>,
+    },
     Break {
         id: LoopId,
         value: Box<Node>,

@@ -132,7 +132,6 @@ pub fn rewrite(vm: &mut Vm, s: Sym, d: &Datum, items: &[Datum]) -> RtResult<Datu
             Ok(list(vec![sym("if", span), test.clone(), then, els], span))
         }
         "let*" => let_star(args, span),
-        "for" => for_loop(args, span),
         "match" => crate::compiler::desugar::match_form(args, span),
         "->" | "->>" => thread(args, s.name() == "->", span),
         "quasiquote" => {
@@ -273,60 +272,6 @@ pub fn named_let(args: &[Datum], span: Span) -> RtResult<Datum> {
     let mut app = vec![letrec];
     app.extend(inits);
     Ok(list(app, span))
-}
-
-/// `(for x in seq body...)` / `(for x seq body...)`:
-///
-/// ```text
-/// (let ((items (%for-items seq)))
-///   (while (%pair? items)
-///     (let ((x (%car items)))
-///       (set! items (%cdr items))
-///       body...)))
-/// ```
-///
-/// The variable is bound afresh each iteration, so closures capture that
-/// iteration's value.
-fn for_loop(args: &[Datum], span: Span) -> RtResult<Datum> {
-    let (var, seq, body) = match args {
-        [var, kw, seq, body @ ..] if sym_named(kw, "in") => (var, seq, body),
-        [var, seq, body @ ..] => (var, seq, body),
-        _ => return Err(RtError::syntax(span, "for needs a variable and a sequence")),
-    };
-    if var.as_symbol().is_none() {
-        return Err(RtError::syntax(var.span, "for variable must be a symbol"));
-    }
-    let items = gensym(span);
-    let advance = list(
-        vec![
-            sym("set!", span),
-            items.clone(),
-            call("%cdr", vec![items.clone()], span),
-        ],
-        span,
-    );
-    let mut step_body = vec![advance];
-    step_body.extend_from_slice(body);
-    let step = let1(
-        var.clone(),
-        call("%car", vec![items.clone()], span),
-        step_body,
-        span,
-    );
-    let while_loop = list(
-        vec![
-            sym("while", span),
-            call("%pair?", vec![items.clone()], span),
-            step,
-        ],
-        span,
-    );
-    Ok(let1(
-        items,
-        call("%for-items", vec![seq.clone()], span),
-        vec![while_loop],
-        span,
-    ))
 }
 
 fn begin_or_nil(body: &[Datum], span: Span) -> Datum {

@@ -386,6 +386,13 @@ impl<'a> Emitter<'a> {
                 exits.into_iter().for_each(|j| self.patch(j, end));
             }
             Expr::While { id, test, body } => self.while_loop(*id, test, body, dst, span),
+            Expr::For {
+                id,
+                var,
+                state,
+                seq,
+                body,
+            } => self.for_loop(*id, (*var, *state), seq, body, dst, span),
             Expr::Break { id, value, exits } => self.break_loop(*id, value, exits, span),
             Expr::Try(t) => self.try_expr(t, dst, span),
             Expr::Loop {
@@ -541,26 +548,48 @@ impl<'a> Emitter<'a> {
         self.op(op, span)
     }
 
-    /// Evaluates a test and jumps when it is false. A comparison test
-    /// becomes one fused compare-and-branch instruction.
+    /// Evaluates a test and jumps when it is false. A comparison or a
+    /// pair or null test becomes one fused test-and-branch instruction.
     fn jump_if_false(&mut self, c: &'a Node) -> usize {
         let m = self.mark();
-        let comparison = match &c.expr {
-            Expr::Bin(op, a, b) if self.fuse => CmpOp::from_bin(*op).map(|cmp| (cmp, a, b)),
-            _ => None,
-        };
-        let j = if let Some((cmp, a, b)) = comparison {
-            let op = match self.operands(a, b) {
-                Operands::Regs(ra, rb) => Op::jump_unless(cmp, ra, rb),
-                Operands::Imm(ra, n) => Op::jump_unless_imm(cmp, ra, n),
-            };
-            self.op(op, c.span)
-        } else if let Expr::Un(UnOp::Not, x) = &c.expr {
-            let r = self.any(x);
-            self.cond_jump(r, true, c.span)
-        } else {
-            let r = self.any(c);
-            self.cond_jump(r, false, c.span)
+        let j = match (&c.expr, self.fuse) {
+            (Expr::Bin(op, a, b), true) if let Some(cmp) = CmpOp::from_bin(*op) => {
+                let op = match self.operands(a, b) {
+                    Operands::Regs(ra, rb) => Op::jump_unless(cmp, ra, rb),
+                    Operands::Imm(ra, n) => Op::jump_unless_imm(cmp, ra, n),
+                };
+                self.op(op, c.span)
+            }
+            (Expr::Un(op @ (UnOp::IsPair | UnOp::InternalIsPair), x), true) => {
+                let src = self.any(x);
+                let (op, when, target) = (*op, false, 0);
+                self.op(
+                    Op::BranchPair {
+                        op,
+                        src,
+                        when,
+                        target,
+                    },
+                    c.span,
+                )
+            }
+            (Expr::Un(op @ (UnOp::IsNull | UnOp::InternalIsNull), x), true) => {
+                let src = self.any(x);
+                let (op, when, target) = (*op, false, 0);
+                self.op(
+                    Op::BranchNull {
+                        op,
+                        src,
+                        when,
+                        target,
+                    },
+                    c.span,
+                )
+            }
+            _ => {
+                let r = self.any(c);
+                self.cond_jump(r, false, c.span)
+            }
         };
         self.release(m);
         j
@@ -670,6 +699,50 @@ impl<'a> Emitter<'a> {
         let exit = self.jump_if_false(test);
         self.effect(body);
         self.op(Op::JumpBack { target: top }, span);
+        self.end_loop(id, exit, dst, span);
+    }
+
+    /// ```text
+    ///        state ← seq; ForPrep state
+    /// TOP:   ForNext state var       ; skips the jump when there is an item
+    ///        Jump END
+    ///        [MakeCell var]; body; JumpBack TOP
+    /// END:   dst ← nil               ; a break jumps past this with its value
+    /// ```
+    fn for_loop(
+        &mut self,
+        id: LoopId,
+        (var, state): (VarId, VarId),
+        seq: &'a Node,
+        body: &'a Node,
+        dst: Reg,
+        span: Span,
+    ) {
+        let state = self.var(state).slot as Reg;
+        let var_info = self.var(var);
+        let var = var_info.slot as Reg;
+        self.compile_to(seq, state);
+        self.op(Op::ForPrep { state }, span);
+        self.loops.insert(
+            id,
+            LoopLabels {
+                dst,
+                breaks: Vec::new(),
+            },
+        );
+        let top = self.here();
+        self.op(Op::ForNext { state, var }, span);
+        let exit = self.op(Op::Jump { target: 0 }, span);
+        if var_info.boxed() {
+            self.op(Op::MakeCell { reg: var }, span);
+        }
+        self.effect(body);
+        self.op(Op::JumpBack { target: top }, span);
+        self.end_loop(id, exit, dst, span);
+    }
+
+    /// Patches a loop's exit jump to a `dst ← nil` and its breaks past it.
+    fn end_loop(&mut self, id: LoopId, exit: usize, dst: Reg, span: Span) {
         let after = self.here();
         self.patch(exit, after);
         self.op(Op::LoadNil { dst }, span);

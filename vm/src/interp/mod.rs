@@ -9,6 +9,7 @@
 
 mod call;
 mod inline;
+mod sequence;
 
 use std::rc::Rc;
 
@@ -332,6 +333,43 @@ impl Vm {
                 }
                 Op::JumpUnlessEqI { a, n, target } => {
                     branch_unless!(BinOp::Eq, inline::eq_imm, reg!(a), n, int(n), target)
+                }
+                Op::BranchPair {
+                    op,
+                    src,
+                    when,
+                    target,
+                } => {
+                    let is = if inlined!() {
+                        self.is_pair(reg!(src))
+                    } else {
+                        slow!(self.unary_slow(op, reg!(src))).is_truthy()
+                    };
+                    if is == when {
+                        pc = target as usize;
+                    }
+                }
+                Op::BranchNull {
+                    op,
+                    src,
+                    when,
+                    target,
+                } => {
+                    let is = if inlined!() {
+                        reg!(src).is_nil()
+                    } else {
+                        slow!(self.unary_slow(op, reg!(src))).is_truthy()
+                    };
+                    if is == when {
+                        pc = target as usize;
+                    }
+                }
+                Op::ForPrep { state } => attempt!(self.for_prep(base + state as usize)),
+                Op::ForNext { state, var } => {
+                    if let Some(item) = self.for_next(base + state as usize) {
+                        set_reg!(var, item);
+                        pc += 1;
+                    }
                 }
                 Op::Call { base: b, argc, dst } => {
                     save_pc!();
