@@ -4,6 +4,7 @@
 //! of the VM's value stack; parameters come first, then locals, then
 //! temporaries. Every instruction is 8 bytes.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use crate::span::Span;
@@ -69,8 +70,32 @@ impl BinOp {
     }
 }
 
-/// Guard bit of `vector-set!` (after the binary and unary operators').
+/// The inlined built-ins are numbered (their *bits*): the binary operators,
+/// then the unary ones, then `vector-set!`. `crate::inlining` tracks which
+/// are redefined by that number.
+impl BinOp {
+    pub fn bit(self) -> u8 {
+        self as u8
+    }
+}
+
+impl UnOp {
+    pub fn bit(self) -> u8 {
+        (BinOp::ALL.len() + self as usize) as u8
+    }
+}
+
+/// The bit of `vector-set!`.
 pub const VECTOR_SET_BIT: u8 = (BinOp::ALL.len() + UnOp::ALL.len()) as u8;
+
+/// The global names of the inlined built-ins, indexed by bit.
+pub fn inlined_names() -> impl Iterator<Item = &'static str> {
+    BinOp::ALL
+        .iter()
+        .map(|b| b.global_name())
+        .chain(UnOp::ALL.iter().map(|u| u.global_name()))
+        .chain(["vector-set!"])
+}
 
 /// Unary operators inlined the same guarded way.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -152,9 +177,10 @@ pub type Reg = u16;
 /// compiler inlines has its own instruction, in a register-register form and
 /// (for binary operators) a register-immediate form, so the interpreter
 /// dispatches once per operation. A comparison used as an `if` or `while`
-/// test is fused with its branch (`JumpUnless*`). Every inlined instruction
-/// is guarded: if the program redefined the global it stands for
-/// (`Vm::inline_redefined`), it calls the global instead.
+/// test is fused with its branch (`JumpUnless*`). When the program
+/// redefines a global that instructions inline, `crate::inlining` rewrites
+/// every such instruction into its generic form (`Call*`), which calls the
+/// global: the inlined forms never check for redefinition.
 #[derive(Clone, Copy, PartialEq, Debug)]
 pub enum Op {
     Move {
@@ -466,11 +492,15 @@ pub enum Op {
         vec: Reg,
         n: i16,
     },
-    /// `(vector-set! v i x)` on the vector in `vec` (which also receives the
-    /// expression's value).
+    /// `(vector-set! v i x)` for its effect only.
     VectorSet {
         vec: Reg,
         idx: Reg,
+        val: Reg,
+    },
+    VectorSetI {
+        vec: Reg,
+        n: i16,
         val: Reg,
     },
     /// The pair operations: `op` is one of `First`, `Car`, `InternalCar`
@@ -501,11 +531,60 @@ pub enum Op {
         dst: Reg,
         src: Reg,
     },
-    /// Jump when the built-in global that inlined instructions stand for
-    /// (guard bit `bit` of `Vm::inline_redefined`) was redefined.
-    JumpIfRedefined {
+    // The generic forms of inlined instructions, after the built-in they
+    // inline (`bit`) was redefined: each calls the global.
+    /// `dst = (global a b)`.
+    CallBinary {
         bit: u8,
-        target: u32,
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    /// `dst = (global a n)`.
+    CallBinaryI {
+        bit: u8,
+        dst: Reg,
+        a: Reg,
+        n: i16,
+    },
+    /// Jump to `target` unless `(global a b)` is true.
+    CallBranch {
+        bit: u8,
+        a: Reg,
+        b: Reg,
+        target: u16,
+    },
+    CallBranchI {
+        bit: u8,
+        a: Reg,
+        n: i16,
+        target: u16,
+    },
+    /// `(global a b c)` for its effect.
+    CallTernary {
+        bit: u8,
+        a: Reg,
+        b: Reg,
+        c: Reg,
+    },
+    CallTernaryI {
+        bit: u8,
+        a: Reg,
+        n: i16,
+        c: Reg,
+    },
+    /// `dst = (global src)`.
+    CallUnary {
+        bit: u8,
+        dst: Reg,
+        src: Reg,
+    },
+    /// Jump to `target` if the truth of `(global src)` is `when`.
+    CallTest {
+        bit: u8,
+        src: Reg,
+        when: bool,
+        target: u16,
     },
     /// Establish `handlers[idx]`.
     PushHandler {
@@ -584,7 +663,9 @@ pub struct CatchClause {
 #[derive(Debug, Default)]
 pub struct Proto {
     pub name: Option<Sym>,
-    pub code: Vec<Op>,
+    /// The instructions. Cells, because an instruction that inlines a
+    /// built-in is rewritten in place when the program redefines it.
+    pub code: Vec<Cell<Op>>,
     /// Source position of each instruction (parallel to `code`).
     pub spans: Vec<Span>,
     pub consts: Vec<Value>,
@@ -601,6 +682,11 @@ pub struct Proto {
     /// The argument count of the call fast path: `nparams`, or `u32::MAX`
     /// (matching no call) when a rest list must be built.
     pub fast_argc: u32,
+    /// Inlined folds `(+ a b c...)`: the position of the first inlined
+    /// instruction and of the call that replaces the whole fold when the
+    /// operator is redefined (the first instruction then becomes a jump
+    /// there, so the global is called once with every operand).
+    pub folds: Vec<(u32, u32)>,
 }
 
 impl Op {
@@ -670,6 +756,128 @@ impl Op {
         }
     }
 
+    /// The inlined built-in this instruction stands for, by bit.
+    pub fn inlined_bit(self) -> Option<u8> {
+        use BinOp as B;
+        let bin = match self {
+            Op::Add { .. } | Op::AddI { .. } => B::Add,
+            Op::Sub { .. } | Op::SubI { .. } => B::Sub,
+            Op::Mul { .. } | Op::MulI { .. } => B::Mul,
+            Op::Div { .. } | Op::DivI { .. } => B::Div,
+            Op::Mod { .. } | Op::ModI { .. } => B::Mod,
+            Op::VectorRef { .. } | Op::VectorRefI { .. } => B::VectorRef,
+            Op::Lt { .. } | Op::LtI { .. } | Op::JumpUnlessLt { .. } | Op::JumpUnlessLtI { .. } => {
+                B::Lt
+            }
+            Op::Gt { .. } | Op::GtI { .. } | Op::JumpUnlessGt { .. } | Op::JumpUnlessGtI { .. } => {
+                B::Gt
+            }
+            Op::Le { .. } | Op::LeI { .. } | Op::JumpUnlessLe { .. } | Op::JumpUnlessLeI { .. } => {
+                B::Le
+            }
+            Op::Ge { .. } | Op::GeI { .. } | Op::JumpUnlessGe { .. } | Op::JumpUnlessGeI { .. } => {
+                B::Ge
+            }
+            Op::NumEq { .. }
+            | Op::NumEqI { .. }
+            | Op::JumpUnlessNumEq { .. }
+            | Op::JumpUnlessNumEqI { .. } => B::NumEq,
+            Op::Eq { .. } | Op::EqI { .. } | Op::JumpUnlessEq { .. } | Op::JumpUnlessEqI { .. } => {
+                B::Eq
+            }
+            Op::VectorSet { .. } | Op::VectorSetI { .. } => return Some(VECTOR_SET_BIT),
+            Op::Car { op, .. }
+            | Op::Cdr { op, .. }
+            | Op::IsPair { op, .. }
+            | Op::IsNull { op, .. }
+            | Op::Un { op, .. }
+            | Op::BranchPair { op, .. }
+            | Op::BranchNull { op, .. } => return Some(op.bit()),
+            _ => return None,
+        };
+        Some(bin.bit())
+    }
+
+    /// The generic form of an inlined instruction: the same operation as a
+    /// call of the global (see [`Op::inlined_bit`]); other instructions are
+    /// returned unchanged.
+    pub fn generic(self) -> Op {
+        let Some(bit) = self.inlined_bit() else {
+            return self;
+        };
+        match self {
+            Op::Add { dst, a, b }
+            | Op::Sub { dst, a, b }
+            | Op::Mul { dst, a, b }
+            | Op::Div { dst, a, b }
+            | Op::Mod { dst, a, b }
+            | Op::Lt { dst, a, b }
+            | Op::Gt { dst, a, b }
+            | Op::Le { dst, a, b }
+            | Op::Ge { dst, a, b }
+            | Op::NumEq { dst, a, b }
+            | Op::Eq { dst, a, b }
+            | Op::VectorRef {
+                dst,
+                vec: a,
+                idx: b,
+            } => Op::CallBinary { bit, dst, a, b },
+            Op::AddI { dst, a, n }
+            | Op::SubI { dst, a, n }
+            | Op::MulI { dst, a, n }
+            | Op::DivI { dst, a, n }
+            | Op::ModI { dst, a, n }
+            | Op::LtI { dst, a, n }
+            | Op::GtI { dst, a, n }
+            | Op::LeI { dst, a, n }
+            | Op::GeI { dst, a, n }
+            | Op::NumEqI { dst, a, n }
+            | Op::EqI { dst, a, n }
+            | Op::VectorRefI { dst, vec: a, n } => Op::CallBinaryI { bit, dst, a, n },
+            Op::JumpUnlessLt { a, b, target }
+            | Op::JumpUnlessGt { a, b, target }
+            | Op::JumpUnlessLe { a, b, target }
+            | Op::JumpUnlessGe { a, b, target }
+            | Op::JumpUnlessNumEq { a, b, target }
+            | Op::JumpUnlessEq { a, b, target } => Op::CallBranch { bit, a, b, target },
+            Op::JumpUnlessLtI { a, n, target }
+            | Op::JumpUnlessGtI { a, n, target }
+            | Op::JumpUnlessLeI { a, n, target }
+            | Op::JumpUnlessGeI { a, n, target }
+            | Op::JumpUnlessNumEqI { a, n, target }
+            | Op::JumpUnlessEqI { a, n, target } => Op::CallBranchI { bit, a, n, target },
+            Op::VectorSet { vec, idx, val } => Op::CallTernary {
+                bit,
+                a: vec,
+                b: idx,
+                c: val,
+            },
+            Op::VectorSetI { vec, n, val } => Op::CallTernaryI {
+                bit,
+                a: vec,
+                n,
+                c: val,
+            },
+            Op::Car { dst, src, .. }
+            | Op::Cdr { dst, src, .. }
+            | Op::IsPair { dst, src, .. }
+            | Op::IsNull { dst, src, .. }
+            | Op::Un { dst, src, .. } => Op::CallUnary { bit, dst, src },
+            Op::BranchPair {
+                src, when, target, ..
+            }
+            | Op::BranchNull {
+                src, when, target, ..
+            } => Op::CallTest {
+                bit,
+                src,
+                when,
+                target,
+            },
+            op => op,
+        }
+    }
+
     /// The target of a fused compare-and-branch.
     fn short_target(self) -> Option<u16> {
         match self {
@@ -686,7 +894,10 @@ impl Op {
             | Op::JumpUnlessEq { target, .. }
             | Op::JumpUnlessEqI { target, .. }
             | Op::BranchPair { target, .. }
-            | Op::BranchNull { target, .. } => Some(target),
+            | Op::BranchNull { target, .. }
+            | Op::CallBranch { target, .. }
+            | Op::CallBranchI { target, .. }
+            | Op::CallTest { target, .. } => Some(target),
             _ => None,
         }
     }
@@ -698,8 +909,7 @@ impl Op {
             Op::Jump { target }
             | Op::JumpBack { target }
             | Op::JumpIfFalse { target, .. }
-            | Op::JumpIfTrue { target, .. }
-            | Op::JumpIfRedefined { target, .. } => {
+            | Op::JumpIfTrue { target, .. } => {
                 *target = to;
                 true
             }
@@ -716,7 +926,10 @@ impl Op {
             | Op::JumpUnlessEq { target, .. }
             | Op::JumpUnlessEqI { target, .. }
             | Op::BranchPair { target, .. }
-            | Op::BranchNull { target, .. } => match u16::try_from(to) {
+            | Op::BranchNull { target, .. }
+            | Op::CallBranch { target, .. }
+            | Op::CallBranchI { target, .. }
+            | Op::CallTest { target, .. } => match u16::try_from(to) {
                 Ok(t) => {
                     *target = t;
                     true
@@ -801,15 +1014,22 @@ impl Op {
             | Op::JumpUnlessNumEqI { a, .. }
             | Op::JumpUnlessEqI { a, .. } => (Some(a), None, None),
             Op::VectorSet { vec, idx, val } => (Some(vec), Some(idx), Some(val)),
+            Op::VectorSetI { vec, val, .. } => (Some(vec), Some(val), None),
             Op::BranchPair { src, .. } | Op::BranchNull { src, .. } => (Some(src), None, None),
+            Op::CallBinary { dst, a, b, .. } => (Some(dst), Some(a), Some(b)),
+            Op::CallBinaryI { dst, a, .. } | Op::CallUnary { dst, src: a, .. } => {
+                (Some(dst), Some(a), None)
+            }
+            Op::CallBranch { a, b, .. } => (Some(a), Some(b), None),
+            Op::CallBranchI { a, .. } | Op::CallTest { src: a, .. } => (Some(a), None, None),
+            Op::CallTernary { a, b, c, .. } => (Some(a), Some(b), Some(c)),
+            Op::CallTernaryI { a, c, .. } => (Some(a), Some(c), None),
             // The two registers after `state` hold the position and the end.
             Op::ForPrep { state } => (Some(state), Some(state.saturating_add(2)), None),
             Op::ForNext { state, var } => (Some(state), Some(state.saturating_add(2)), Some(var)),
-            Op::Jump { .. }
-            | Op::JumpBack { .. }
-            | Op::JumpIfRedefined { .. }
-            | Op::PushHandler { .. }
-            | Op::PopHandler => (None, None, None),
+            Op::Jump { .. } | Op::JumpBack { .. } | Op::PushHandler { .. } | Op::PopHandler => {
+                (None, None, None)
+            }
         };
         [a, b, c].into_iter().flatten()
     }
@@ -834,7 +1054,7 @@ impl Proto {
     /// the code cannot run off its end.
     pub fn verify(&self) -> Result<(), String> {
         let n = self.code.len();
-        if !self.code.last().is_some_and(|op| op.is_terminator()) {
+        if !self.code.last().is_some_and(|op| op.get().is_terminator()) {
             return Err("code does not end in a return or jump".into());
         }
         let fast_argc = if self.rest { u32::MAX } else { self.nparams };
@@ -844,7 +1064,8 @@ impl Proto {
         {
             return Err("malformed prototype".into());
         }
-        for (i, &op) in self.code.iter().enumerate() {
+        for (i, op) in self.code.iter().enumerate() {
+            let op = op.get();
             if let Some(r) = op.registers().find(|&r| r as u32 >= self.nregs) {
                 return Err(format!(
                     "instruction {i} names register {r} of {}",
@@ -855,8 +1076,7 @@ impl Proto {
                 Op::Jump { target }
                 | Op::JumpBack { target }
                 | Op::JumpIfFalse { target, .. }
-                | Op::JumpIfTrue { target, .. }
-                | Op::JumpIfRedefined { target, .. } => (target as usize) < n,
+                | Op::JumpIfTrue { target, .. } => (target as usize) < n,
                 Op::LoadConst { k, .. } => (k as usize) < self.consts.len(),
                 Op::Closure { idx, .. } => (idx as usize) < self.children.len(),
                 Op::CaptureGet { k, .. }
@@ -873,6 +1093,13 @@ impl Proto {
             if !in_range {
                 return Err(format!("instruction {i} ({op:?}) is out of range"));
             }
+        }
+        if self
+            .folds
+            .iter()
+            .any(|&(a, b)| a as usize >= n || b as usize >= n)
+        {
+            return Err("fold out of range".into());
         }
         for child in &self.children {
             let ok = child.captures.iter().all(|c| match *c {

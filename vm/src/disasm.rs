@@ -41,11 +41,11 @@ fn write_proto(vm: &Vm, proto: &Proto, depth: usize, out: &mut String) {
     let indent = "  ".repeat(depth);
     let _ = writeln!(out, "{indent}{}", header(proto));
     let width = proto.code.len().saturating_sub(1).to_string().len();
-    for (i, op) in proto.code.iter().enumerate() {
+    for (i, op) in proto.code.iter().map(|c| c.get()).enumerate() {
         let pos = position(proto.spans.get(i).copied());
         let text = format!("{op:?}");
         let _ = write!(out, "{indent}  {i:>width$}  {pos:<8} {text}");
-        if let Some(n) = note(vm, proto, *op) {
+        if let Some(n) = note(vm, proto, op) {
             let pad = 28usize.saturating_sub(text.chars().count());
             let _ = write!(out, "{:pad$} ; {n}", "");
         }

@@ -13,6 +13,7 @@ pub mod equality;
 pub mod error;
 pub mod eval;
 pub mod heap;
+pub mod inlining;
 pub mod interp;
 pub mod object;
 pub mod prelude;

@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::bytecode::{BinOp, Proto, UnOp};
+use crate::bytecode::Proto;
 use crate::error::{RtError, RtResult};
 use crate::heap::Heap;
 use crate::object::{Obj, TraceEntry};
@@ -119,11 +119,8 @@ pub struct Vm {
     pub macros: FxHashMap<Sym, Value>,
     /// Condition type → parent type.
     pub condition_parents: FxHashMap<Sym, Sym>,
-    /// Bit i set: the global inlined by `BinOp`/`UnOp` number i was
-    /// redefined, so the inline instruction must call the global instead.
-    pub inline_redefined: u64,
-    /// Built-ins' values, indexed like `inline_redefined`'s bits.
-    pub inline_originals: Vec<(u32, Value)>,
+    /// The inlined built-ins and the code that inlines them.
+    pub inlining: crate::inlining::Inlining,
     pub max_depth: usize,
     pub out: Box<dyn Write>,
     /// Files already run by `import`.
@@ -145,7 +142,7 @@ impl Vm {
     pub fn new() -> Vm {
         let mut vm = Vm::bare();
         crate::primitives::install(&mut vm);
-        vm.install_inline_guards();
+        vm.install_inlining();
         crate::prelude::load(&mut vm);
         vm
     }
@@ -163,8 +160,7 @@ impl Vm {
             natives: Vec::new(),
             macros: FxHashMap::default(),
             condition_parents: FxHashMap::default(),
-            inline_redefined: 0,
-            inline_originals: Vec::new(),
+            inlining: Default::default(),
             max_depth: DEFAULT_MAX_DEPTH,
             out: Box::new(std::io::BufWriter::new(std::io::stdout())),
             imported: FxHashSet::default(),
@@ -196,25 +192,11 @@ impl Vm {
         self.set_global_slot(slot, v);
     }
 
-    /// Stores into a global slot, keeping inline instructions honest.
+    /// Stores into a global slot, keeping inlined code honest.
     #[inline]
     pub fn set_global_slot(&mut self, slot: u32, v: Value) {
         self.globals[slot as usize] = v;
-        if !self.inline_originals.is_empty() {
-            self.note_inline_redefinition(slot, v);
-        }
-    }
-
-    fn note_inline_redefinition(&mut self, slot: u32, v: Value) {
-        for (bit, &(s, orig)) in self.inline_originals.iter().enumerate() {
-            if s == slot {
-                if v.identical(orig) {
-                    self.inline_redefined &= !(1 << bit);
-                } else {
-                    self.inline_redefined |= 1 << bit;
-                }
-            }
-        }
+        self.note_global_store(slot, v);
     }
 
     pub fn get_global(&self, name: &str) -> Option<Value> {
@@ -264,47 +246,6 @@ impl Vm {
         }
     }
 
-    /// Remembers the built-in values of the globals that `BinOp`/`UnOp`
-    /// instructions inline, so that redefining one is noticed.
-    fn install_inline_guards(&mut self) {
-        // The order fixes the guard bits: binary operators, unary operators,
-        // then `vector-set!` (`bytecode::VECTOR_SET_BIT`).
-        let names = BinOp::ALL
-            .iter()
-            .map(|b| b.global_name())
-            .chain(UnOp::ALL.iter().map(|u| u.global_name()))
-            .chain(["vector-set!"]);
-        let mut originals = Vec::new();
-        for name in names {
-            let slot = self.global_slot(Sym::intern(name));
-            originals.push((slot, self.globals[slot as usize]));
-        }
-        self.inline_originals = originals;
-        self.inline_redefined = 0;
-    }
-
-    /// Bit index of a binary operator in `inline_redefined`.
-    #[inline]
-    pub fn bin_bit(op: BinOp) -> u64 {
-        1 << (op as u32)
-    }
-
-    #[inline]
-    pub fn un_bit(op: UnOp) -> u64 {
-        1 << (BinOp::ALL.len() as u32 + op as u32)
-    }
-
-    /// The global value an inlined operator stands for.
-    pub fn inline_global(&self, bit_index: usize) -> Value {
-        let (slot, _) = self.inline_originals[bit_index];
-        self.globals[slot as usize]
-    }
-
-    /// The built-in an inlined operator stands for when not redefined.
-    pub fn inline_original(&self, bit_index: usize) -> Value {
-        self.inline_originals[bit_index].1
-    }
-
     /// The first stack slot above every live frame's registers.
     pub fn stack_top(&self) -> usize {
         self.frames.last().map_or(self.host_top, Frame::top)
@@ -346,6 +287,7 @@ impl Vm {
             .chain(self.host_roots.iter())
             .copied();
         self.heap.collect(roots, self.pending_protos.iter());
+        self.prune_code_registry();
     }
 
     pub fn flush_output(&mut self) {

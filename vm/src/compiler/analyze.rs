@@ -6,7 +6,7 @@
 //! function marks the variable captured and adds it to the capture list of
 //! every function between the use and the definition.
 
-use crate::bytecode::{BinOp, UnOp};
+use crate::bytecode::{BinOp, UnOp, VECTOR_SET_BIT};
 use crate::compiler::ast::*;
 use crate::compiler::convert::datum_to_value;
 use crate::compiler::desugar;
@@ -249,34 +249,38 @@ impl<'vm> Analyzer<'vm> {
     /// `(+ a b)`, `(first x)`... as guarded inline instructions.
     fn inline_op(&mut self, s: Sym, args: &[Datum], span: Span) -> RtResult<Option<Node>> {
         let name = s.name();
+        let may = |bit: u8| self.vm.inlining.may_inline(bit);
         match args.len() {
             2 => match BinOp::for_name(name) {
-                Some(op) => {
+                Some(op) if may(op.bit()) => {
                     let a = self.expr(&args[0])?;
                     let b = self.expr(&args[1])?;
                     Ok(Some(node(Expr::Bin(op, Box::new(a), Box::new(b)), span)))
                 }
-                None => Ok(None),
+                _ => Ok(None),
             },
             1 => match UnOp::for_name(name) {
-                Some(op) => {
+                Some(op) if may(op.bit()) => {
                     let a = self.expr(&args[0])?;
                     Ok(Some(node(Expr::Un(op, Box::new(a)), span)))
                 }
-                None => Ok(None),
+                _ => Ok(None),
             },
-            3 if name == "vector-set!" => {
+            3 if name == "vector-set!" && may(VECTOR_SET_BIT) => {
                 let v = self.expr(&args[0])?;
                 let i = self.expr(&args[1])?;
                 let x = self.expr(&args[2])?;
-                Ok(Some(node(Expr::VectorSet(Box::new([v, i, x])), span)))
-            }
-            n if n >= 3 && matches!(name, "+" | "-" | "*") => {
-                let op = BinOp::for_name(name).unwrap_or(BinOp::Add);
-                let args = self.exprs(args)?;
                 let slot = self.global(s);
-                Ok(Some(node(Expr::Fold { op, slot, args }, span)))
+                Ok(Some(node(Expr::VectorSet(Box::new([v, i, x]), slot), span)))
             }
+            n if n >= 3 && matches!(name, "+" | "-" | "*") => match BinOp::for_name(name) {
+                Some(op) if may(op.bit()) => {
+                    let args = self.exprs(args)?;
+                    let slot = self.global(s);
+                    Ok(Some(node(Expr::Fold { op, slot, args }, span)))
+                }
+                _ => Ok(None),
+            },
             _ => Ok(None),
         }
     }
@@ -1029,34 +1033,11 @@ fn to_recur(n: &mut Node, var: VarId, id: LoopId) -> bool {
     }
 }
 
-/// Whether `var` occurs anywhere in `n`.
+/// Whether `var` occurs anywhere in `n`, lambda bodies included.
 fn mentions(n: &Node, var: VarId) -> bool {
-    let any = |nodes: &[Node]| nodes.iter().any(|x| mentions(x, var));
-    match &n.expr {
-        Expr::Local(v) => *v == var,
-        Expr::SetLocal(v, x) => *v == var || mentions(x, var),
-        Expr::Const(_) | Expr::Global(_) => false,
-        Expr::SetGlobal(_, x) | Expr::DefineGlobal(_, x) | Expr::Un(_, x) => mentions(x, var),
-        Expr::If(a, b, c) => mentions(a, var) || mentions(b, var) || mentions(c, var),
-        Expr::Seq(xs) | Expr::And(xs) | Expr::Or(xs) => any(xs),
-        Expr::Let(binds, body) => {
-            binds.iter().any(|(_, x)| mentions(x, var)) || mentions(body, var)
-        }
-        Expr::Declare(_, body) => mentions(body, var),
+    n.contains(&|e: &Expr| match e {
+        Expr::Local(v) | Expr::SetLocal(v, _) => *v == var,
         Expr::Lambda(l) => mentions(&l.body, var),
-        Expr::Call(f, args) => mentions(f, var) || any(args),
-        Expr::Bin(_, a, b) => mentions(a, var) || mentions(b, var),
-        Expr::Fold { args, .. } => any(args),
-        Expr::VectorSet(args) => any(&args[..]),
-        Expr::While { test, body, .. } => mentions(test, var) || mentions(body, var),
-        Expr::For { seq, body, .. } => mentions(seq, var) || mentions(body, var),
-        Expr::Break { value, .. } => mentions(value, var),
-        Expr::Try(t) => {
-            mentions(&t.body, var)
-                || t.catches.iter().any(|c| mentions(&c.body, var))
-                || t.finally.as_ref().is_some_and(|f| mentions(f, var))
-        }
-        Expr::Loop { inits, body, .. } => any(inits) || mentions(body, var),
-        Expr::Recur { args, .. } => any(args),
-    }
+        _ => false,
+    })
 }

@@ -9,6 +9,7 @@
 //! value is returned, turning calls into `TailCall`. A `try` body is never in
 //! tail position because its handler must stay active.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use rustc_hash::FxHashMap;
@@ -83,6 +84,8 @@ struct Emitter<'a> {
     error: Option<RtError>,
     /// Whether tests may compile to fused compare-and-branch instructions.
     fuse: bool,
+    /// The last position taken as a jump target.
+    label: Option<u32>,
     /// A fused branch could not reach its target.
     fusion_failed: bool,
 }
@@ -104,6 +107,7 @@ impl<'a> Emitter<'a> {
             cleanups: FxHashMap::default(),
             error: None,
             fuse,
+            label: None,
             fusion_failed: false,
         }
     }
@@ -146,17 +150,32 @@ impl<'a> Emitter<'a> {
     }
 
     fn op(&mut self, op: Op, span: Span) -> usize {
-        self.proto.code.push(op);
+        self.proto.code.push(Cell::new(op));
         self.proto.spans.push(span);
         self.proto.code.len() - 1
     }
 
-    fn here(&self) -> u32 {
-        self.proto.code.len() as u32
+    /// The position of the next instruction, as a jump target.
+    fn here(&mut self) -> u32 {
+        let at = self.proto.code.len() as u32;
+        self.label = Some(at);
+        at
+    }
+
+    /// The register whose value the previous instruction just stored
+    /// (as `stored` recognises it), when execution can only arrive here
+    /// from that instruction: a read of the same variable can then be a
+    /// move.
+    fn just_stored(&self, stored: impl Fn(Op) -> Option<Reg>) -> Option<Reg> {
+        let at = self.proto.code.len() as u32;
+        if self.label == Some(at) {
+            return None;
+        }
+        self.proto.code.last().and_then(|op| stored(op.get()))
     }
 
     fn patch(&mut self, at: usize, to: u32) {
-        if !self.proto.code[at].set_target(to) {
+        if !self.proto.code[at].get_mut().set_target(to) {
             self.fusion_failed = true;
         }
     }
@@ -205,19 +224,28 @@ impl<'a> Emitter<'a> {
         let info = self.var(v);
         if info.func == self.func {
             let slot = info.slot as Reg;
-            if info.boxed() {
-                self.op(Op::CellGet { dst, cell: slot }, span);
-            } else {
+            if !info.boxed() {
                 self.mov(dst, slot, span);
+            } else if let Some(src) = self.just_stored(|op| match op {
+                Op::CellSet { cell, src } if cell == slot => Some(src),
+                _ => None,
+            }) {
+                self.mov(dst, src, span);
+            } else {
+                self.op(Op::CellGet { dst, cell: slot }, span);
             }
         } else {
             let k = self.capture_index(v);
-            let op = if info.boxed() {
-                Op::CaptureCellGet { dst, k }
+            if !info.boxed() {
+                self.op(Op::CaptureGet { dst, k }, span);
+            } else if let Some(src) = self.just_stored(|op| match op {
+                Op::CaptureCellSet { k: stored, src } if stored == k => Some(src),
+                _ => None,
+            }) {
+                self.mov(dst, src, span);
             } else {
-                Op::CaptureGet { dst, k }
-            };
-            self.op(op, span);
+                self.op(Op::CaptureCellGet { dst, k }, span);
+            }
         }
     }
 
@@ -285,6 +313,7 @@ impl<'a> Emitter<'a> {
                 self.assign(*v, value, n.span);
             }
             Expr::Seq(nodes) => nodes.iter().for_each(|x| self.effect(x)),
+            Expr::VectorSet(args, _) => self.vector_set(args, n.span),
             _ => {
                 let r = self.alloc(n.span);
                 self.compile_to(n, r);
@@ -372,7 +401,7 @@ impl<'a> Emitter<'a> {
                 self.op(unary(*op, dst, src), span);
             }
             Expr::Fold { op, slot, args } => self.fold(*op, *slot, args, dst, span),
-            Expr::VectorSet(args) => self.vector_set(args, dst, span),
+            Expr::VectorSet(args, slot) => self.call_global(*slot, &args[..], dst, span),
             Expr::And(nodes) | Expr::Or(nodes) => {
                 let is_and = matches!(n.expr, Expr::And(_));
                 let (last, init) = nodes.split_last().expect("empty and/or");
@@ -623,68 +652,82 @@ impl<'a> Emitter<'a> {
         {
             return Operands::Imm(self.any(a), n);
         }
-        // A plain local read first must not see a later operand's `set!`.
-        let ra = if is_simple(b) {
-            self.any(a)
-        } else {
-            let t = self.alloc(a.span);
-            self.compile_to(a, t);
-            t
-        };
+        let ra = self.operand_before(a, &[b]);
         Operands::Regs(ra, self.any(b))
     }
 
+    /// Compiles an operand evaluated before `later` ones: a plain local is
+    /// used in place unless a later operand assigns it (then its value is
+    /// copied first, so the operation sees the value from before).
+    fn operand_before(&mut self, n: &'a Node, later: &[&'a Node]) -> Reg {
+        if let Expr::Local(v) = n.expr
+            && let Some(r) = self.plain_local(v)
+            && later.iter().any(|x| assigns(x, v))
+        {
+            let t = self.alloc(n.span);
+            self.mov(t, r, n.span);
+            return t;
+        }
+        self.any(n)
+    }
+
     /// `(+ a b c...)`: the operands go where a call would want them, then
-    /// either a chain of inline operations or, if `+` was redefined, a call
-    /// of the global with all of them.
+    /// a chain of inline operations. If `+` is redefined, the chain's first
+    /// instruction becomes a jump to a call of the global with all of them
+    /// (`Proto::folds`).
     fn fold(&mut self, op: BinOp, slot: u32, args: &'a [Node], dst: Reg, span: Span) {
         let base = self.alloc(span);
         let regs: Vec<Reg> = args.iter().map(|a| self.alloc(a.span)).collect();
         for (a, &r) in args.iter().zip(&regs) {
             self.compile_to(a, r);
         }
-        let slow = self.op(
-            Op::JumpIfRedefined {
-                bit: op as u8,
-                target: 0,
-            },
-            span,
-        );
-        self.op(Op::binary(op, dst, regs[0], regs[1]), span);
+        let head = self.op(Op::binary(op, dst, regs[0], regs[1]), span);
         for &r in &regs[2..] {
             self.op(Op::binary(op, dst, dst, r), span);
         }
         let done = self.op(Op::Jump { target: 0 }, span);
-        let slow_at = self.here();
-        self.patch(slow, slow_at);
+        let call = self.here();
+        self.proto.folds.push((head as u32, call));
         self.op(Op::GlobalGet { dst: base, slot }, span);
-        self.op(
-            Op::Call {
-                base,
-                argc: args.len() as u16,
-                dst,
-            },
-            span,
-        );
+        self.call_op(base, args.len(), dst, span);
         let end = self.here();
         self.patch(done, end);
     }
 
-    /// `(vector-set! v i x)`: the vector is copied to `dst` first, so the
-    /// instruction can leave the expression's value there.
-    fn vector_set(&mut self, args: &'a [Node; 3], dst: Reg, span: Span) {
-        let v = self.any(&args[0]);
-        let v = if is_simple(&args[1]) && is_simple(&args[2]) {
-            v
-        } else {
-            let t = self.alloc(span);
-            self.mov(t, v, span);
-            t
+    fn call_op(&mut self, base: Reg, argc: usize, dst: Reg, span: Span) {
+        let argc = argc as u16;
+        self.op(Op::Call { base, argc, dst }, span);
+    }
+
+    /// A call of the global in `slot` with `args`.
+    fn call_global(&mut self, slot: u32, args: &'a [Node], dst: Reg, span: Span) {
+        let base = self.alloc(span);
+        let regs: Vec<Reg> = args.iter().map(|a| self.alloc(a.span)).collect();
+        self.op(Op::GlobalGet { dst: base, slot }, span);
+        for (a, r) in args.iter().zip(regs) {
+            self.compile_to(a, r);
+        }
+        self.call_op(base, args.len(), dst, span);
+    }
+
+    /// `(vector-set! v i x)` whose value is not used: one instruction
+    /// (falling back to a call when `vector-set!` was redefined). Its value,
+    /// when wanted, comes from a plain call of the global.
+    fn vector_set(&mut self, args: &'a [Node; 3], span: Span) {
+        let [vec, idx, val] = args;
+        let vec = self.operand_before(vec, &[idx, val]);
+        let op = match idx.expr {
+            Expr::Const(Value::Int(n)) if let Ok(n) = i16::try_from(n) => {
+                let val = self.any(val);
+                Op::VectorSetI { vec, n, val }
+            }
+            _ => {
+                let idx = self.operand_before(idx, &[val]);
+                let val = self.any(val);
+                Op::VectorSet { vec, idx, val }
+            }
         };
-        let idx = self.any(&args[1]);
-        let val = self.any(&args[2]);
-        self.mov(dst, v, span);
-        self.op(Op::VectorSet { vec: dst, idx, val }, span);
+        self.op(op, span);
     }
 
     fn while_loop(&mut self, id: LoopId, test: &'a Node, body: &'a Node, dst: Reg, span: Span) {
@@ -906,10 +949,11 @@ fn unary(op: UnOp, dst: Reg, src: Reg) -> Op {
     }
 }
 
-/// Expressions whose evaluation cannot change a local (so a plain local
-/// read before them needs no copy).
-fn is_simple(n: &Node) -> bool {
-    matches!(n.expr, Expr::Const(_) | Expr::Local(_) | Expr::Global(_))
+/// Whether evaluating `n` may assign the plain (uncaptured) local `v`:
+/// only a `set!` of it inside `n` can (a closure that assigns it would have
+/// made it captured).
+fn assigns(n: &Node, v: VarId) -> bool {
+    n.contains(&|e: &Expr| matches!(e, Expr::SetLocal(x, _) if *x == v))
 }
 
 /// Expressions that write their destination only as their last step, so
@@ -924,7 +968,7 @@ fn writes_only_at_end(n: &Node) -> bool {
             | Expr::Bin(..)
             | Expr::Un(..)
             | Expr::Fold { .. }
-            | Expr::VectorSet(_)
+            | Expr::VectorSet(..)
             | Expr::Lambda(_)
     )
 }

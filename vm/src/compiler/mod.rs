@@ -30,5 +30,8 @@ pub fn compile_toplevel(vm: &mut Vm, form: &Datum) -> RtResult<Rc<Proto>> {
     let result = analyze::analyze_toplevel(vm, form)
         .and_then(|(node, info)| emit::emit_toplevel(&node, &info));
     vm.heap.inhibit -= 1;
+    if let Ok(proto) = &result {
+        vm.register_code(proto);
+    }
     result
 }

@@ -201,13 +201,13 @@ impl Vm {
         }
     }
 
-    /// A binary operator off the fast path: other types, errors, or a
-    /// redefined operator (then the global is called instead).
+    /// A binary operator off the fast path (other types, errors): the
+    /// built-in's general code.
     #[cold]
     #[inline(never)]
     pub(super) fn binary_slow(&mut self, op: BinOp, a: Value, b: Value) -> RtResult<Value> {
-        if op == BinOp::VectorRef || self.inline_redefined & Vm::bin_bit(op) != 0 {
-            return self.inline_call(op as usize, &[a, b]);
+        if op == BinOp::VectorRef {
+            return self.call_builtin(op.bit(), &[a, b]);
         }
         arith::binop(self, op, a, b)
     }
@@ -216,9 +216,6 @@ impl Vm {
     #[cold]
     #[inline(never)]
     pub(super) fn unary_slow(&mut self, op: UnOp, a: Value) -> RtResult<Value> {
-        if self.inline_redefined & Vm::un_bit(op) != 0 {
-            return self.inline_call(BinOp::ALL.len() + op as usize, &[a]);
-        }
         Ok(match op {
             UnOp::Not => Value::Bool(!a.is_truthy()),
             UnOp::IsNull | UnOp::InternalIsNull => Value::Bool(a.is_nil()),
@@ -235,27 +232,29 @@ impl Vm {
                 _ => return Err(crate::primitives::expected(self, "zero?", "number", a)),
             },
             // The built-ins produce the errors (overflow, wrong type).
-            UnOp::Neg | UnOp::Sqrt => {
-                return self.inline_call(BinOp::ALL.len() + op as usize, &[a]);
-            }
+            UnOp::Neg | UnOp::Sqrt => return self.call_builtin(op.bit(), &[a]),
         })
     }
 
-    /// `vector-set!` off the fast path.
+    /// `vector-set!` off the fast path: the built-in raises the error.
     #[cold]
     #[inline(never)]
     pub(super) fn vector_set_slow(&mut self, v: Value, i: Value, x: Value) -> RtResult<Value> {
-        self.inline_call(VECTOR_SET_BIT as usize, &[v, i, x])
+        self.call_builtin(VECTOR_SET_BIT, &[v, i, x])
     }
 
-    /// Calls what an inlined built-in stands for: the global if it was
-    /// redefined, else the built-in itself (for its error cases).
-    fn inline_call(&mut self, bit: usize, args: &[Value]) -> RtResult<Value> {
-        let f = if self.inline_redefined & (1 << bit) != 0 {
-            self.inline_global(bit)
-        } else {
-            self.inline_original(bit)
-        };
+    /// Calls the built-in numbered `bit` itself.
+    fn call_builtin(&mut self, bit: u8, args: &[Value]) -> RtResult<Value> {
+        let f = self.inlined_builtin(bit);
+        self.call_value(f, args)
+    }
+
+    /// The generic form of an inlined instruction: calls whatever the
+    /// built-in's global holds now.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn call_inlined(&mut self, bit: u8, args: &[Value]) -> RtResult<Value> {
+        let f = self.inlined_global(bit);
         self.call_value(f, args)
     }
 

@@ -11,6 +11,7 @@ mod call;
 mod inline;
 mod sequence;
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use crate::bytecode::{BinOp, CaptureFrom, Op, Proto};
@@ -110,7 +111,7 @@ impl Vm {
         // whenever the running frame changes.
         let mut fi;
         let mut proto: *const Proto;
-        let mut code: *const Op;
+        let mut code: *const Cell<Op>;
         let mut pc: usize;
         let mut base: usize;
 
@@ -186,13 +187,6 @@ impl Vm {
                 unsafe { *self.stack.get_unchecked_mut(base + $r as usize) = v }
             }};
         }
-        // Whether no inlined built-in has been redefined (the fast paths of
-        // inlined instructions are valid only then).
-        macro_rules! inlined {
-            () => {
-                self.inline_redefined == 0
-            };
-        }
         // The operand macros below take operand *expressions* and evaluate
         // them again on the general path instead of keeping the values:
         // values kept live across the fast path's test get spilled to the
@@ -202,7 +196,7 @@ impl Vm {
         macro_rules! binary {
             ($op:expr, $fast:path, $dst:expr, $x:expr, $y:expr) => {{
                 let v = match $fast($x, $y) {
-                    Some(v) if inlined!() => v,
+                    Some(v) => v,
                     _ => slow!(self.binary_slow($op, $x, $y)),
                 };
                 set_reg!($dst, v);
@@ -212,7 +206,7 @@ impl Vm {
         macro_rules! compare {
             ($op:expr, $fast:path, $dst:expr, $x:expr, $y:expr, $yv:expr) => {{
                 let v = match $fast($x, $y) {
-                    Some(b) if inlined!() => Value::Bool(b),
+                    Some(b) => Value::Bool(b),
                     _ => slow!(self.binary_slow($op, $x, $yv)),
                 };
                 set_reg!($dst, v);
@@ -222,7 +216,7 @@ impl Vm {
         macro_rules! branch_unless {
             ($op:expr, $fast:path, $x:expr, $y:expr, $yv:expr, $target:expr) => {{
                 let holds = match $fast($x, $y) {
-                    Some(b) if inlined!() => b,
+                    Some(b) => b,
                     _ => slow!(self.binary_slow($op, $x, $yv)).is_truthy(),
                 };
                 if !holds {
@@ -236,7 +230,7 @@ impl Vm {
             // call-return or handler target, all checked in range by
             // `Proto::verify`, and verified code ends in a terminator, so
             // falling through never passes the end.
-            let op = unsafe { *code.add(pc) };
+            let op = unsafe { (*code.add(pc)).get() };
             pc += 1;
             match op {
                 Op::Move { dst, src } => set_reg!(dst, reg!(src)),
@@ -335,32 +329,16 @@ impl Vm {
                     branch_unless!(BinOp::Eq, inline::eq_imm, reg!(a), n, int(n), target)
                 }
                 Op::BranchPair {
-                    op,
-                    src,
-                    when,
-                    target,
+                    src, when, target, ..
                 } => {
-                    let is = if inlined!() {
-                        self.is_pair(reg!(src))
-                    } else {
-                        slow!(self.unary_slow(op, reg!(src))).is_truthy()
-                    };
-                    if is == when {
+                    if self.is_pair(reg!(src)) == when {
                         pc = target as usize;
                     }
                 }
                 Op::BranchNull {
-                    op,
-                    src,
-                    when,
-                    target,
+                    src, when, target, ..
                 } => {
-                    let is = if inlined!() {
-                        reg!(src).is_nil()
-                    } else {
-                        slow!(self.unary_slow(op, reg!(src))).is_truthy()
-                    };
-                    if is == when {
+                    if reg!(src).is_nil() == when {
                         pc = target as usize;
                     }
                 }
@@ -522,63 +500,86 @@ impl Vm {
                 }
                 Op::VectorRef { dst, vec, idx } => {
                     let x = match self.vector_ref_fast(reg!(vec), reg!(idx)) {
-                        Some(x) if inlined!() => x,
+                        Some(x) => x,
                         _ => slow!(self.binary_slow(BinOp::VectorRef, reg!(vec), reg!(idx))),
                     };
                     set_reg!(dst, x);
                 }
                 Op::VectorRefI { dst, vec, n } => {
                     let x = match self.vector_ref_fast(reg!(vec), int(n)) {
-                        Some(x) if inlined!() => x,
+                        Some(x) => x,
                         _ => slow!(self.binary_slow(BinOp::VectorRef, reg!(vec), int(n))),
                     };
                     set_reg!(dst, x);
                 }
                 Op::VectorSet { vec, idx, val } => {
-                    if !(inlined!() && self.vector_set_fast(reg!(vec), reg!(idx), reg!(val))) {
-                        let r = slow!(self.vector_set_slow(reg!(vec), reg!(idx), reg!(val)));
-                        set_reg!(vec, r);
+                    if !self.vector_set_fast(reg!(vec), reg!(idx), reg!(val)) {
+                        slow!(self.vector_set_slow(reg!(vec), reg!(idx), reg!(val)));
+                    }
+                }
+                Op::VectorSetI { vec, n, val } => {
+                    if !self.vector_set_fast(reg!(vec), int(n), reg!(val)) {
+                        slow!(self.vector_set_slow(reg!(vec), int(n), reg!(val)));
                     }
                 }
                 Op::Car { op, dst, src } => {
                     let v = match self.pair(reg!(src)) {
-                        Some((car, _)) if inlined!() => car,
+                        Some((car, _)) => car,
                         _ => slow!(self.unary_slow(op, reg!(src))),
                     };
                     set_reg!(dst, v);
                 }
                 Op::Cdr { op, dst, src } => {
                     let v = match self.pair(reg!(src)) {
-                        Some((_, cdr)) if inlined!() => cdr,
+                        Some((_, cdr)) => cdr,
                         _ => slow!(self.unary_slow(op, reg!(src))),
                     };
                     set_reg!(dst, v);
                 }
-                Op::IsPair { op, dst, src } => {
-                    let v = if inlined!() {
-                        Value::Bool(self.pair(reg!(src)).is_some())
-                    } else {
-                        slow!(self.unary_slow(op, reg!(src)))
-                    };
-                    set_reg!(dst, v);
-                }
-                Op::IsNull { op, dst, src } => {
-                    let v = if inlined!() {
-                        Value::Bool(reg!(src).is_nil())
-                    } else {
-                        slow!(self.unary_slow(op, reg!(src)))
-                    };
-                    set_reg!(dst, v);
-                }
+                Op::IsPair { dst, src, .. } => set_reg!(dst, Value::Bool(self.is_pair(reg!(src)))),
+                Op::IsNull { dst, src, .. } => set_reg!(dst, Value::Bool(reg!(src).is_nil())),
                 Op::Un { op, dst, src } => {
                     let v = match self.unary_fast(op, reg!(src)) {
-                        Some(v) if inlined!() => v,
+                        Some(v) => v,
                         _ => slow!(self.unary_slow(op, reg!(src))),
                     };
                     set_reg!(dst, v);
                 }
-                Op::JumpIfRedefined { bit, target } => {
-                    if self.inline_redefined & (1 << bit) != 0 {
+                Op::CallBinary { bit, dst, a, b } => {
+                    let v = slow!(self.call_inlined(bit, &[reg!(a), reg!(b)]));
+                    set_reg!(dst, v);
+                }
+                Op::CallBinaryI { bit, dst, a, n } => {
+                    let v = slow!(self.call_inlined(bit, &[reg!(a), int(n)]));
+                    set_reg!(dst, v);
+                }
+                Op::CallBranch { bit, a, b, target } => {
+                    if !slow!(self.call_inlined(bit, &[reg!(a), reg!(b)])).is_truthy() {
+                        pc = target as usize;
+                    }
+                }
+                Op::CallBranchI { bit, a, n, target } => {
+                    if !slow!(self.call_inlined(bit, &[reg!(a), int(n)])).is_truthy() {
+                        pc = target as usize;
+                    }
+                }
+                Op::CallTernary { bit, a, b, c } => {
+                    slow!(self.call_inlined(bit, &[reg!(a), reg!(b), reg!(c)]));
+                }
+                Op::CallTernaryI { bit, a, n, c } => {
+                    slow!(self.call_inlined(bit, &[reg!(a), int(n), reg!(c)]));
+                }
+                Op::CallUnary { bit, dst, src } => {
+                    let v = slow!(self.call_inlined(bit, &[reg!(src)]));
+                    set_reg!(dst, v);
+                }
+                Op::CallTest {
+                    bit,
+                    src,
+                    when,
+                    target,
+                } => {
+                    if slow!(self.call_inlined(bit, &[reg!(src)])).is_truthy() == when {
                         pc = target as usize;
                     }
                 }
