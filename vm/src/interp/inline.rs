@@ -157,31 +157,18 @@ pub(super) fn eq_imm(x: Value, n: i16) -> Option<bool> {
 
 impl Vm {
     #[inline(always)]
-    pub(super) fn vector_ref_fast(&self, v: Value, i: Value) -> Option<Value> {
+    /// The element `i` of the vector `v`, when both are what they must be:
+    /// a pointer valid until the heap is next changed.
+    pub(super) fn vector_slot(&mut self, v: Value, i: Value) -> Option<*mut Value> {
         let (Value::Obj(r), Value::Int(i)) = (v, i) else {
             return None;
         };
-        match self.heap.get(r) {
-            Obj::Vector(items) => usize::try_from(i).ok().and_then(|i| items.get(i).copied()),
+        match self.heap.get_mut(r) {
+            Obj::Vector(items) => usize::try_from(i)
+                .ok()
+                .and_then(|i| items.get_mut(i))
+                .map(|x| x as *mut Value),
             _ => None,
-        }
-    }
-
-    /// Stores into a vector when the operands are right; false otherwise.
-    #[inline(always)]
-    pub(super) fn vector_set_fast(&mut self, v: Value, i: Value, x: Value) -> bool {
-        let (Value::Obj(r), Value::Int(i)) = (v, i) else {
-            return false;
-        };
-        let Obj::Vector(items) = self.heap.get_mut(r) else {
-            return false;
-        };
-        match usize::try_from(i).ok().and_then(|i| items.get_mut(i)) {
-            Some(slot) => {
-                *slot = x;
-                true
-            }
-            None => false,
         }
     }
 
@@ -269,23 +256,16 @@ impl Vm {
         }
     }
 
+    /// The content of a cell: a pointer valid until the heap is next
+    /// changed. Compiled code only ever gives cells here.
     #[inline(always)]
-    pub(super) fn cell_get(&self, cell: Value) -> Value {
+    pub(super) fn cell_slot(&mut self, cell: Value) -> Option<*mut Value> {
         match cell {
-            Value::Obj(r) => match self.heap.get(r) {
-                Obj::Cell(v) => *v,
-                _ => Value::Nil,
+            Value::Obj(r) => match self.heap.get_mut(r) {
+                Obj::Cell(v) => Some(v as *mut Value),
+                _ => None,
             },
-            _ => Value::Nil,
-        }
-    }
-
-    #[inline(always)]
-    pub(super) fn cell_set(&mut self, cell: Value, v: Value) {
-        if let Value::Obj(r) = cell
-            && let Obj::Cell(slot) = self.heap.get_mut(r)
-        {
-            *slot = v;
+            _ => None,
         }
     }
 

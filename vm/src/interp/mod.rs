@@ -187,6 +187,22 @@ impl Vm {
                 unsafe { *self.stack.get_unchecked_mut(base + $r as usize) = v }
             }};
         }
+        macro_rules! reg_ptr {
+            ($r:expr) => {
+                unsafe { self.stack.as_mut_ptr().add(base + $r as usize) }
+            };
+        }
+        // Copies a value between slots word by word (`value::copy_value`).
+        //
+        // SAFETY: both pointers come from `reg_ptr!` or from the heap's
+        // `*_slot` accessors just before, with nothing in between that could
+        // move the stack or change the heap.
+        macro_rules! copy {
+            ($from:expr, $to:expr) => {{
+                let (from, to) = ($from, $to);
+                unsafe { crate::value::copy_value(from, to) }
+            }};
+        }
         // The operand macros below take operand *expressions* and evaluate
         // them again on the general path instead of keeping the values:
         // values kept live across the fast path's test get spilled to the
@@ -233,7 +249,7 @@ impl Vm {
             let op = unsafe { (*code.add(pc)).get() };
             pc += 1;
             match op {
-                Op::Move { dst, src } => set_reg!(dst, reg!(src)),
+                Op::Move { dst, src } => copy!(reg_ptr!(src), reg_ptr!(dst)),
                 Op::LoadConst { dst, k } => set_reg!(dst, proto!().consts[k as usize]),
                 Op::LoadInt { dst, n } => set_reg!(dst, Value::Int(n as i64)),
                 Op::LoadNil { dst } => set_reg!(dst, Value::Nil),
@@ -242,16 +258,28 @@ impl Vm {
                     let v = reg!(reg);
                     set_reg!(reg, self.heap.alloc(Obj::Cell(v)));
                 }
-                Op::CellGet { dst, cell } => set_reg!(dst, self.cell_get(reg!(cell))),
-                Op::CellSet { cell, src } => self.cell_set(reg!(cell), reg!(src)),
+                Op::CellGet { dst, cell } => {
+                    if let Some(p) = self.cell_slot(reg!(cell)) {
+                        copy!(p, reg_ptr!(dst));
+                    }
+                }
+                Op::CellSet { cell, src } => {
+                    if let Some(p) = self.cell_slot(reg!(cell)) {
+                        copy!(reg_ptr!(src), p);
+                    }
+                }
                 Op::CaptureGet { dst, k } => set_reg!(dst, self.capture(base, k)),
                 Op::CaptureCellGet { dst, k } => {
                     let cell = self.capture(base, k);
-                    set_reg!(dst, self.cell_get(cell));
+                    if let Some(p) = self.cell_slot(cell) {
+                        copy!(p, reg_ptr!(dst));
+                    }
                 }
                 Op::CaptureCellSet { k, src } => {
                     let cell = self.capture(base, k);
-                    self.cell_set(cell, reg!(src));
+                    if let Some(p) = self.cell_slot(cell) {
+                        copy!(reg_ptr!(src), p);
+                    }
                 }
                 Op::GlobalGet { dst, slot } => {
                     let v = self.globals[slot as usize];
@@ -426,9 +454,14 @@ impl Vm {
                     }
                 }
                 Op::Return { src } => {
-                    let v = reg!(src);
-                    if self.return_value(v, entry) {
-                        return Ok(v);
+                    // SAFETY: `fi` is the running frame's index (see
+                    // `save_pc!`), and its `ret` slot is inside the stack (a
+                    // register of the caller, or the slot below a host call).
+                    let ret = unsafe { self.frames.get_unchecked(fi) }.ret;
+                    copy!(reg_ptr!(src), unsafe { self.stack.as_mut_ptr().add(ret) });
+                    self.frames.pop();
+                    if fi == entry {
+                        return Ok(self.stack[ret]);
                     }
                     load_frame!();
                 }
@@ -498,30 +531,32 @@ impl Vm {
                 Op::EqI { dst, a, n } => {
                     compare!(BinOp::Eq, inline::eq_imm, dst, reg!(a), n, int(n))
                 }
-                Op::VectorRef { dst, vec, idx } => {
-                    let x = match self.vector_ref_fast(reg!(vec), reg!(idx)) {
-                        Some(x) => x,
-                        _ => slow!(self.binary_slow(BinOp::VectorRef, reg!(vec), reg!(idx))),
-                    };
-                    set_reg!(dst, x);
-                }
-                Op::VectorRefI { dst, vec, n } => {
-                    let x = match self.vector_ref_fast(reg!(vec), int(n)) {
-                        Some(x) => x,
-                        _ => slow!(self.binary_slow(BinOp::VectorRef, reg!(vec), int(n))),
-                    };
-                    set_reg!(dst, x);
-                }
-                Op::VectorSet { vec, idx, val } => {
-                    if !self.vector_set_fast(reg!(vec), reg!(idx), reg!(val)) {
+                Op::VectorRef { dst, vec, idx } => match self.vector_slot(reg!(vec), reg!(idx)) {
+                    Some(p) => copy!(p, reg_ptr!(dst)),
+                    None => {
+                        let x = slow!(self.binary_slow(BinOp::VectorRef, reg!(vec), reg!(idx)));
+                        set_reg!(dst, x);
+                    }
+                },
+                Op::VectorRefI { dst, vec, n } => match self.vector_slot(reg!(vec), int(n)) {
+                    Some(p) => copy!(p, reg_ptr!(dst)),
+                    None => {
+                        let x = slow!(self.binary_slow(BinOp::VectorRef, reg!(vec), int(n)));
+                        set_reg!(dst, x);
+                    }
+                },
+                Op::VectorSet { vec, idx, val } => match self.vector_slot(reg!(vec), reg!(idx)) {
+                    Some(p) => copy!(reg_ptr!(val), p),
+                    None => {
                         slow!(self.vector_set_slow(reg!(vec), reg!(idx), reg!(val)));
                     }
-                }
-                Op::VectorSetI { vec, n, val } => {
-                    if !self.vector_set_fast(reg!(vec), int(n), reg!(val)) {
+                },
+                Op::VectorSetI { vec, n, val } => match self.vector_slot(reg!(vec), int(n)) {
+                    Some(p) => copy!(reg_ptr!(val), p),
+                    None => {
                         slow!(self.vector_set_slow(reg!(vec), int(n), reg!(val)));
                     }
-                }
+                },
                 Op::Car { op, dst, src } => {
                     let v = match self.pair(reg!(src)) {
                         Some((car, _)) => car,
