@@ -1,7 +1,7 @@
 //! The virtual machine's state: heap, value stack, call frames, globals,
 //! built-in functions, macros, condition types and handler stack.
 //!
-//! The dispatch loop itself lives in `interp.rs`; raising and catching in
+//! The dispatch loop itself lives in `interp/`; raising and catching in
 //! `conditions.rs`.
 
 use std::io::Write;
