@@ -591,10 +591,9 @@ pub enum Op {
         idx: u32,
     },
     PopHandler,
-    /// Raise the condition in a register again (end of a `finally`).
-    Reraise {
-        src: Reg,
-    },
+    /// The end of a `finally`'s cleanup run while unwinding: the unwinding
+    /// goes on.
+    EndFinally,
 }
 
 /// The comparisons that have their own instructions.
@@ -643,20 +642,72 @@ pub enum CaptureFrom {
     Capture(u32),
 }
 
-/// A `try` handler's static description: its catch clauses in order.
-#[derive(Clone, Debug, Default)]
-pub struct HandlerInfo {
-    pub clauses: Vec<CatchClause>,
-    /// Where the caught condition is stored before jumping to a clause.
-    pub cond_reg: Reg,
+/// What a `PushHandler` instruction establishes: an entry of the VM's
+/// dynamic stack (see `conditions.rs`), in force until the matching
+/// `PopHandler` or until the stack unwinds past it.
+#[derive(Clone, Debug)]
+pub enum HandlerInfo {
+    /// The catch clauses of a `try` or `handler-case`: an unwind target.
+    Catch {
+        clauses: Vec<CatchClause>,
+        /// Where the caught condition is stored before jumping to a clause.
+        cond_reg: Reg,
+    },
+    /// A `finally`: unwinding through it runs the cleanup code at `target`,
+    /// which ends in `EndFinally`.
+    Finally { target: u32 },
+    /// The clauses of a `handler-bind`: functions called at the signal
+    /// point.
+    Bind { clauses: Vec<BindClause> },
+    /// The restarts of a `restart-case`: unwind targets chosen by name.
+    Restarts { clauses: Vec<RestartClause> },
 }
 
 #[derive(Clone, Debug)]
 pub struct CatchClause {
-    /// Condition types caught; empty means every condition (a `finally`).
+    /// Condition types caught.
     pub types: Vec<Sym>,
-    /// Where the clause's code starts; it finds the condition on the stack.
+    /// Where the clause's code starts; it finds the condition in
+    /// `cond_reg`.
     pub target: u32,
+}
+
+#[derive(Clone, Debug)]
+pub struct BindClause {
+    pub ctype: Sym,
+    /// The register holding the handler function.
+    pub handler: Reg,
+}
+
+#[derive(Clone, Debug)]
+pub struct RestartClause {
+    pub name: Sym,
+    /// Registers of the restart's parameters, then of its rest list.
+    pub params: Vec<Reg>,
+    pub rest: Option<Reg>,
+    pub target: u32,
+}
+
+impl HandlerInfo {
+    /// Every register the entry names, and every code position.
+    fn registers_and_targets(&self) -> (Vec<Reg>, Vec<u32>) {
+        match self {
+            HandlerInfo::Catch { clauses, cond_reg } => {
+                (vec![*cond_reg], clauses.iter().map(|c| c.target).collect())
+            }
+            HandlerInfo::Finally { target } => (Vec::new(), vec![*target]),
+            HandlerInfo::Bind { clauses } => {
+                (clauses.iter().map(|c| c.handler).collect(), Vec::new())
+            }
+            HandlerInfo::Restarts { clauses } => (
+                clauses
+                    .iter()
+                    .flat_map(|c| c.params.iter().chain(c.rest.iter()).copied())
+                    .collect(),
+                clauses.iter().map(|c| c.target).collect(),
+            ),
+        }
+    }
 }
 
 /// A compiled function.
@@ -958,8 +1009,7 @@ impl Op {
             Op::CaptureCellSet { src, .. }
             | Op::GlobalSet { src, .. }
             | Op::GlobalDefine { src, .. }
-            | Op::Return { src }
-            | Op::Reraise { src } => (Some(src), None, None),
+            | Op::Return { src } => (Some(src), None, None),
             Op::JumpIfFalse { cond, .. } | Op::JumpIfTrue { cond, .. } => (Some(cond), None, None),
             Op::Call { base, argc, dst } => {
                 (Some(base), Some(base.saturating_add(argc)), Some(dst))
@@ -1027,9 +1077,11 @@ impl Op {
             // The two registers after `state` hold the position and the end.
             Op::ForPrep { state } => (Some(state), Some(state.saturating_add(2)), None),
             Op::ForNext { state, var } => (Some(state), Some(state.saturating_add(2)), Some(var)),
-            Op::Jump { .. } | Op::JumpBack { .. } | Op::PushHandler { .. } | Op::PopHandler => {
-                (None, None, None)
-            }
+            Op::Jump { .. }
+            | Op::JumpBack { .. }
+            | Op::PushHandler { .. }
+            | Op::PopHandler
+            | Op::EndFinally => (None, None, None),
         };
         [a, b, c].into_iter().flatten()
     }
@@ -1042,7 +1094,7 @@ impl Op {
                 | Op::TailCall { .. }
                 | Op::Jump { .. }
                 | Op::JumpBack { .. }
-                | Op::Reraise { .. }
+                | Op::EndFinally
         )
     }
 }
@@ -1085,8 +1137,9 @@ impl Proto {
                 // The instruction after it may be skipped.
                 Op::ForNext { .. } => i + 2 < n,
                 Op::PushHandler { idx } => self.handlers.get(idx as usize).is_some_and(|h| {
-                    (h.cond_reg as u32) < self.nregs
-                        && h.clauses.iter().all(|c| (c.target as usize) < n)
+                    let (regs, targets) = h.registers_and_targets();
+                    regs.iter().all(|&r| (r as u32) < self.nregs)
+                        && targets.iter().all(|&t| (t as usize) < n)
                 }),
                 op => op.short_target().is_none_or(|t| (t as usize) < n),
             };

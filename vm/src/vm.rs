@@ -99,13 +99,7 @@ impl Frame {
     }
 }
 
-/// An active `try` handler.
-pub struct Handler {
-    /// The frame that established it.
-    pub frame: usize,
-    /// Index into the frame's `Proto::handlers`.
-    pub info: u32,
-}
+pub use crate::conditions::Handler;
 
 pub struct Vm {
     pub heap: Heap,
@@ -122,6 +116,10 @@ pub struct Vm {
     /// The inlined built-ins and the code that inlines them.
     pub inlining: crate::inlining::Inlining,
     pub max_depth: usize,
+    /// Frames allowed beyond `max_depth` while a condition handler runs.
+    pub(crate) depth_headroom: usize,
+    /// Transfers of control waiting for a `finally` cleanup to end.
+    pub(crate) pending_unwinds: Vec<crate::conditions::PendingUnwind>,
     pub out: Box<dyn Write>,
     /// Files already run by `import`.
     pub imported: FxHashSet<PathBuf>,
@@ -162,6 +160,8 @@ impl Vm {
             condition_parents: FxHashMap::default(),
             inlining: Default::default(),
             max_depth: DEFAULT_MAX_DEPTH,
+            depth_headroom: 0,
+            pending_unwinds: Vec::new(),
             out: Box::new(std::io::BufWriter::new(std::io::stdout())),
             imported: FxHashSet::default(),
             current_file: None,
@@ -285,6 +285,11 @@ impl Vm {
             .chain(self.globals.iter())
             .chain(self.macros.values())
             .chain(self.host_roots.iter())
+            .chain(
+                self.pending_unwinds
+                    .iter()
+                    .flat_map(|p| p.unwind.values.iter()),
+            )
             .copied();
         self.heap.collect(roots, self.pending_protos.iter());
         self.prune_code_registry();

@@ -339,6 +339,8 @@ impl<'vm> Analyzer<'vm> {
             "for" => self.for_form(args, span),
             "break" => self.break_form(args, span),
             "try" => self.try_form(args, span),
+            "handler-bind" => self.handler_bind(args, span),
+            "restart-case" => self.restart_case(args, span),
             "defmacro" | "define-macro" => self.defmacro(args, span),
             "import" | "import-file" => self.import(args, span),
             _ => {
@@ -819,6 +821,108 @@ impl<'vm> Analyzer<'vm> {
                 catches: catches?,
                 finally,
             })),
+            span,
+        ))
+    }
+
+    /// Analyses the body of a form that establishes one dynamic stack
+    /// entry (and no `finally`), so that a `break` out of it pops the entry.
+    fn in_dynamic_extent<T>(&mut self, f: impl FnOnce(&mut Self) -> RtResult<T>) -> RtResult<T> {
+        let id = self.new_loop_id();
+        self.tries.push(TryCtx {
+            exit: TryExit {
+                handlers: 1,
+                try_id: id,
+                has_finally: false,
+            },
+        });
+        let r = f(self);
+        self.tries.pop();
+        r
+    }
+
+    /// `(handler-bind ((type handler) ...) body...)`: the handler
+    /// expressions are evaluated first, in order, then the body runs with
+    /// them bound.
+    fn handler_bind(&mut self, args: &[Datum], span: Span) -> RtResult<Node> {
+        let Some((bindings, body)) = args.split_first() else {
+            return Err(RtError::syntax(
+                span,
+                "handler-bind needs bindings and a body",
+            ));
+        };
+        let items: &[Datum] = match &bindings.kind {
+            DatumKind::Nil => &[],
+            DatumKind::List(items, None) => items,
+            _ => {
+                return Err(RtError::syntax(
+                    bindings.span,
+                    "handler-bind bindings: ((type handler) ...)",
+                ));
+            }
+        };
+        let mut clauses = Vec::new();
+        for b in items {
+            let (Some(ctype), Some(handler), 2) = (
+                b.as_list()
+                    .and_then(|p| p.first())
+                    .and_then(Datum::as_symbol),
+                b.as_list().and_then(|p| p.get(1)),
+                b.as_list().map_or(0, <[Datum]>::len),
+            ) else {
+                return Err(RtError::syntax(
+                    b.span,
+                    "a handler-bind binding is (type handler)",
+                ));
+            };
+            clauses.push((ctype, self.expr(handler)?));
+        }
+        let body = self.in_dynamic_extent(|a| a.with_scope(|a| a.body(body, span)))?;
+        Ok(node(
+            Expr::HandlerBind {
+                clauses,
+                body: Box::new(body),
+            },
+            span,
+        ))
+    }
+
+    /// `(restart-case expr (name (params...) body...) ...)`.
+    fn restart_case(&mut self, args: &[Datum], span: Span) -> RtResult<Node> {
+        let Some((expr, clauses)) = args.split_first() else {
+            return Err(RtError::syntax(span, "restart-case needs an expression"));
+        };
+        let body = self.in_dynamic_extent(|a| a.expr(expr))?;
+        let mut restarts = Vec::new();
+        for c in clauses {
+            let parts = c.as_list().unwrap_or(&[]);
+            let (Some(name), Some(params)) =
+                (parts.first().and_then(Datum::as_symbol), parts.get(1))
+            else {
+                return Err(RtError::syntax(
+                    c.span,
+                    "a restart-case clause is (name (params...) body...)",
+                ));
+            };
+            let (names, rest) = parse_params(params)?;
+            let restart = self.with_scope(|a| {
+                let params: Vec<VarId> = names.iter().map(|&n| a.declare(n)).collect();
+                let rest = rest.map(|r| a.declare(r));
+                let body = a.body(&parts[2..], c.span)?;
+                Ok(Restart {
+                    name,
+                    params,
+                    rest,
+                    body,
+                })
+            })?;
+            restarts.push(restart);
+        }
+        Ok(node(
+            Expr::RestartCase {
+                body: Box::new(body),
+                clauses: restarts,
+            },
             span,
         ))
     }

@@ -72,6 +72,16 @@ pub enum Expr {
         exits: Vec<TryExit>,
     },
     Try(Box<Try>),
+    /// `(handler-bind ((type handler) ...) body...)`.
+    HandlerBind {
+        clauses: Vec<(Sym, Node)>,
+        body: Box<Node>,
+    },
+    /// `(restart-case expr (name (params...) body...) ...)`.
+    RestartCase {
+        body: Box<Node>,
+        clauses: Vec<Restart>,
+    },
     /// A named `let` whose name is only called in tail position of its own
     /// body: a loop over its parameters instead of a closure.
     Loop {
@@ -139,6 +149,14 @@ impl Node {
                 inits.iter().for_each(&mut f);
                 f(body);
             }
+            Expr::HandlerBind { clauses, body } => {
+                clauses.iter().for_each(|(_, h)| f(h));
+                f(body);
+            }
+            Expr::RestartCase { body, clauses } => {
+                f(body);
+                clauses.iter().for_each(|c| f(&c.body));
+            }
         }
     }
 
@@ -171,6 +189,14 @@ pub struct Try {
     pub body: Node,
     pub catches: Vec<Catch>,
     pub finally: Option<Node>,
+}
+
+#[derive(Debug)]
+pub struct Restart {
+    pub name: Sym,
+    pub params: Vec<VarId>,
+    pub rest: Option<VarId>,
+    pub body: Node,
 }
 
 #[derive(Debug)]

@@ -44,6 +44,9 @@ pub const SPECIAL_FORMS: &[&str] = &[
     "defmacro",
     "define-macro",
     "try",
+    "handler-case",
+    "handler-bind",
+    "restart-case",
     "define-condition",
     "import",
     "import-file",
@@ -144,6 +147,7 @@ pub fn rewrite(vm: &mut Vm, s: Sym, d: &Datum, items: &[Datum]) -> RtResult<Datu
             Err(RtError::syntax(span, format!("{s} outside quasiquote")))
         }
         "define-condition" => define_condition(vm, args, span),
+        "handler-case" => handler_case(args, span),
         other => Err(RtError::syntax(
             span,
             format!("unknown special form {other}"),
@@ -386,6 +390,49 @@ fn quasi(x: &Datum, depth: usize) -> RtResult<Datum> {
         DatumKind::Symbol(_) | DatumKind::List(..) => Ok(quote(x.clone(), span)),
         _ => Ok(x.clone()),
     }
+}
+
+/// `(handler-case expr (type (var) body...) ...)` is a `try` with typed
+/// catch clauses: `(try expr (catch (var type) body...) ...)`. A clause
+/// written `(type () body...)` gets a fresh variable.
+fn handler_case(args: &[Datum], span: Span) -> RtResult<Datum> {
+    let Some((expr, clauses)) = args.split_first() else {
+        return Err(RtError::syntax(span, "handler-case needs an expression"));
+    };
+    let mut items = vec![sym("try", span), expr.clone()];
+    for c in clauses {
+        let parts = c.as_list().unwrap_or(&[]);
+        let (Some(ctype), Some(var_list)) =
+            (parts.first().and_then(Datum::as_symbol), parts.get(1))
+        else {
+            return Err(RtError::syntax(
+                c.span,
+                "handler-case clause: (type (var) body...)",
+            ));
+        };
+        let var = match &var_list.kind {
+            DatumKind::Nil => gensym(c.span),
+            DatumKind::List(vs, None) if vs.len() == 1 && vs[0].as_symbol().is_some() => {
+                vs[0].clone()
+            }
+            _ => {
+                return Err(RtError::syntax(
+                    var_list.span,
+                    "handler-case clause variable: (var) or ()",
+                ));
+            }
+        };
+        let spec = list(vec![var, sym(ctype.name(), c.span)], c.span);
+        let mut catch = vec![sym("catch", c.span), spec];
+        let body = &parts[2..];
+        if body.is_empty() {
+            catch.push(nil(c.span));
+        } else {
+            catch.extend_from_slice(body);
+        }
+        items.push(list(catch, c.span));
+    }
+    Ok(list(items, span))
 }
 
 fn define_condition(vm: &mut Vm, args: &[Datum], span: Span) -> RtResult<Datum> {

@@ -14,7 +14,10 @@ use std::rc::Rc;
 
 use rustc_hash::FxHashMap;
 
-use crate::bytecode::{BinOp, CaptureFrom, CatchClause, CmpOp, HandlerInfo, Op, Proto, Reg, UnOp};
+use crate::bytecode::{
+    BinOp, BindClause, CaptureFrom, CatchClause, CmpOp, HandlerInfo, Op, Proto, Reg, RestartClause,
+    UnOp,
+};
 use crate::compiler::ast::*;
 use crate::error::{RtError, RtResult};
 use crate::span::Span;
@@ -424,6 +427,8 @@ impl<'a> Emitter<'a> {
             } => self.for_loop(*id, (*var, *state), seq, body, dst, span),
             Expr::Break { id, value, exits } => self.break_loop(*id, value, exits, span),
             Expr::Try(t) => self.try_expr(t, dst, span),
+            Expr::HandlerBind { clauses, body } => self.handler_bind(clauses, body, dst, span),
+            Expr::RestartCase { body, clauses } => self.restart_case(body, clauses, dst, span),
             Expr::Loop {
                 id,
                 params,
@@ -825,70 +830,132 @@ impl<'a> Emitter<'a> {
     /// clause: var ← condition; clause body → dst; Jump END   (each clause)
     /// END:
     ///   [PopHandler; cleanup; Jump DONE
-    /// F: cleanup; Reraise
+    /// F: cleanup; EndFinally           ; run while unwinding through it
     /// DONE:]
     /// ```
     fn try_expr(&mut self, t: &'a Try, dst: Reg, span: Span) {
         if let Some(f) = &t.finally {
             self.cleanups.insert(t.id, f);
         }
-        let finally_handler = t.finally.as_ref().map(|_| {
-            let cond_reg = self.alloc(span);
-            let idx = self.new_handler(cond_reg);
-            self.op(Op::PushHandler { idx }, span);
-            idx
-        });
+        let finally = t
+            .finally
+            .as_ref()
+            .map(|_| self.push_handler(HandlerInfo::Finally { target: 0 }, span));
         if t.catches.is_empty() {
             self.compile_to(&t.body, dst);
         } else {
             let cond_reg = self.alloc(span);
-            let idx = self.new_handler(cond_reg);
-            self.op(Op::PushHandler { idx }, span);
+            let placeholder = HandlerInfo::Catch {
+                clauses: Vec::new(),
+                cond_reg,
+            };
+            let idx = self.push_handler(placeholder, span);
             self.compile_to(&t.body, dst);
             self.op(Op::PopHandler, span);
             let mut ends = vec![self.op(Op::Jump { target: 0 }, span)];
+            let mut clauses = Vec::new();
             for c in &t.catches {
                 let target = self.here();
-                self.proto.handlers[idx as usize].clauses.push(CatchClause {
+                clauses.push(CatchClause {
                     types: c.types.clone(),
                     target,
                 });
-                let info = self.var(c.var);
-                let slot = info.slot as Reg;
-                self.mov(slot, cond_reg, c.body.span);
-                if info.boxed() {
-                    self.op(Op::MakeCell { reg: slot }, c.body.span);
-                }
+                self.bind_from(c.var, cond_reg, c.body.span);
                 self.compile_to(&c.body, dst);
                 ends.push(self.op(Op::Jump { target: 0 }, span));
             }
+            self.proto.handlers[idx as usize] = HandlerInfo::Catch { clauses, cond_reg };
             let end = self.here();
             ends.into_iter().for_each(|j| self.patch(j, end));
         }
-        if let (Some(idx), Some(cleanup)) = (finally_handler, &t.finally) {
+        if let (Some(idx), Some(cleanup)) = (finally, &t.finally) {
             self.op(Op::PopHandler, span);
             self.effect(cleanup);
             let done = self.op(Op::Jump { target: 0 }, span);
             let target = self.here();
-            self.proto.handlers[idx as usize].clauses.push(CatchClause {
-                types: Vec::new(),
-                target,
-            });
+            self.proto.handlers[idx as usize] = HandlerInfo::Finally { target };
             self.effect(cleanup);
-            let cond_reg = self.proto.handlers[idx as usize].cond_reg;
-            self.op(Op::Reraise { src: cond_reg }, span);
+            self.op(Op::EndFinally, span);
             let end = self.here();
             self.patch(done, end);
             self.cleanups.remove(&t.id);
         }
     }
 
-    fn new_handler(&mut self, cond_reg: Reg) -> u32 {
-        self.proto.handlers.push(HandlerInfo {
+    /// ```text
+    ///   handler functions → their own registers
+    ///   PushHandler B; body → dst; PopHandler
+    /// ```
+    fn handler_bind(&mut self, clauses: &'a [(Sym, Node)], body: &'a Node, dst: Reg, span: Span) {
+        let clauses = clauses
+            .iter()
+            .map(|(ctype, handler)| {
+                let r = self.alloc(handler.span);
+                self.compile_to(handler, r);
+                BindClause {
+                    ctype: *ctype,
+                    handler: r,
+                }
+            })
+            .collect();
+        self.push_handler(HandlerInfo::Bind { clauses }, span);
+        self.compile_to(body, dst);
+        self.op(Op::PopHandler, span);
+    }
+
+    /// ```text
+    ///   PushHandler R; body → dst; PopHandler; Jump END
+    /// restart: parameters ← arguments; restart body → dst; Jump END   (each)
+    /// END:
+    /// ```
+    fn restart_case(&mut self, body: &'a Node, clauses: &'a [Restart], dst: Reg, span: Span) {
+        let placeholder = HandlerInfo::Restarts {
             clauses: Vec::new(),
-            cond_reg,
-        });
-        (self.proto.handlers.len() - 1) as u32
+        };
+        let idx = self.push_handler(placeholder, span);
+        self.compile_to(body, dst);
+        self.op(Op::PopHandler, span);
+        let mut ends = vec![self.op(Op::Jump { target: 0 }, span)];
+        let mut infos = Vec::new();
+        for c in clauses {
+            let target = self.here();
+            let slot = |e: &Self, v: VarId| e.var(v).slot as Reg;
+            infos.push(RestartClause {
+                name: c.name,
+                params: c.params.iter().map(|&p| slot(self, p)).collect(),
+                rest: c.rest.map(|r| slot(self, r)),
+                target,
+            });
+            for &p in c.params.iter().chain(c.rest.iter()) {
+                if self.var(p).boxed() {
+                    self.op(Op::MakeCell { reg: slot(self, p) }, c.body.span);
+                }
+            }
+            self.compile_to(&c.body, dst);
+            ends.push(self.op(Op::Jump { target: 0 }, span));
+        }
+        self.proto.handlers[idx as usize] = HandlerInfo::Restarts { clauses: infos };
+        let end = self.here();
+        ends.into_iter().for_each(|j| self.patch(j, end));
+    }
+
+    /// Adds a dynamic stack entry's description and the instruction that
+    /// establishes it; returns its index.
+    fn push_handler(&mut self, info: HandlerInfo, span: Span) -> u32 {
+        self.proto.handlers.push(info);
+        let idx = (self.proto.handlers.len() - 1) as u32;
+        self.op(Op::PushHandler { idx }, span);
+        idx
+    }
+
+    /// Binds a clause's variable to the value an unwinding left in `src`.
+    fn bind_from(&mut self, var: VarId, src: Reg, span: Span) {
+        let info = self.var(var);
+        let slot = info.slot as Reg;
+        self.mov(slot, src, span);
+        if info.boxed() {
+            self.op(Op::MakeCell { reg: slot }, span);
+        }
     }
 
     fn lambda(&mut self, l: &'a Lambda, dst: Reg, span: Span) {

@@ -55,7 +55,7 @@ impl Vm {
         base: usize,
         ret: usize,
     ) -> RtResult<()> {
-        if self.frames.len() >= self.max_depth {
+        if self.frames.len() >= self.depth_limit() {
             return Err(self.stack_overflow());
         }
         // SAFETY: `proto` is alive: it comes from a closure on the stack or
@@ -81,6 +81,13 @@ impl Vm {
             self.frames.as_mut_ptr().add(len).write(frame);
             self.frames.set_len(len + 1);
         }
+    }
+
+    /// Frames allowed now: the configured depth, plus some headroom while
+    /// a condition handler runs.
+    #[inline(always)]
+    pub(super) fn depth_limit(&self) -> usize {
+        self.max_depth + self.depth_headroom
     }
 
     #[cold]

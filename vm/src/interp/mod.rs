@@ -62,24 +62,30 @@ impl Vm {
     }
 
     /// Runs from the top frame until the frame that is on top now returns,
-    /// handling conditions raised on the way.
+    /// handling conditions and transfers of control on the way
+    /// (`conditions.rs`).
     fn execute(&mut self) -> RtResult<Value> {
         let entry = self.frames.len() - 1;
+        let mut outcome = self.dispatch(entry);
         loop {
-            match self.dispatch(entry) {
+            let moved = match outcome {
                 Ok(v) => return Ok(v),
                 Err(RtError::Exit(code)) => {
                     self.abandon(entry);
                     return Err(RtError::Exit(code));
                 }
-                Err(e) => {
-                    let cond = self.condition_from_error(e);
-                    if self.unwind_to_handler(cond, entry) {
-                        continue;
-                    }
-                    self.abandon(entry);
-                    return Err(RtError::Raise(cond));
+                Err(RtError::Unwind(u)) => self.unwind(*u, entry),
+                Err(RtError::EndFinally) => self.end_finally(entry),
+                Err(fresh) => {
+                    outcome = Err(self.raise(fresh));
+                    continue;
                 }
+            };
+            match moved {
+                Ok(()) => outcome = self.dispatch(entry),
+                // The transfer leaves this execution (whose frames are
+                // gone): the caller carries it on.
+                Err(e) => return Err(e),
             }
         }
     }
@@ -392,7 +398,7 @@ impl Vm {
                         // SAFETY: the closure, in register `b`, keeps its
                         // prototype alive.
                         let p = unsafe { &*callee };
-                        if p.fast_argc == argc as u32 && self.frames.len() < self.max_depth {
+                        if p.fast_argc == argc as u32 && self.frames.len() < self.depth_limit() {
                             let new_base = fpos + 1;
                             self.ensure_stack(new_base + p.nregs as usize);
                             self.push_frame_record(Frame::new(callee, new_base, ret));
@@ -621,11 +627,12 @@ impl Vm {
                 Op::PushHandler { idx } => self.handlers.push(Handler {
                     frame: fi,
                     info: idx,
+                    disabled: 0,
                 }),
                 Op::PopHandler => {
                     self.handlers.pop();
                 }
-                Op::Reraise { src } => throw!(RtError::Raise(reg!(src))),
+                Op::EndFinally => throw!(RtError::EndFinally),
             }
         }
     }
