@@ -27,6 +27,21 @@ pub fn format_report(e: &ElleError) -> String {
     out
 }
 
+/// The REPL's report: the same, then the restarts that were available
+/// where the condition went unhandled (the computation was abandoned; the
+/// REPL is ready for the next entry).
+pub fn format_repl_report(e: &ElleError) -> String {
+    let mut out = format_report(e);
+    if !e.restarts.is_empty() {
+        out.push_str(
+            "
+restarts that were available: ",
+        );
+        out.push_str(&e.restarts.join(", "));
+    }
+    out
+}
+
 /// The trace as report lines: collapsed, then shortened.
 fn trace_lines(trace: &[String]) -> Vec<String> {
     let lines = collapse_repeats(trace);
@@ -69,8 +84,21 @@ mod tests {
             message: "division by zero".into(),
             data: None,
             trace,
+            restarts: Box::default(),
             exit_code: None,
         }
+    }
+
+    #[test]
+    fn the_repl_report_names_the_restarts_that_were_available() {
+        let mut e = error(vec!["f (t:1:1)".into()]);
+        assert_eq!(format_repl_report(&e), format_report(&e));
+        e.restarts = vec!["use-value".to_string(), "retry".to_string()].into();
+        assert_eq!(
+            format_repl_report(&e),
+            "error[division-by-zero]: division by zero\n  at f (t:1:1)\n\
+             restarts that were available: use-value, retry"
+        );
     }
 
     #[test]

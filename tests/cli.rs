@@ -618,6 +618,24 @@ mod repl {
     }
 
     #[test]
+    fn an_uncaught_error_shows_the_restarts_and_the_repl_goes_on() {
+        let home = scratch("repl_restarts");
+        let mut s = Session::start(&home);
+        s.line(
+            PROMPT,
+            "(restart-case (restart-case (/ 1 0) (use-value (v) v)) (retry () 0))",
+        );
+        s.expect("error[division-by-zero]: division by zero");
+        s.expect("restarts that were available: use-value, retry");
+        s.line(PROMPT, "(compute-restarts)");
+        s.expect("nil\n");
+        s.line(PROMPT, "(+ 1 2)");
+        s.expect("3\n");
+        s.line(PROMPT, ":quit");
+        assert_eq!(s.wait(), 0);
+    }
+
+    #[test]
     fn completes_global_names() {
         let home = scratch("repl_completion");
         let mut s = Session::start(&home);

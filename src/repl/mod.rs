@@ -14,7 +14,7 @@ use rustyline::{Config, Editor};
 
 use elle_vm::{ElleError, Value, Vm};
 
-use crate::report::format_report;
+use crate::report::format_repl_report;
 use crate::run::{EXIT_ERROR, EXIT_OK};
 use helper::ElleHelper;
 use input::{Command, Entry, REPL_NAME};
@@ -176,7 +176,7 @@ fn show(vm: &mut Vm, result: Result<Value, ElleError>, tracker: &LineTracker) ->
         Err(e) => match e.exit_code {
             Some(code) => Flow::Exit(code),
             None => {
-                errln!("{}", format_report(&e));
+                errln!("{}", format_repl_report(&e));
                 Flow::Continue
             }
         },

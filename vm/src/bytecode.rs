@@ -4,6 +4,7 @@
 //! of the VM's value stack; parameters come first, then locals, then
 //! temporaries. Every instruction is 8 bytes.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use crate::span::Span;
@@ -69,8 +70,32 @@ impl BinOp {
     }
 }
 
-/// Guard bit of `vector-set!` (after the binary and unary operators').
+/// The inlined built-ins are numbered (their *bits*): the binary operators,
+/// then the unary ones, then `vector-set!`. `crate::inlining` tracks which
+/// are redefined by that number.
+impl BinOp {
+    pub fn bit(self) -> u8 {
+        self as u8
+    }
+}
+
+impl UnOp {
+    pub fn bit(self) -> u8 {
+        (BinOp::ALL.len() + self as usize) as u8
+    }
+}
+
+/// The bit of `vector-set!`.
 pub const VECTOR_SET_BIT: u8 = (BinOp::ALL.len() + UnOp::ALL.len()) as u8;
+
+/// The global names of the inlined built-ins, indexed by bit.
+pub fn inlined_names() -> impl Iterator<Item = &'static str> {
+    BinOp::ALL
+        .iter()
+        .map(|b| b.global_name())
+        .chain(UnOp::ALL.iter().map(|u| u.global_name()))
+        .chain(["vector-set!"])
+}
 
 /// Unary operators inlined the same guarded way.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -146,7 +171,16 @@ pub type Reg = u16;
 
 /// An instruction. Registers hold a frame's parameters, locals and
 /// temporaries; a call's function and arguments sit in consecutive registers
-/// and its result lands where the function was.
+/// and its result lands in `dst`.
+///
+/// The set is flat: each arithmetic, comparison and list operation the
+/// compiler inlines has its own instruction, in a register-register form and
+/// (for binary operators) a register-immediate form, so the interpreter
+/// dispatches once per operation. A comparison used as an `if` or `while`
+/// test is fused with its branch (`JumpUnless*`). When the program
+/// redefines a global that instructions inline, `crate::inlining` rewrites
+/// every such instruction into its generic form (`Call*`), which calls the
+/// global: the inlined forms never check for redefinition.
 #[derive(Clone, Copy, PartialEq, Debug)]
 pub enum Op {
     Move {
@@ -209,7 +243,13 @@ pub enum Op {
         src: Reg,
         slot: u32,
     },
+    /// A forward jump.
     Jump {
+        target: u32,
+    },
+    /// A loop's back-edge: a safe point (garbage collection, limits), then
+    /// a jump to the loop's start.
+    JumpBack {
         target: u32,
     },
     JumpIfFalse {
@@ -220,8 +260,100 @@ pub enum Op {
         cond: Reg,
         target: u32,
     },
+    // A comparison fused with its branch: jump to `target` unless
+    // `a op b` (or `a op n`) holds. Targets fit 16 bits; a function too
+    // long for that is compiled without fusion.
+    JumpUnlessLt {
+        a: Reg,
+        b: Reg,
+        target: u16,
+    },
+    JumpUnlessLtI {
+        a: Reg,
+        n: i16,
+        target: u16,
+    },
+    JumpUnlessGt {
+        a: Reg,
+        b: Reg,
+        target: u16,
+    },
+    JumpUnlessGtI {
+        a: Reg,
+        n: i16,
+        target: u16,
+    },
+    JumpUnlessLe {
+        a: Reg,
+        b: Reg,
+        target: u16,
+    },
+    JumpUnlessLeI {
+        a: Reg,
+        n: i16,
+        target: u16,
+    },
+    JumpUnlessGe {
+        a: Reg,
+        b: Reg,
+        target: u16,
+    },
+    JumpUnlessGeI {
+        a: Reg,
+        n: i16,
+        target: u16,
+    },
+    JumpUnlessNumEq {
+        a: Reg,
+        b: Reg,
+        target: u16,
+    },
+    JumpUnlessNumEqI {
+        a: Reg,
+        n: i16,
+        target: u16,
+    },
+    JumpUnlessEq {
+        a: Reg,
+        b: Reg,
+        target: u16,
+    },
+    JumpUnlessEqI {
+        a: Reg,
+        n: i16,
+        target: u16,
+    },
+    /// Jump to `target` if `(pair? src)` (`op` names the guarded global)
+    /// is `when`.
+    BranchPair {
+        op: UnOp,
+        src: Reg,
+        when: bool,
+        target: u16,
+    },
+    /// Jump to `target` if `(null? src)` is `when`.
+    BranchNull {
+        op: UnOp,
+        src: Reg,
+        when: bool,
+        target: u16,
+    },
+    /// Starts a `for` loop: `state` holds the sequence; it is checked and
+    /// put in the form `ForNext` walks (a list, or a vector or string with
+    /// the position in `state + 1` and a vector's length at the start in
+    /// `state + 2`; a table's or struct's keys are copied into a vector
+    /// first).
+    ForPrep {
+        state: Reg,
+    },
+    /// The next item of a `for` loop into `var`. When there is one, the
+    /// instruction after this one (the jump out of the loop) is skipped.
+    ForNext {
+        state: Reg,
+        var: Reg,
+    },
     /// Call the function in `base` with the `argc` arguments after it; the
-    /// result replaces the function.
+    /// result goes to `dst`.
     Call {
         base: Reg,
         argc: u16,
@@ -239,48 +371,267 @@ pub enum Op {
         dst: Reg,
         idx: u32,
     },
-    Bin {
-        op: BinOp,
+    Add {
         dst: Reg,
         a: Reg,
         b: Reg,
     },
-    /// A binary operator with a small integer as right operand.
-    BinInt {
-        op: BinOp,
+    AddI {
         dst: Reg,
         a: Reg,
         n: i16,
     },
-    Un {
-        op: UnOp,
+    Sub {
         dst: Reg,
-        src: Reg,
+        a: Reg,
+        b: Reg,
     },
-    /// `(vector-set! v i x)` on the vector in `vec` (which also receives the
-    /// expression's value).
+    SubI {
+        dst: Reg,
+        a: Reg,
+        n: i16,
+    },
+    Mul {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    MulI {
+        dst: Reg,
+        a: Reg,
+        n: i16,
+    },
+    Div {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    DivI {
+        dst: Reg,
+        a: Reg,
+        n: i16,
+    },
+    Mod {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    ModI {
+        dst: Reg,
+        a: Reg,
+        n: i16,
+    },
+    // Comparisons whose boolean is wanted as a value.
+    Lt {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    LtI {
+        dst: Reg,
+        a: Reg,
+        n: i16,
+    },
+    Gt {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    GtI {
+        dst: Reg,
+        a: Reg,
+        n: i16,
+    },
+    Le {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    LeI {
+        dst: Reg,
+        a: Reg,
+        n: i16,
+    },
+    Ge {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    GeI {
+        dst: Reg,
+        a: Reg,
+        n: i16,
+    },
+    NumEq {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    NumEqI {
+        dst: Reg,
+        a: Reg,
+        n: i16,
+    },
+    Eq {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    EqI {
+        dst: Reg,
+        a: Reg,
+        n: i16,
+    },
+    VectorRef {
+        dst: Reg,
+        vec: Reg,
+        idx: Reg,
+    },
+    VectorRefI {
+        dst: Reg,
+        vec: Reg,
+        n: i16,
+    },
+    /// `(vector-set! v i x)` for its effect only.
     VectorSet {
         vec: Reg,
         idx: Reg,
         val: Reg,
     },
-    /// Jump when the built-in global that inlined instructions stand for
-    /// (guard bit `bit` of `Vm::inline_redefined`) was redefined.
-    JumpIfRedefined {
-        bit: u8,
-        target: u32,
+    VectorSetI {
+        vec: Reg,
+        n: i16,
+        val: Reg,
     },
-    /// Safe point on a loop back-edge: collect garbage, check limits.
-    LoopHead,
+    /// The pair operations: `op` is one of `First`, `Car`, `InternalCar`
+    /// (and the `cdr` family for `Cdr`), which name the guarded global.
+    Car {
+        op: UnOp,
+        dst: Reg,
+        src: Reg,
+    },
+    Cdr {
+        op: UnOp,
+        dst: Reg,
+        src: Reg,
+    },
+    IsPair {
+        op: UnOp,
+        dst: Reg,
+        src: Reg,
+    },
+    IsNull {
+        op: UnOp,
+        dst: Reg,
+        src: Reg,
+    },
+    /// The other inlined unary operators (`not`, `inc`, `zero?`, ...).
+    Un {
+        op: UnOp,
+        dst: Reg,
+        src: Reg,
+    },
+    // The generic forms of inlined instructions, after the built-in they
+    // inline (`bit`) was redefined: each calls the global.
+    /// `dst = (global a b)`.
+    CallBinary {
+        bit: u8,
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    /// `dst = (global a n)`.
+    CallBinaryI {
+        bit: u8,
+        dst: Reg,
+        a: Reg,
+        n: i16,
+    },
+    /// Jump to `target` unless `(global a b)` is true.
+    CallBranch {
+        bit: u8,
+        a: Reg,
+        b: Reg,
+        target: u16,
+    },
+    CallBranchI {
+        bit: u8,
+        a: Reg,
+        n: i16,
+        target: u16,
+    },
+    /// `(global a b c)` for its effect.
+    CallTernary {
+        bit: u8,
+        a: Reg,
+        b: Reg,
+        c: Reg,
+    },
+    CallTernaryI {
+        bit: u8,
+        a: Reg,
+        n: i16,
+        c: Reg,
+    },
+    /// `dst = (global src)`.
+    CallUnary {
+        bit: u8,
+        dst: Reg,
+        src: Reg,
+    },
+    /// Jump to `target` if the truth of `(global src)` is `when`.
+    CallTest {
+        bit: u8,
+        src: Reg,
+        when: bool,
+        target: u16,
+    },
     /// Establish `handlers[idx]`.
     PushHandler {
         idx: u32,
     },
     PopHandler,
-    /// Raise the condition in a register again (end of a `finally`).
-    Reraise {
-        src: Reg,
-    },
+    /// The end of a `finally`'s cleanup run while unwinding: the unwinding
+    /// goes on.
+    EndFinally,
+}
+
+/// The comparisons that have their own instructions.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum CmpOp {
+    Lt,
+    Gt,
+    Le,
+    Ge,
+    /// `==`: numeric equality across types.
+    NumEq,
+    /// `=`: structural equality.
+    Eq,
+}
+
+impl CmpOp {
+    pub fn from_bin(op: BinOp) -> Option<CmpOp> {
+        Some(match op {
+            BinOp::Lt => CmpOp::Lt,
+            BinOp::Gt => CmpOp::Gt,
+            BinOp::Le => CmpOp::Le,
+            BinOp::Ge => CmpOp::Ge,
+            BinOp::NumEq => CmpOp::NumEq,
+            BinOp::Eq => CmpOp::Eq,
+            _ => return None,
+        })
+    }
+
+    pub fn bin(self) -> BinOp {
+        match self {
+            CmpOp::Lt => BinOp::Lt,
+            CmpOp::Gt => BinOp::Gt,
+            CmpOp::Le => BinOp::Le,
+            CmpOp::Ge => BinOp::Ge,
+            CmpOp::NumEq => BinOp::NumEq,
+            CmpOp::Eq => BinOp::Eq,
+        }
+    }
 }
 
 /// What a closure captures at creation: a slot of the enclosing frame or one
@@ -291,27 +642,81 @@ pub enum CaptureFrom {
     Capture(u32),
 }
 
-/// A `try` handler's static description: its catch clauses in order.
-#[derive(Clone, Debug, Default)]
-pub struct HandlerInfo {
-    pub clauses: Vec<CatchClause>,
-    /// Where the caught condition is stored before jumping to a clause.
-    pub cond_reg: Reg,
+/// What a `PushHandler` instruction establishes: an entry of the VM's
+/// dynamic stack (see `conditions.rs`), in force until the matching
+/// `PopHandler` or until the stack unwinds past it.
+#[derive(Clone, Debug)]
+pub enum HandlerInfo {
+    /// The catch clauses of a `try` or `handler-case`: an unwind target.
+    Catch {
+        clauses: Vec<CatchClause>,
+        /// Where the caught condition is stored before jumping to a clause.
+        cond_reg: Reg,
+    },
+    /// A `finally`: unwinding through it runs the cleanup code at `target`,
+    /// which ends in `EndFinally`.
+    Finally { target: u32 },
+    /// The clauses of a `handler-bind`: functions called at the signal
+    /// point.
+    Bind { clauses: Vec<BindClause> },
+    /// The restarts of a `restart-case`: unwind targets chosen by name.
+    Restarts { clauses: Vec<RestartClause> },
 }
 
 #[derive(Clone, Debug)]
 pub struct CatchClause {
-    /// Condition types caught; empty means every condition (a `finally`).
+    /// Condition types caught.
     pub types: Vec<Sym>,
-    /// Where the clause's code starts; it finds the condition on the stack.
+    /// Where the clause's code starts; it finds the condition in
+    /// `cond_reg`.
     pub target: u32,
+}
+
+#[derive(Clone, Debug)]
+pub struct BindClause {
+    pub ctype: Sym,
+    /// The register holding the handler function.
+    pub handler: Reg,
+}
+
+#[derive(Clone, Debug)]
+pub struct RestartClause {
+    pub name: Sym,
+    /// Registers of the restart's parameters, then of its rest list.
+    pub params: Vec<Reg>,
+    pub rest: Option<Reg>,
+    pub target: u32,
+}
+
+impl HandlerInfo {
+    /// Every register the entry names, and every code position.
+    fn registers_and_targets(&self) -> (Vec<Reg>, Vec<u32>) {
+        match self {
+            HandlerInfo::Catch { clauses, cond_reg } => {
+                (vec![*cond_reg], clauses.iter().map(|c| c.target).collect())
+            }
+            HandlerInfo::Finally { target } => (Vec::new(), vec![*target]),
+            HandlerInfo::Bind { clauses } => {
+                (clauses.iter().map(|c| c.handler).collect(), Vec::new())
+            }
+            HandlerInfo::Restarts { clauses } => (
+                clauses
+                    .iter()
+                    .flat_map(|c| c.params.iter().chain(c.rest.iter()).copied())
+                    .collect(),
+                clauses.iter().map(|c| c.target).collect(),
+            ),
+        }
+    }
 }
 
 /// A compiled function.
 #[derive(Debug, Default)]
 pub struct Proto {
     pub name: Option<Sym>,
-    pub code: Vec<Op>,
+    /// The instructions. Cells, because an instruction that inlines a
+    /// built-in is rewritten in place when the program redefines it.
+    pub code: Vec<Cell<Op>>,
     /// Source position of each instruction (parallel to `code`).
     pub spans: Vec<Span>,
     pub consts: Vec<Value>,
@@ -325,9 +730,267 @@ pub struct Proto {
     /// Registers the frame needs: parameters (and the rest list), locals and
     /// temporaries.
     pub nregs: u32,
+    /// The argument count of the call fast path: `nparams`, or `u32::MAX`
+    /// (matching no call) when a rest list must be built.
+    pub fast_argc: u32,
+    /// Inlined folds `(+ a b c...)`: the position of the first inlined
+    /// instruction and of the call that replaces the whole fold when the
+    /// operator is redefined (the first instruction then becomes a jump
+    /// there, so the global is called once with every operand).
+    pub folds: Vec<(u32, u32)>,
 }
 
 impl Op {
+    /// The instruction computing `a op b` for an inlined binary operator.
+    pub fn binary(op: BinOp, dst: Reg, a: Reg, b: Reg) -> Op {
+        match op {
+            BinOp::Add => Op::Add { dst, a, b },
+            BinOp::Sub => Op::Sub { dst, a, b },
+            BinOp::Mul => Op::Mul { dst, a, b },
+            BinOp::Div => Op::Div { dst, a, b },
+            BinOp::Mod => Op::Mod { dst, a, b },
+            BinOp::VectorRef => Op::VectorRef {
+                dst,
+                vec: a,
+                idx: b,
+            },
+            BinOp::Lt => Op::Lt { dst, a, b },
+            BinOp::Gt => Op::Gt { dst, a, b },
+            BinOp::Le => Op::Le { dst, a, b },
+            BinOp::Ge => Op::Ge { dst, a, b },
+            BinOp::NumEq => Op::NumEq { dst, a, b },
+            BinOp::Eq => Op::Eq { dst, a, b },
+        }
+    }
+
+    /// The instruction computing `a op n` for a small integer `n`.
+    pub fn binary_imm(op: BinOp, dst: Reg, a: Reg, n: i16) -> Op {
+        match op {
+            BinOp::Add => Op::AddI { dst, a, n },
+            BinOp::Sub => Op::SubI { dst, a, n },
+            BinOp::Mul => Op::MulI { dst, a, n },
+            BinOp::Div => Op::DivI { dst, a, n },
+            BinOp::Mod => Op::ModI { dst, a, n },
+            BinOp::VectorRef => Op::VectorRefI { dst, vec: a, n },
+            BinOp::Lt => Op::LtI { dst, a, n },
+            BinOp::Gt => Op::GtI { dst, a, n },
+            BinOp::Le => Op::LeI { dst, a, n },
+            BinOp::Ge => Op::GeI { dst, a, n },
+            BinOp::NumEq => Op::NumEqI { dst, a, n },
+            BinOp::Eq => Op::EqI { dst, a, n },
+        }
+    }
+
+    /// The fused branch taken unless `a op b` holds (target patched later).
+    pub fn jump_unless(op: CmpOp, a: Reg, b: Reg) -> Op {
+        let target = 0;
+        match op {
+            CmpOp::Lt => Op::JumpUnlessLt { a, b, target },
+            CmpOp::Gt => Op::JumpUnlessGt { a, b, target },
+            CmpOp::Le => Op::JumpUnlessLe { a, b, target },
+            CmpOp::Ge => Op::JumpUnlessGe { a, b, target },
+            CmpOp::NumEq => Op::JumpUnlessNumEq { a, b, target },
+            CmpOp::Eq => Op::JumpUnlessEq { a, b, target },
+        }
+    }
+
+    /// The fused branch taken unless `a op n` holds (target patched later).
+    pub fn jump_unless_imm(op: CmpOp, a: Reg, n: i16) -> Op {
+        let target = 0;
+        match op {
+            CmpOp::Lt => Op::JumpUnlessLtI { a, n, target },
+            CmpOp::Gt => Op::JumpUnlessGtI { a, n, target },
+            CmpOp::Le => Op::JumpUnlessLeI { a, n, target },
+            CmpOp::Ge => Op::JumpUnlessGeI { a, n, target },
+            CmpOp::NumEq => Op::JumpUnlessNumEqI { a, n, target },
+            CmpOp::Eq => Op::JumpUnlessEqI { a, n, target },
+        }
+    }
+
+    /// The inlined built-in this instruction stands for, by bit.
+    pub fn inlined_bit(self) -> Option<u8> {
+        use BinOp as B;
+        let bin = match self {
+            Op::Add { .. } | Op::AddI { .. } => B::Add,
+            Op::Sub { .. } | Op::SubI { .. } => B::Sub,
+            Op::Mul { .. } | Op::MulI { .. } => B::Mul,
+            Op::Div { .. } | Op::DivI { .. } => B::Div,
+            Op::Mod { .. } | Op::ModI { .. } => B::Mod,
+            Op::VectorRef { .. } | Op::VectorRefI { .. } => B::VectorRef,
+            Op::Lt { .. } | Op::LtI { .. } | Op::JumpUnlessLt { .. } | Op::JumpUnlessLtI { .. } => {
+                B::Lt
+            }
+            Op::Gt { .. } | Op::GtI { .. } | Op::JumpUnlessGt { .. } | Op::JumpUnlessGtI { .. } => {
+                B::Gt
+            }
+            Op::Le { .. } | Op::LeI { .. } | Op::JumpUnlessLe { .. } | Op::JumpUnlessLeI { .. } => {
+                B::Le
+            }
+            Op::Ge { .. } | Op::GeI { .. } | Op::JumpUnlessGe { .. } | Op::JumpUnlessGeI { .. } => {
+                B::Ge
+            }
+            Op::NumEq { .. }
+            | Op::NumEqI { .. }
+            | Op::JumpUnlessNumEq { .. }
+            | Op::JumpUnlessNumEqI { .. } => B::NumEq,
+            Op::Eq { .. } | Op::EqI { .. } | Op::JumpUnlessEq { .. } | Op::JumpUnlessEqI { .. } => {
+                B::Eq
+            }
+            Op::VectorSet { .. } | Op::VectorSetI { .. } => return Some(VECTOR_SET_BIT),
+            Op::Car { op, .. }
+            | Op::Cdr { op, .. }
+            | Op::IsPair { op, .. }
+            | Op::IsNull { op, .. }
+            | Op::Un { op, .. }
+            | Op::BranchPair { op, .. }
+            | Op::BranchNull { op, .. } => return Some(op.bit()),
+            _ => return None,
+        };
+        Some(bin.bit())
+    }
+
+    /// The generic form of an inlined instruction: the same operation as a
+    /// call of the global (see [`Op::inlined_bit`]); other instructions are
+    /// returned unchanged.
+    pub fn generic(self) -> Op {
+        let Some(bit) = self.inlined_bit() else {
+            return self;
+        };
+        match self {
+            Op::Add { dst, a, b }
+            | Op::Sub { dst, a, b }
+            | Op::Mul { dst, a, b }
+            | Op::Div { dst, a, b }
+            | Op::Mod { dst, a, b }
+            | Op::Lt { dst, a, b }
+            | Op::Gt { dst, a, b }
+            | Op::Le { dst, a, b }
+            | Op::Ge { dst, a, b }
+            | Op::NumEq { dst, a, b }
+            | Op::Eq { dst, a, b }
+            | Op::VectorRef {
+                dst,
+                vec: a,
+                idx: b,
+            } => Op::CallBinary { bit, dst, a, b },
+            Op::AddI { dst, a, n }
+            | Op::SubI { dst, a, n }
+            | Op::MulI { dst, a, n }
+            | Op::DivI { dst, a, n }
+            | Op::ModI { dst, a, n }
+            | Op::LtI { dst, a, n }
+            | Op::GtI { dst, a, n }
+            | Op::LeI { dst, a, n }
+            | Op::GeI { dst, a, n }
+            | Op::NumEqI { dst, a, n }
+            | Op::EqI { dst, a, n }
+            | Op::VectorRefI { dst, vec: a, n } => Op::CallBinaryI { bit, dst, a, n },
+            Op::JumpUnlessLt { a, b, target }
+            | Op::JumpUnlessGt { a, b, target }
+            | Op::JumpUnlessLe { a, b, target }
+            | Op::JumpUnlessGe { a, b, target }
+            | Op::JumpUnlessNumEq { a, b, target }
+            | Op::JumpUnlessEq { a, b, target } => Op::CallBranch { bit, a, b, target },
+            Op::JumpUnlessLtI { a, n, target }
+            | Op::JumpUnlessGtI { a, n, target }
+            | Op::JumpUnlessLeI { a, n, target }
+            | Op::JumpUnlessGeI { a, n, target }
+            | Op::JumpUnlessNumEqI { a, n, target }
+            | Op::JumpUnlessEqI { a, n, target } => Op::CallBranchI { bit, a, n, target },
+            Op::VectorSet { vec, idx, val } => Op::CallTernary {
+                bit,
+                a: vec,
+                b: idx,
+                c: val,
+            },
+            Op::VectorSetI { vec, n, val } => Op::CallTernaryI {
+                bit,
+                a: vec,
+                n,
+                c: val,
+            },
+            Op::Car { dst, src, .. }
+            | Op::Cdr { dst, src, .. }
+            | Op::IsPair { dst, src, .. }
+            | Op::IsNull { dst, src, .. }
+            | Op::Un { dst, src, .. } => Op::CallUnary { bit, dst, src },
+            Op::BranchPair {
+                src, when, target, ..
+            }
+            | Op::BranchNull {
+                src, when, target, ..
+            } => Op::CallTest {
+                bit,
+                src,
+                when,
+                target,
+            },
+            op => op,
+        }
+    }
+
+    /// The target of a fused compare-and-branch.
+    fn short_target(self) -> Option<u16> {
+        match self {
+            Op::JumpUnlessLt { target, .. }
+            | Op::JumpUnlessLtI { target, .. }
+            | Op::JumpUnlessGt { target, .. }
+            | Op::JumpUnlessGtI { target, .. }
+            | Op::JumpUnlessLe { target, .. }
+            | Op::JumpUnlessLeI { target, .. }
+            | Op::JumpUnlessGe { target, .. }
+            | Op::JumpUnlessGeI { target, .. }
+            | Op::JumpUnlessNumEq { target, .. }
+            | Op::JumpUnlessNumEqI { target, .. }
+            | Op::JumpUnlessEq { target, .. }
+            | Op::JumpUnlessEqI { target, .. }
+            | Op::BranchPair { target, .. }
+            | Op::BranchNull { target, .. }
+            | Op::CallBranch { target, .. }
+            | Op::CallBranchI { target, .. }
+            | Op::CallTest { target, .. } => Some(target),
+            _ => None,
+        }
+    }
+
+    /// Points a jump at `to`. False when the instruction cannot reach it (a
+    /// fused branch's target is 16 bits) or is not a jump.
+    pub fn set_target(&mut self, to: u32) -> bool {
+        match self {
+            Op::Jump { target }
+            | Op::JumpBack { target }
+            | Op::JumpIfFalse { target, .. }
+            | Op::JumpIfTrue { target, .. } => {
+                *target = to;
+                true
+            }
+            Op::JumpUnlessLt { target, .. }
+            | Op::JumpUnlessLtI { target, .. }
+            | Op::JumpUnlessGt { target, .. }
+            | Op::JumpUnlessGtI { target, .. }
+            | Op::JumpUnlessLe { target, .. }
+            | Op::JumpUnlessLeI { target, .. }
+            | Op::JumpUnlessGe { target, .. }
+            | Op::JumpUnlessGeI { target, .. }
+            | Op::JumpUnlessNumEq { target, .. }
+            | Op::JumpUnlessNumEqI { target, .. }
+            | Op::JumpUnlessEq { target, .. }
+            | Op::JumpUnlessEqI { target, .. }
+            | Op::BranchPair { target, .. }
+            | Op::BranchNull { target, .. }
+            | Op::CallBranch { target, .. }
+            | Op::CallBranchI { target, .. }
+            | Op::CallTest { target, .. } => match u16::try_from(to) {
+                Ok(t) => {
+                    *target = t;
+                    true
+                }
+                Err(_) => false,
+            },
+            _ => false,
+        }
+    }
+
     /// The registers an instruction names.
     fn registers(self) -> impl Iterator<Item = Reg> {
         let (a, b, c): (Option<Reg>, Option<Reg>, Option<Reg>) = match self {
@@ -346,8 +1009,7 @@ impl Op {
             Op::CaptureCellSet { src, .. }
             | Op::GlobalSet { src, .. }
             | Op::GlobalDefine { src, .. }
-            | Op::Return { src }
-            | Op::Reraise { src } => (Some(src), None, None),
+            | Op::Return { src } => (Some(src), None, None),
             Op::JumpIfFalse { cond, .. } | Op::JumpIfTrue { cond, .. } => (Some(cond), None, None),
             Op::Call { base, argc, dst } => {
                 (Some(base), Some(base.saturating_add(argc)), Some(dst))
@@ -356,15 +1018,70 @@ impl Op {
                 // The function and its arguments must all be in the window.
                 (Some(base), Some(base.saturating_add(argc)), None)
             }
-            Op::Bin { dst, a, b, .. } => (Some(dst), Some(a), Some(b)),
-            Op::BinInt { dst, a, .. } => (Some(dst), Some(a), None),
-            Op::Un { dst, src, .. } => (Some(dst), Some(src), None),
+            Op::Add { dst, a, b }
+            | Op::Sub { dst, a, b }
+            | Op::Mul { dst, a, b }
+            | Op::Div { dst, a, b }
+            | Op::Mod { dst, a, b }
+            | Op::Lt { dst, a, b }
+            | Op::Gt { dst, a, b }
+            | Op::Le { dst, a, b }
+            | Op::Ge { dst, a, b }
+            | Op::NumEq { dst, a, b }
+            | Op::Eq { dst, a, b }
+            | Op::VectorRef {
+                dst,
+                vec: a,
+                idx: b,
+            } => (Some(dst), Some(a), Some(b)),
+            Op::AddI { dst, a, .. }
+            | Op::SubI { dst, a, .. }
+            | Op::MulI { dst, a, .. }
+            | Op::DivI { dst, a, .. }
+            | Op::ModI { dst, a, .. }
+            | Op::LtI { dst, a, .. }
+            | Op::GtI { dst, a, .. }
+            | Op::LeI { dst, a, .. }
+            | Op::GeI { dst, a, .. }
+            | Op::NumEqI { dst, a, .. }
+            | Op::EqI { dst, a, .. }
+            | Op::VectorRefI { dst, vec: a, .. }
+            | Op::Car { dst, src: a, .. }
+            | Op::Cdr { dst, src: a, .. }
+            | Op::IsPair { dst, src: a, .. }
+            | Op::IsNull { dst, src: a, .. }
+            | Op::Un { dst, src: a, .. } => (Some(dst), Some(a), None),
+            Op::JumpUnlessLt { a, b, .. }
+            | Op::JumpUnlessGt { a, b, .. }
+            | Op::JumpUnlessLe { a, b, .. }
+            | Op::JumpUnlessGe { a, b, .. }
+            | Op::JumpUnlessNumEq { a, b, .. }
+            | Op::JumpUnlessEq { a, b, .. } => (Some(a), Some(b), None),
+            Op::JumpUnlessLtI { a, .. }
+            | Op::JumpUnlessGtI { a, .. }
+            | Op::JumpUnlessLeI { a, .. }
+            | Op::JumpUnlessGeI { a, .. }
+            | Op::JumpUnlessNumEqI { a, .. }
+            | Op::JumpUnlessEqI { a, .. } => (Some(a), None, None),
             Op::VectorSet { vec, idx, val } => (Some(vec), Some(idx), Some(val)),
+            Op::VectorSetI { vec, val, .. } => (Some(vec), Some(val), None),
+            Op::BranchPair { src, .. } | Op::BranchNull { src, .. } => (Some(src), None, None),
+            Op::CallBinary { dst, a, b, .. } => (Some(dst), Some(a), Some(b)),
+            Op::CallBinaryI { dst, a, .. } | Op::CallUnary { dst, src: a, .. } => {
+                (Some(dst), Some(a), None)
+            }
+            Op::CallBranch { a, b, .. } => (Some(a), Some(b), None),
+            Op::CallBranchI { a, .. } | Op::CallTest { src: a, .. } => (Some(a), None, None),
+            Op::CallTernary { a, b, c, .. } => (Some(a), Some(b), Some(c)),
+            Op::CallTernaryI { a, c, .. } => (Some(a), Some(c), None),
+            // The two registers after `state` hold the position and the end.
+            Op::ForPrep { state } => (Some(state), Some(state.saturating_add(2)), None),
+            Op::ForNext { state, var } => (Some(state), Some(state.saturating_add(2)), Some(var)),
             Op::Jump { .. }
-            | Op::JumpIfRedefined { .. }
-            | Op::LoopHead
+            | Op::JumpBack { .. }
             | Op::PushHandler { .. }
-            | Op::PopHandler => (None, None, None),
+            | Op::PopHandler
+            | Op::EndFinally => (None, None, None),
         };
         [a, b, c].into_iter().flatten()
     }
@@ -373,7 +1090,11 @@ impl Op {
     fn is_terminator(self) -> bool {
         matches!(
             self,
-            Op::Return { .. } | Op::TailCall { .. } | Op::Jump { .. } | Op::Reraise { .. }
+            Op::Return { .. }
+                | Op::TailCall { .. }
+                | Op::Jump { .. }
+                | Op::JumpBack { .. }
+                | Op::EndFinally
         )
     }
 }
@@ -385,13 +1106,18 @@ impl Proto {
     /// the code cannot run off its end.
     pub fn verify(&self) -> Result<(), String> {
         let n = self.code.len();
-        if !self.code.last().is_some_and(|op| op.is_terminator()) {
+        if !self.code.last().is_some_and(|op| op.get().is_terminator()) {
             return Err("code does not end in a return or jump".into());
         }
-        if self.spans.len() != n || (self.nparams + u32::from(self.rest)) > self.nregs {
+        let fast_argc = if self.rest { u32::MAX } else { self.nparams };
+        if self.spans.len() != n
+            || (self.nparams + u32::from(self.rest)) > self.nregs
+            || self.fast_argc != fast_argc
+        {
             return Err("malformed prototype".into());
         }
-        for (i, &op) in self.code.iter().enumerate() {
+        for (i, op) in self.code.iter().enumerate() {
+            let op = op.get();
             if let Some(r) = op.registers().find(|&r| r as u32 >= self.nregs) {
                 return Err(format!(
                     "instruction {i} names register {r} of {}",
@@ -400,19 +1126,33 @@ impl Proto {
             }
             let in_range = match op {
                 Op::Jump { target }
+                | Op::JumpBack { target }
                 | Op::JumpIfFalse { target, .. }
                 | Op::JumpIfTrue { target, .. } => (target as usize) < n,
                 Op::LoadConst { k, .. } => (k as usize) < self.consts.len(),
                 Op::Closure { idx, .. } => (idx as usize) < self.children.len(),
+                Op::CaptureGet { k, .. }
+                | Op::CaptureCellGet { k, .. }
+                | Op::CaptureCellSet { k, .. } => (k as usize) < self.captures.len(),
+                // The instruction after it may be skipped.
+                Op::ForNext { .. } => i + 2 < n,
                 Op::PushHandler { idx } => self.handlers.get(idx as usize).is_some_and(|h| {
-                    (h.cond_reg as u32) < self.nregs
-                        && h.clauses.iter().all(|c| (c.target as usize) < n)
+                    let (regs, targets) = h.registers_and_targets();
+                    regs.iter().all(|&r| (r as u32) < self.nregs)
+                        && targets.iter().all(|&t| (t as usize) < n)
                 }),
-                _ => true,
+                op => op.short_target().is_none_or(|t| (t as usize) < n),
             };
             if !in_range {
                 return Err(format!("instruction {i} ({op:?}) is out of range"));
             }
+        }
+        if self
+            .folds
+            .iter()
+            .any(|&(a, b)| a as usize >= n || b as usize >= n)
+        {
+            return Err("fold out of range".into());
         }
         for child in &self.children {
             let ok = child.captures.iter().all(|c| match *c {

@@ -1,16 +1,61 @@
-//! Conditions: the type hierarchy, turning errors into condition objects,
-//! and unwinding to a `try` handler.
+//! The condition system: condition types, signalling, handlers, restarts
+//! and unwinding (LANGUAGE.md §6).
 //!
-//! The handler stack (`Vm::handlers`) lives beside the frames. Raising walks
-//! it from the top; a `try` whose types match takes the condition: the frames
-//! above the handler's are dropped, the value stack is cut back to where it
-//! was when the `try` began, and its catch code runs with the condition on
-//! top of the stack. A `finally` is a handler that matches everything, runs
-//! its cleanup and re-raises, so unwinding runs every `finally` in order.
+//! # The dynamic stack
+//!
+//! `Vm::handlers` lives beside the frames. `try`, `handler-case`,
+//! `handler-bind`, `restart-case` and `finally` push entries on it when
+//! their body starts (`Op::PushHandler`) and pop them when it ends
+//! (`Op::PopHandler`); each entry names the frame that established it and
+//! its static description in that frame's prototype
+//! ([`HandlerInfo`]). Establishing and leaving a handler that catches
+//! nothing is therefore one push and one pop.
+//!
+//! # Signalling
+//!
+//! A condition is signalled by an error (raised by the runtime, `error`,
+//! `throw`), by `signal` or by `warn`. [`Vm::signal`] walks the dynamic
+//! stack from the top without unwinding anything:
+//!
+//! - a `handler-bind` clause of a matching type calls its function at the
+//!   signal point, on top of the current frames. While it runs, the entries
+//!   at its own level and above are disabled, so a condition signalled
+//!   inside the handler is seen only by handlers further out (or by new
+//!   ones the handler establishes). If the function returns, it declines,
+//!   and the search goes on outwards; to take over it invokes a restart or
+//!   raises, which leaves the search with that transfer or condition;
+//! - a catch clause of `try`/`handler-case` whose type matches is the
+//!   target: the search ends and the stack unwinds to it;
+//! - `finally` and `restart-case` entries are passed over.
+//!
+//! If nothing takes the condition, `signal` and `warn` return (`warn`
+//! first prints `warning: msg`), and an error unwinds out of the program.
+//!
+//! # Unwinding
+//!
+//! A transfer of control ([`Unwind`]: to a catch clause with the condition,
+//! to a restart with its arguments, or out of the program) pops entries
+//! from the top. Popping a `finally` entry runs its cleanup code in the
+//! frame that established it, with the transfer saved in
+//! `Vm::pending_unwinds`; the cleanup ends with `Op::EndFinally`, which
+//! resumes the transfer. So every `finally` between the signal point and
+//! the target runs once, innermost first. If a cleanup raises, the new
+//! condition wins: a transfer to a point below the cleanup abandons the
+//! pending one. Reaching the target drops the frames above it, stores the
+//! condition or the restart's arguments in its registers and continues at
+//! the clause.
+//!
+//! Built-ins that call back into Elle (`call_value`) run a nested
+//! interpreter loop. A transfer whose target lies outside it unwinds the
+//! nested loop's own frames and entries, then leaves it as
+//! `RtError::Unwind`, which the built-in passes on and the outer loop
+//! continues; the search itself sees the whole dynamic stack, so handlers
+//! established outside a `map` see errors raised inside its callback.
 
 use std::rc::Rc;
 
-use crate::error::{ElleError, RtError};
+use crate::bytecode::HandlerInfo;
+use crate::error::{ElleError, RtError, RtResult};
 use crate::object::{Condition, Obj};
 use crate::symbol::Sym;
 use crate::value::Value;
@@ -47,11 +92,62 @@ pub fn is_builtin_type(name: Sym) -> bool {
     name == "condition" || BUILTIN_TYPES.iter().any(|(t, _)| *t == name)
 }
 
+/// Extra frames a handler function may use beyond the depth limit, so that
+/// a `stack-overflow` can be handled at the point where it happened.
+const HANDLER_HEADROOM: usize = 1000;
+
 pub fn install_builtin_types(vm: &mut Vm) {
     for (name, parent) in BUILTIN_TYPES {
         vm.condition_parents
             .insert(Sym::intern(name), Sym::intern(parent));
     }
+}
+
+/// An entry of the dynamic stack.
+#[derive(Clone, Copy, Debug)]
+pub struct Handler {
+    /// The frame that established it.
+    pub frame: usize,
+    /// Index into that frame's `Proto::handlers`.
+    pub info: u32,
+    /// Nonzero while a handler function at this level or further out runs.
+    pub disabled: u32,
+}
+
+/// A transfer of control on its way to its target.
+#[derive(Debug, Clone)]
+pub struct Unwind {
+    pub target: UnwindTarget,
+    /// The caught condition, or the restart's arguments, or (leaving the
+    /// program) the uncaught condition.
+    pub values: Vec<Value>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnwindTarget {
+    /// Clause `clause` of the dynamic stack entry `entry` (a catch clause
+    /// or a restart).
+    Clause { entry: usize, clause: usize },
+    /// Out of the program: the condition went unhandled.
+    Out,
+}
+
+impl UnwindTarget {
+    /// Whether a transfer here leaves the dynamic stack level `floor`
+    /// (entries below `floor` stay).
+    fn leaves(self, floor: usize) -> bool {
+        match self {
+            UnwindTarget::Clause { entry, .. } => entry < floor,
+            UnwindTarget::Out => true,
+        }
+    }
+}
+
+/// A transfer waiting for a `finally` cleanup to end.
+pub struct PendingUnwind {
+    pub unwind: Unwind,
+    /// The dynamic stack's length when the cleanup started.
+    floor: usize,
 }
 
 impl Vm {
@@ -80,12 +176,23 @@ impl Vm {
             message: Rc::from(message),
             data,
             trace: Vec::new(),
+            restarts: Vec::new(),
         })))
     }
 
     pub fn as_condition(&self, v: Value) -> Option<&Condition> {
         match v {
             Value::Obj(r) => match self.heap.get(r) {
+                Obj::Condition(c) => Some(c),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    fn as_condition_mut(&mut self, v: Value) -> Option<&mut Condition> {
+        match v {
+            Value::Obj(r) => match self.heap.get_mut(r) {
                 Obj::Condition(c) => Some(c),
                 _ => None,
             },
@@ -107,63 +214,310 @@ impl Vm {
                 let ctype = Sym::intern("user-error");
                 self.make_condition(ctype, "raised a non-condition", v)
             }
+            RtError::Unwind(u) if u.target == UnwindTarget::Out && !u.values.is_empty() => {
+                u.values[0]
+            }
+            RtError::Unwind(_) | RtError::EndFinally => {
+                let ctype = Sym::intern("error");
+                self.make_condition(ctype, "control left its extent", Value::Nil)
+            }
             RtError::Exit(code) => {
                 let ctype = Sym::intern("error");
                 self.make_condition(ctype, &format!("exit {code}"), Value::Int(code as i64))
             }
         };
-        let trace_missing = self.as_condition(cond).is_some_and(|c| c.trace.is_empty());
-        if trace_missing {
-            let trace = self.trace();
-            if let Value::Obj(r) = cond
-                && let Obj::Condition(c) = self.heap.get_mut(r)
-            {
-                c.trace = trace;
-            }
-        }
+        self.record_trace(cond);
         cond
     }
 
-    /// Finds the innermost handler established at or above frame `entry`
-    /// that takes `cond`, and transfers control to it. Returns false (and
-    /// changes nothing) when there is none.
-    pub(crate) fn unwind_to_handler(&mut self, cond: Value, entry: usize) -> bool {
-        let ctype = match self.as_condition(cond) {
-            Some(c) => c.ctype,
-            None => return false,
+    /// The condition a transfer carries: the one going to a catch clause or
+    /// out of the program (`None` for a restart's arguments).
+    pub(crate) fn unwind_condition(&self, u: &Unwind) -> Option<Value> {
+        let carries = match u.target {
+            UnwindTarget::Out => true,
+            UnwindTarget::Clause { entry, .. } => {
+                entry < self.handlers.len()
+                    && matches!(self.handler_info(entry), HandlerInfo::Catch { .. })
+            }
         };
-        let mut found = None;
-        'search: for (i, h) in self.handlers.iter().enumerate().rev() {
+        u.values
+            .first()
+            .copied()
+            .filter(|&v| carries && self.as_condition(v).is_some())
+    }
+
+    /// Records the current stack trace in a condition that has none yet.
+    fn record_trace(&mut self, cond: Value) {
+        if self.as_condition(cond).is_some_and(|c| c.trace.is_empty()) {
+            let trace = self.trace();
+            if let Some(c) = self.as_condition_mut(cond) {
+                c.trace = trace;
+            }
+        }
+    }
+
+    /// The static description of dynamic stack entry `i`.
+    fn handler_info(&self, i: usize) -> &HandlerInfo {
+        let h = self.handlers[i];
+        &self.frames[h.frame].proto().handlers[h.info as usize]
+    }
+
+    /// Signals `cond`: calls the applicable `handler-bind` handlers at the
+    /// signal point, innermost first, until one transfers control, and
+    /// returns the transfer to the innermost catch clause that takes it.
+    /// `Ok(None)`: nothing took it. `Err`: a handler raised or invoked a
+    /// restart; that is what happens next.
+    pub fn signal(&mut self, cond: Value) -> RtResult<Option<Unwind>> {
+        self.record_trace(cond);
+        let Some(ctype) = self.as_condition(cond).map(|c| c.ctype) else {
+            return Ok(None);
+        };
+        let mut i = self.handlers.len();
+        while i > 0 {
+            i -= 1;
+            if self.handlers[i].disabled > 0 {
+                continue;
+            }
+            match self.handler_info(i) {
+                HandlerInfo::Catch { clauses, .. } => {
+                    let hit = clauses
+                        .iter()
+                        .position(|c| c.types.iter().any(|&t| self.condition_type_is(ctype, t)));
+                    if let Some(clause) = hit {
+                        let unwind = Unwind {
+                            target: UnwindTarget::Clause { entry: i, clause },
+                            values: vec![cond],
+                        };
+                        self.abandon_pending(unwind.target);
+                        return Ok(Some(unwind));
+                    }
+                }
+                HandlerInfo::Bind { clauses } => {
+                    let base = self.frames[self.handlers[i].frame].base;
+                    let functions: Vec<Value> = clauses
+                        .iter()
+                        .filter(|c| self.condition_type_is(ctype, c.ctype))
+                        .map(|c| self.stack[base + c.handler as usize])
+                        .collect();
+                    for f in functions {
+                        self.call_handler(i, f, cond)?;
+                    }
+                }
+                HandlerInfo::Finally { .. } | HandlerInfo::Restarts { .. } => {}
+            }
+        }
+        Ok(None)
+    }
+
+    /// Calls a `handler-bind` function of dynamic stack level `level` with
+    /// the condition, with that level and those above it disabled.
+    fn call_handler(&mut self, level: usize, f: Value, cond: Value) -> RtResult<()> {
+        let top = self.handlers.len();
+        for h in &mut self.handlers[level..top] {
+            h.disabled += 1;
+        }
+        let saved_headroom = self.depth_headroom;
+        self.depth_headroom = saved_headroom + HANDLER_HEADROOM;
+        let r = match self.call_value(f, &[cond]) {
+            // The call failed before the handler ran (not a function, wrong
+            // arity, no room): that error is signalled here, where the
+            // handler's level is still disabled.
+            Err(e @ (RtError::New { .. } | RtError::Raise(_))) => Err(self.raise(e)),
+            r => r,
+        };
+        self.depth_headroom = saved_headroom;
+        // The entries `level..top` belong to frames below the handler call,
+        // so they are still there however the call ended.
+        for h in &mut self.handlers[level..top] {
+            h.disabled -= 1;
+        }
+        r.map(|_| ())
+    }
+
+    /// The transfer for an error that reached the interpreter loop: to the
+    /// handler that takes it, or out of the program (noting the restarts
+    /// that were available, for the report).
+    pub(crate) fn raise(&mut self, e: RtError) -> RtError {
+        let cond = self.condition_from_error(e);
+        match self.signal(cond) {
+            Ok(Some(unwind)) => RtError::Unwind(Box::new(unwind)),
+            Ok(None) => {
+                let restarts = self.compute_restarts();
+                if let Some(c) = self.as_condition_mut(cond) {
+                    c.restarts = restarts;
+                }
+                let unwind = Unwind {
+                    target: UnwindTarget::Out,
+                    values: vec![cond],
+                };
+                self.abandon_pending(unwind.target);
+                RtError::Unwind(Box::new(unwind))
+            }
+            Err(e) => e,
+        }
+    }
+
+    /// A new transfer to `target` abandons the transfers waiting for
+    /// cleanups that it leaves.
+    fn abandon_pending(&mut self, target: UnwindTarget) {
+        while self
+            .pending_unwinds
+            .last()
+            .is_some_and(|p| target.leaves(p.floor))
+        {
+            self.pending_unwinds.pop();
+        }
+    }
+
+    /// Carries a transfer on within the execution whose first frame is
+    /// `entry`: pops dynamic stack entries until it reaches the target
+    /// (`Ok`: execution continues there) or a `finally` (`Ok`: its cleanup
+    /// runs next), or until this execution has none left (`Err`: its frames
+    /// are dropped and the transfer goes on outside it).
+    pub(crate) fn unwind(&mut self, unwind: Unwind, entry: usize) -> Result<(), RtError> {
+        while let Some(&h) = self.handlers.last() {
             if h.frame < entry {
                 break;
             }
-            let info = &self.frames[h.frame].proto.handlers[h.info as usize];
-            for clause in &info.clauses {
-                let takes = clause.types.is_empty()
-                    || clause
-                        .types
-                        .iter()
-                        .any(|&t| self.condition_type_is(ctype, t));
-                if takes {
-                    found = Some((i, clause.target));
-                    break 'search;
-                }
+            let i = self.handlers.len() - 1;
+            if let UnwindTarget::Clause { entry: t, clause } = unwind.target
+                && t == i
+            {
+                self.handlers.pop();
+                return self.arrive(h, clause, unwind.values);
+            }
+            self.handlers.pop();
+            let info = &self.frames[h.frame].proto().handlers[h.info as usize];
+            if let HandlerInfo::Finally { target } = *info {
+                self.frames.truncate(h.frame + 1);
+                self.frames[h.frame].pc = target as usize;
+                self.pending_unwinds.push(PendingUnwind {
+                    unwind,
+                    floor: self.handlers.len(),
+                });
+                return Ok(());
             }
         }
-        let Some((i, target)) = found else {
-            return false;
-        };
-        self.handlers.truncate(i + 1);
-        let Some(h) = self.handlers.pop() else {
-            return false;
-        };
+        self.frames.truncate(entry);
+        Err(RtError::Unwind(Box::new(unwind)))
+    }
+
+    /// Resumes the transfer whose `finally` cleanup just ended.
+    pub(crate) fn end_finally(&mut self, entry: usize) -> Result<(), RtError> {
+        match self.pending_unwinds.pop() {
+            Some(p) => self.unwind(p.unwind, entry),
+            None => Err(RtError::new(
+                "error",
+                "internal error: finally without an unwinding",
+            )),
+        }
+    }
+
+    /// Arrives at clause `clause` of the entry `h` (already popped): drops
+    /// the frames above its frame and continues at the clause with the
+    /// condition or the restart's arguments in its registers.
+    fn arrive(&mut self, h: Handler, clause: usize, values: Vec<Value>) -> Result<(), RtError> {
         self.frames.truncate(h.frame + 1);
-        let frame = &mut self.frames[h.frame];
-        frame.pc = target as usize;
-        let cond_reg = frame.proto.handlers[h.info as usize].cond_reg as usize;
-        let slot = frame.base + cond_reg;
-        self.stack[slot] = cond;
-        true
+        let frame = self.frames[h.frame];
+        let (target, slots): (u32, Vec<(u16, Value)>) =
+            match &frame.proto().handlers[h.info as usize] {
+                HandlerInfo::Catch { clauses, cond_reg } => {
+                    (clauses[clause].target, vec![(*cond_reg, values[0])])
+                }
+                HandlerInfo::Restarts { clauses } => {
+                    let c = &clauses[clause];
+                    let n = c.params.len();
+                    let mut slots: Vec<(u16, Value)> = c
+                        .params
+                        .iter()
+                        .copied()
+                        .zip(values.iter().copied())
+                        .collect();
+                    if let Some(rest) = c.rest {
+                        let list = self.heap.list(&values[n.min(values.len())..]);
+                        slots.push((rest, list));
+                    }
+                    (c.target, slots)
+                }
+                HandlerInfo::Finally { .. } | HandlerInfo::Bind { .. } => {
+                    return Err(RtError::new(
+                        "error",
+                        "internal error: not an unwind target",
+                    ));
+                }
+            };
+        for (reg, v) in slots {
+            self.stack[frame.base + reg as usize] = v;
+        }
+        self.frames[h.frame].pc = target as usize;
+        Ok(())
+    }
+
+    // ----- restarts -----
+
+    /// The innermost available restart named `name`: its dynamic stack
+    /// entry, clause index and parameter count (and whether it has a rest
+    /// list).
+    fn find_restart_clause(&self, name: Sym) -> Option<(usize, usize, usize, bool)> {
+        (0..self.handlers.len())
+            .rev()
+            .find_map(|i| match self.handler_info(i) {
+                HandlerInfo::Restarts { clauses } => clauses
+                    .iter()
+                    .position(|c| c.name == name)
+                    .map(|k| (i, k, clauses[k].params.len(), clauses[k].rest.is_some())),
+                _ => None,
+            })
+    }
+
+    /// Whether a restart of that name is available.
+    pub fn restart_available(&self, name: Sym) -> bool {
+        self.find_restart_clause(name).is_some()
+    }
+
+    /// The names of the available restarts, innermost first.
+    pub fn compute_restarts(&self) -> Vec<Sym> {
+        (0..self.handlers.len())
+            .rev()
+            .flat_map(|i| match self.handler_info(i) {
+                HandlerInfo::Restarts { clauses } => clauses.iter().map(|c| c.name).collect(),
+                _ => Vec::new(),
+            })
+            .collect()
+    }
+
+    /// `(invoke-restart name args...)`: the transfer to the restart, as the
+    /// error that carries it out.
+    pub fn invoke_restart(&mut self, name: Sym, args: &[Value]) -> RtError {
+        let Some((entry, clause, nparams, rest)) = self.find_restart_clause(name) else {
+            return RtError::with_data(
+                "error",
+                format!("invoke-restart: no restart named {name} is available"),
+                Value::Symbol(name),
+            );
+        };
+        if args.len() < nparams || (!rest && args.len() > nparams) {
+            let expected = if rest {
+                format!("at least {nparams}")
+            } else {
+                nparams.to_string()
+            };
+            let plural = if expected.ends_with(" 1") || expected == "1" {
+                ""
+            } else {
+                "s"
+            };
+            return RtError::arity(format!(
+                "restart {name}: expected {expected} argument{plural}, got {}",
+                args.len()
+            ));
+        }
+        let unwind = Unwind {
+            target: UnwindTarget::Clause { entry, clause },
+            values: args.to_vec(),
+        };
+        self.abandon_pending(unwind.target);
+        RtError::Unwind(Box::new(unwind))
     }
 
     /// Converts an error that reached the host into its Rust form.
@@ -174,6 +528,7 @@ impl Vm {
                 message: format!("exit {code}"),
                 data: None,
                 trace: Vec::new(),
+                restarts: Box::default(),
                 exit_code: Some(code),
             };
         }
@@ -190,6 +545,7 @@ impl Vm {
                     message: c.message.to_string(),
                     data,
                     trace: c.trace.iter().map(|t| t.to_string()).collect(),
+                    restarts: c.restarts.iter().map(|r| r.name().to_string()).collect(),
                     exit_code: None,
                 }
             }
@@ -198,6 +554,7 @@ impl Vm {
                 message: "unknown error".into(),
                 data: None,
                 trace: Vec::new(),
+                restarts: Box::default(),
                 exit_code: None,
             },
         }

@@ -41,11 +41,11 @@ fn write_proto(vm: &Vm, proto: &Proto, depth: usize, out: &mut String) {
     let indent = "  ".repeat(depth);
     let _ = writeln!(out, "{indent}{}", header(proto));
     let width = proto.code.len().saturating_sub(1).to_string().len();
-    for (i, op) in proto.code.iter().enumerate() {
+    for (i, op) in proto.code.iter().map(|c| c.get()).enumerate() {
         let pos = position(proto.spans.get(i).copied());
         let text = format!("{op:?}");
         let _ = write!(out, "{indent}  {i:>width$}  {pos:<8} {text}");
-        if let Some(n) = note(vm, proto, *op) {
+        if let Some(n) = note(vm, proto, op) {
             let pad = 28usize.saturating_sub(text.chars().count());
             let _ = write!(out, "{:pad$} ; {n}", "");
         }
@@ -106,21 +106,35 @@ fn note(vm: &Vm, proto: &Proto, op: Op) -> Option<String> {
     }
 }
 
-/// `catch type-error -> 12, catch * -> 20`.
+/// `catch type-error -> 12, catch error -> 20`, `finally -> 30`,
+/// `bind error r4`, `restart use-value (r5) -> 40`.
 fn describe_handler(h: &HandlerInfo) -> String {
-    let clauses: Vec<String> = h
-        .clauses
-        .iter()
-        .map(|c| {
-            let types: Vec<&str> = c.types.iter().map(|t| t.name()).collect();
-            let types = if types.is_empty() {
-                "*".to_string()
-            } else {
-                types.join(" ")
-            };
-            format!("catch {types} -> {}", c.target)
-        })
-        .collect();
+    let names =
+        |types: &[crate::symbol::Sym]| types.iter().map(|t| t.name()).collect::<Vec<_>>().join(" ");
+    let clauses: Vec<String> = match h {
+        HandlerInfo::Catch { clauses, .. } => clauses
+            .iter()
+            .map(|c| format!("catch {} -> {}", names(&c.types), c.target))
+            .collect(),
+        HandlerInfo::Finally { target } => vec![format!("finally -> {target}")],
+        HandlerInfo::Bind { clauses } => clauses
+            .iter()
+            .map(|c| format!("bind {} r{}", c.ctype.name(), c.handler))
+            .collect(),
+        HandlerInfo::Restarts { clauses } => clauses
+            .iter()
+            .map(|c| {
+                let regs: Vec<String> = c.params.iter().map(|r| format!("r{r}")).collect();
+                let rest = c.rest.map(|r| format!(" & r{r}")).unwrap_or_default();
+                format!(
+                    "restart {} ({}{rest}) -> {}",
+                    c.name.name(),
+                    regs.join(" "),
+                    c.target
+                )
+            })
+            .collect(),
+    };
     clauses.join(", ")
 }
 

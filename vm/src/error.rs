@@ -18,6 +18,14 @@ pub enum RtError {
     Raise(Value),
     /// `(exit n)`: stop the program with this status.
     Exit(i32),
+    /// A transfer of control on its way to its target (a catch clause, a
+    /// restart) or out of the program: every interpreter loop it crosses
+    /// unwinds its frames, running `finally` cleanups, without signalling
+    /// anything again (`conditions.rs`).
+    Unwind(Box<crate::conditions::Unwind>),
+    /// A `finally` cleanup run while unwinding has ended; never leaves the
+    /// interpreter loop that ran it.
+    EndFinally,
 }
 
 pub type RtResult<T> = Result<T, RtError>;
@@ -85,6 +93,9 @@ pub struct ElleError {
     pub message: String,
     pub data: Option<String>,
     pub trace: Vec<String>,
+    /// The restarts that were available where the condition went
+    /// unhandled, innermost first.
+    pub restarts: Box<[String]>,
     /// Set when the program called `(exit n)`.
     pub exit_code: Option<i32>,
 }

@@ -64,10 +64,7 @@ impl Vm {
             return Ok(last);
         }
         let proto = crate::compiler::compile_toplevel(self, &form)?;
-        self.pending_protos.push(proto.clone());
-        let r = self.run_proto(proto);
-        self.pending_protos.pop();
-        r
+        self.run_proto(proto)
     }
 
     /// Expands a macro call at the head of a top-level form.

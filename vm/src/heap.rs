@@ -121,9 +121,11 @@ impl Heap {
         items.iter().rev().fold(tail, |acc, &x| self.cons(x, acc))
     }
 
-    #[inline]
+    /// Whether enough was allocated since the last collection to collect
+    /// again (`Vm::collect_garbage` also honours `inhibit`).
+    #[inline(always)]
     pub fn should_collect(&self) -> bool {
-        self.bytes > self.threshold && self.inhibit == 0
+        self.bytes > self.threshold
     }
 
     /// Marks everything reachable from `roots` and the constants of `protos`,
@@ -133,44 +135,51 @@ impl Heap {
         roots: impl Iterator<Item = Value>,
         protos: impl Iterator<Item = &'a Rc<Proto>>,
     ) {
-        let mut stack: Vec<ObjRef> = Vec::new();
-        let mut seen_protos: FxHashSet<*const Proto> = FxHashSet::default();
-        let mut proto_work: Vec<Rc<Proto>> = protos.cloned().collect();
-        for v in roots {
-            self.mark_value(v, &mut stack);
-        }
-        loop {
-            while let Some(r) = stack.pop() {
-                if let Obj::Closure(c) = &self.objs[r.0 as usize] {
-                    proto_work.push(c.proto.clone());
-                }
-                let mut children = Vec::new();
-                self.objs[r.0 as usize].for_each_child(|v| children.push(v));
-                for v in children {
-                    self.mark_value(v, &mut stack);
-                }
-            }
-            let Some(p) = proto_work.pop() else { break };
-            if !seen_protos.insert(Rc::as_ptr(&p)) {
-                continue;
-            }
-            for &c in p.consts.iter() {
-                self.mark_value(c, &mut stack);
-            }
-            proto_work.extend(p.children.iter().cloned());
-        }
+        self.mark(roots, protos);
         self.sweep();
         self.collections += 1;
     }
 
-    #[inline]
-    fn mark_value(&mut self, v: Value, stack: &mut Vec<ObjRef>) {
-        if let Value::Obj(r) = v {
-            let m = &mut self.marks[r.0 as usize];
-            if !*m {
-                *m = true;
-                stack.push(r);
+    /// Marks from the roots with an explicit work list (no recursion, so
+    /// any depth of structure is fine). Prototypes reached through closures
+    /// have their constants (and nested prototypes) marked once each.
+    fn mark<'a>(
+        &mut self,
+        roots: impl Iterator<Item = Value>,
+        protos: impl Iterator<Item = &'a Rc<Proto>>,
+    ) {
+        let Heap { objs, marks, .. } = self;
+        let mut stack: Vec<ObjRef> = Vec::new();
+        let mut mark = |v: Value, stack: &mut Vec<ObjRef>| {
+            if let Value::Obj(r) = v {
+                let m = &mut marks[r.0 as usize];
+                if !*m {
+                    *m = true;
+                    stack.push(r);
+                }
             }
+        };
+        let mut seen_protos: FxHashSet<*const Proto> = FxHashSet::default();
+        let mut proto_work: Vec<&Proto> = protos.map(|p| &**p).collect();
+        for v in roots {
+            mark(v, &mut stack);
+        }
+        loop {
+            while let Some(r) = stack.pop() {
+                let obj = &objs[r.0 as usize];
+                if let Obj::Closure(c) = obj {
+                    proto_work.push(&c.proto);
+                }
+                obj.for_each_child(|v| mark(v, &mut stack));
+            }
+            let Some(p) = proto_work.pop() else { break };
+            if !seen_protos.insert(p as *const Proto) {
+                continue;
+            }
+            for &c in p.consts.iter() {
+                mark(c, &mut stack);
+            }
+            proto_work.extend(p.children.iter().map(|c| &**c));
         }
     }
 

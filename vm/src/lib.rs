@@ -2,7 +2,7 @@
 //!
 //! Pipeline: [`reader`] (text → [`datum::Datum`] with spans) →
 //! [`compiler`] (macro expansion, scope analysis, bytecode) → the
-//! interpreter (`interp.rs`, driven by [`vm::Vm`]).
+//! interpreter ([`interp`], driven by [`vm::Vm`]).
 
 pub mod bytecode;
 pub mod compiler;
@@ -13,6 +13,7 @@ pub mod equality;
 pub mod error;
 pub mod eval;
 pub mod heap;
+pub mod inlining;
 pub mod interp;
 pub mod object;
 pub mod prelude;

@@ -106,6 +106,8 @@ pub struct Condition {
     /// Stack trace at the raise point, innermost first. Kept raw so that
     /// raising is cheap; formatted only when asked for.
     pub trace: Vec<TraceEntry>,
+    /// The restarts that were available when it went unhandled.
+    pub restarts: Vec<Sym>,
 }
 
 /// One line of a stack trace: the function's name (`<top>` for top-level

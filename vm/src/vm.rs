@@ -1,7 +1,7 @@
 //! The virtual machine's state: heap, value stack, call frames, globals,
 //! built-in functions, macros, condition types and handler stack.
 //!
-//! The dispatch loop itself lives in `interp.rs`; raising and catching in
+//! The dispatch loop itself lives in `interp/`; raising and catching in
 //! `conditions.rs`.
 
 use std::io::Write;
@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::bytecode::{BinOp, Proto, UnOp};
+use crate::bytecode::Proto;
 use crate::error::{RtError, RtResult};
 use crate::heap::Heap;
 use crate::object::{Obj, TraceEntry};
@@ -48,8 +48,16 @@ pub struct Native {
 }
 
 /// One activation of a compiled function.
+///
+/// The frame does not own its prototype: the function value it runs sits in
+/// the stack slot below its registers (`base - 1`) for the frame's whole
+/// life, or, for top-level code, the prototype is in
+/// `Vm::pending_protos`. Both are garbage-collection roots, so the prototype
+/// outlives the frame. Not counting references keeps a call to two plain
+/// stores and a return to a plain load.
+#[derive(Clone, Copy)]
 pub struct Frame {
-    pub proto: Rc<Proto>,
+    proto: *const Proto,
     /// The next instruction (saved when the frame is not the running one).
     pub pc: usize,
     /// Index of the frame's first register in the value stack. The function
@@ -62,19 +70,36 @@ pub struct Frame {
 }
 
 impl Frame {
+    pub fn new(proto: *const Proto, base: usize, ret: usize) -> Frame {
+        Frame {
+            proto,
+            pc: 0,
+            base,
+            ret,
+        }
+    }
+
+    /// The prototype this frame runs.
+    #[inline(always)]
+    pub fn proto(&self) -> &Proto {
+        // SAFETY: the prototype is kept alive by the function value at
+        // `base - 1` or by `Vm::pending_protos` for as long as the frame is
+        // on the frame stack (see the type's documentation), and frames are
+        // only read while they are on it.
+        unsafe { &*self.proto }
+    }
+
+    pub(crate) fn proto_ptr(&self) -> *const Proto {
+        self.proto
+    }
+
     /// One past the frame's last register.
     pub fn top(&self) -> usize {
-        self.base + self.proto.nregs as usize
+        self.base + self.proto().nregs as usize
     }
 }
 
-/// An active `try` handler.
-pub struct Handler {
-    /// The frame that established it.
-    pub frame: usize,
-    /// Index into the frame's `Proto::handlers`.
-    pub info: u32,
-}
+pub use crate::conditions::Handler;
 
 pub struct Vm {
     pub heap: Heap,
@@ -88,12 +113,13 @@ pub struct Vm {
     pub macros: FxHashMap<Sym, Value>,
     /// Condition type → parent type.
     pub condition_parents: FxHashMap<Sym, Sym>,
-    /// Bit i set: the global inlined by `BinOp`/`UnOp` number i was
-    /// redefined, so the inline instruction must call the global instead.
-    pub inline_redefined: u64,
-    /// Built-ins' values, indexed like `inline_redefined`'s bits.
-    pub inline_originals: Vec<(u32, Value)>,
+    /// The inlined built-ins and the code that inlines them.
+    pub inlining: crate::inlining::Inlining,
     pub max_depth: usize,
+    /// Frames allowed beyond `max_depth` while a condition handler runs.
+    pub(crate) depth_headroom: usize,
+    /// Transfers of control waiting for a `finally` cleanup to end.
+    pub(crate) pending_unwinds: Vec<crate::conditions::PendingUnwind>,
     pub out: Box<dyn Write>,
     /// Files already run by `import`.
     pub imported: FxHashSet<PathBuf>,
@@ -114,7 +140,7 @@ impl Vm {
     pub fn new() -> Vm {
         let mut vm = Vm::bare();
         crate::primitives::install(&mut vm);
-        vm.install_inline_guards();
+        vm.install_inlining();
         crate::prelude::load(&mut vm);
         vm
     }
@@ -132,9 +158,10 @@ impl Vm {
             natives: Vec::new(),
             macros: FxHashMap::default(),
             condition_parents: FxHashMap::default(),
-            inline_redefined: 0,
-            inline_originals: Vec::new(),
+            inlining: Default::default(),
             max_depth: DEFAULT_MAX_DEPTH,
+            depth_headroom: 0,
+            pending_unwinds: Vec::new(),
             out: Box::new(std::io::BufWriter::new(std::io::stdout())),
             imported: FxHashSet::default(),
             current_file: None,
@@ -165,25 +192,11 @@ impl Vm {
         self.set_global_slot(slot, v);
     }
 
-    /// Stores into a global slot, keeping inline instructions honest.
+    /// Stores into a global slot, keeping inlined code honest.
     #[inline]
     pub fn set_global_slot(&mut self, slot: u32, v: Value) {
         self.globals[slot as usize] = v;
-        if !self.inline_originals.is_empty() {
-            self.note_inline_redefinition(slot, v);
-        }
-    }
-
-    fn note_inline_redefinition(&mut self, slot: u32, v: Value) {
-        for (bit, &(s, orig)) in self.inline_originals.iter().enumerate() {
-            if s == slot {
-                if v.identical(orig) {
-                    self.inline_redefined &= !(1 << bit);
-                } else {
-                    self.inline_redefined |= 1 << bit;
-                }
-            }
-        }
+        self.note_global_store(slot, v);
     }
 
     pub fn get_global(&self, name: &str) -> Option<Value> {
@@ -233,47 +246,6 @@ impl Vm {
         }
     }
 
-    /// Remembers the built-in values of the globals that `BinOp`/`UnOp`
-    /// instructions inline, so that redefining one is noticed.
-    fn install_inline_guards(&mut self) {
-        // The order fixes the guard bits: binary operators, unary operators,
-        // then `vector-set!` (`bytecode::VECTOR_SET_BIT`).
-        let names = BinOp::ALL
-            .iter()
-            .map(|b| b.global_name())
-            .chain(UnOp::ALL.iter().map(|u| u.global_name()))
-            .chain(["vector-set!"]);
-        let mut originals = Vec::new();
-        for name in names {
-            let slot = self.global_slot(Sym::intern(name));
-            originals.push((slot, self.globals[slot as usize]));
-        }
-        self.inline_originals = originals;
-        self.inline_redefined = 0;
-    }
-
-    /// Bit index of a binary operator in `inline_redefined`.
-    #[inline]
-    pub fn bin_bit(op: BinOp) -> u64 {
-        1 << (op as u32)
-    }
-
-    #[inline]
-    pub fn un_bit(op: UnOp) -> u64 {
-        1 << (BinOp::ALL.len() as u32 + op as u32)
-    }
-
-    /// The global value an inlined operator stands for.
-    pub fn inline_global(&self, bit_index: usize) -> Value {
-        let (slot, _) = self.inline_originals[bit_index];
-        self.globals[slot as usize]
-    }
-
-    /// The built-in an inlined operator stands for when not redefined.
-    pub fn inline_original(&self, bit_index: usize) -> Value {
-        self.inline_originals[bit_index].1
-    }
-
     /// The first stack slot above every live frame's registers.
     pub fn stack_top(&self) -> usize {
         self.frames.last().map_or(self.host_top, Frame::top)
@@ -285,41 +257,42 @@ impl Vm {
             .iter()
             .rev()
             .map(|f| {
+                let proto = f.proto();
                 let at =
                     f.pc.saturating_sub(1)
-                        .min(f.proto.spans.len().saturating_sub(1));
+                        .min(proto.spans.len().saturating_sub(1));
                 TraceEntry {
-                    function: f.proto.trace_name(),
-                    span: f.proto.spans.get(at).copied().unwrap_or_default(),
+                    function: proto.trace_name(),
+                    span: proto.spans.get(at).copied().unwrap_or_default(),
                 }
             })
             .collect()
     }
 
     /// Collects garbage now. Safe only where every live value is reachable
-    /// from the VM's roots (the interpreter's safe points).
+    /// from the VM's roots (the interpreter's safe points). Does nothing
+    /// while the compiler holds unrooted values (`Heap::inhibit`).
     ///
-    /// The whole value stack is a root, not only the registers of the
-    /// active frames: a tail call slides the callee and its arguments over
-    /// the finished frame and may collect before the callee's frame exists,
-    /// when some of those arguments lie past the caller's registers (a tail
-    /// call with more arguments than the call that entered the frame). Slots
-    /// past the top hold at worst stale values, which keep a bounded number
-    /// of objects alive until they are overwritten.
+    /// Running frames need no roots of their own: each one's function value
+    /// is on the stack and top-level code is in `pending_protos`.
     pub fn collect_garbage(&mut self) {
-        let roots = self
-            .stack
+        if self.heap.inhibit > 0 {
+            return;
+        }
+        let top = self.stack_top().min(self.stack.len());
+        let roots = self.stack[..top]
             .iter()
             .chain(self.globals.iter())
             .chain(self.macros.values())
             .chain(self.host_roots.iter())
+            .chain(
+                self.pending_unwinds
+                    .iter()
+                    .flat_map(|p| p.unwind.values.iter()),
+            )
             .copied();
-        let protos = self
-            .frames
-            .iter()
-            .map(|f| &f.proto)
-            .chain(self.pending_protos.iter());
-        self.heap.collect(roots, protos);
+        self.heap.collect(roots, self.pending_protos.iter());
+        self.prune_code_registry();
     }
 
     pub fn flush_output(&mut self) {

@@ -6,9 +6,9 @@
 //! function marks the variable captured and adds it to the capture list of
 //! every function between the use and the definition.
 
-use crate::bytecode::{BinOp, UnOp};
 use rustc_hash::FxHashMap;
 
+use crate::bytecode::{BinOp, UnOp, VECTOR_SET_BIT};
 use crate::compiler::ast::*;
 use crate::compiler::convert::datum_to_value;
 use crate::compiler::desugar;
@@ -33,6 +33,25 @@ const MAX_EXPANSIONS: usize = 100_000;
 const MAX_DEPTH: usize = 100_000;
 
 pub fn analyze_toplevel(vm: &mut Vm, form: &Datum) -> RtResult<(Node, ProgramInfo)> {
+    analyze_with(vm, |a| a.expr(form))
+}
+
+/// A macro's function, `(fn params body...)` named `name` (for traces), as
+/// top-level code whose value is the function.
+pub fn analyze_macro(
+    vm: &mut Vm,
+    params: &Datum,
+    body: &[Datum],
+    name: Sym,
+    span: Span,
+) -> RtResult<(Node, ProgramInfo)> {
+    analyze_with(vm, |a| a.lambda(params, body, Some(name), span))
+}
+
+fn analyze_with(
+    vm: &mut Vm,
+    f: impl FnOnce(&mut Analyzer) -> RtResult<Node>,
+) -> RtResult<(Node, ProgramInfo)> {
     let mut a = Analyzer {
         vm,
         info: ProgramInfo::default(),
@@ -46,7 +65,7 @@ pub fn analyze_toplevel(vm: &mut Vm, form: &Datum) -> RtResult<(Node, ProgramInf
     };
     a.info.funcs.push(FnInfo::default());
     a.push_scope();
-    let node = a.expr(form)?;
+    let node = f(&mut a)?;
     Ok((node, a.info))
 }
 
@@ -96,11 +115,21 @@ fn sym_is(d: &Datum, name: &str) -> bool {
 impl<'vm> Analyzer<'vm> {
     // ----- names -----
 
+    /// A new local of the current function, visible in the innermost scope.
     fn declare(&mut self, name: Sym) -> VarId {
+        let id = self.new_local(name);
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.names.push((name, id));
+            self.visible.entry(name).or_default().push(id);
+        }
+        id
+    }
+
+    /// A new local of the current function in a register of its own.
+    fn new_local(&mut self, name: Sym) -> VarId {
         let func = self.cur_fn;
         let slot = self.info.funcs[func].nlocals;
         self.info.funcs[func].nlocals += 1;
-        let id = self.info.vars.len();
         self.info.vars.push(VarInfo {
             name,
             func,
@@ -108,11 +137,7 @@ impl<'vm> Analyzer<'vm> {
             captured: false,
             assigned: false,
         });
-        if let Some(scope) = self.scopes.last_mut() {
-            scope.names.push((name, id));
-            self.visible.entry(name).or_default().push(id);
-        }
-        id
+        self.info.vars.len() - 1
     }
 
     fn lookup(&self, name: Sym) -> Option<VarId> {
@@ -291,34 +316,38 @@ impl<'vm> Analyzer<'vm> {
     /// `(+ a b)`, `(first x)`... as guarded inline instructions.
     fn inline_op(&mut self, s: Sym, args: &[Datum], span: Span) -> RtResult<Option<Node>> {
         let name = s.name();
+        let may = |bit: u8| self.vm.inlining.may_inline(bit);
         match args.len() {
             2 => match BinOp::for_name(name) {
-                Some(op) => {
+                Some(op) if may(op.bit()) => {
                     let a = self.expr(&args[0])?;
                     let b = self.expr(&args[1])?;
                     Ok(Some(node(Expr::Bin(op, Box::new(a), Box::new(b)), span)))
                 }
-                None => Ok(None),
+                _ => Ok(None),
             },
             1 => match UnOp::for_name(name) {
-                Some(op) => {
+                Some(op) if may(op.bit()) => {
                     let a = self.expr(&args[0])?;
                     Ok(Some(node(Expr::Un(op, Box::new(a)), span)))
                 }
-                None => Ok(None),
+                _ => Ok(None),
             },
-            3 if name == "vector-set!" => {
+            3 if name == "vector-set!" && may(VECTOR_SET_BIT) => {
                 let v = self.expr(&args[0])?;
                 let i = self.expr(&args[1])?;
                 let x = self.expr(&args[2])?;
-                Ok(Some(node(Expr::VectorSet(Box::new([v, i, x])), span)))
-            }
-            n if n >= 3 && matches!(name, "+" | "-" | "*") => {
-                let op = BinOp::for_name(name).unwrap_or(BinOp::Add);
-                let args = self.exprs(args)?;
                 let slot = self.global(s);
-                Ok(Some(node(Expr::Fold { op, slot, args }, span)))
+                Ok(Some(node(Expr::VectorSet(Box::new([v, i, x]), slot), span)))
             }
+            n if n >= 3 && matches!(name, "+" | "-" | "*") => match BinOp::for_name(name) {
+                Some(op) if may(op.bit()) => {
+                    let args = self.exprs(args)?;
+                    let slot = self.global(s);
+                    Ok(Some(node(Expr::Fold { op, slot, args }, span)))
+                }
+                _ => Ok(None),
+            },
             _ => Ok(None),
         }
     }
@@ -374,8 +403,11 @@ impl<'vm> Analyzer<'vm> {
                 Ok(node(Expr::Or(self.exprs(args)?), span))
             }
             "while" => self.while_form(args, span),
+            "for" => self.for_form(args, span),
             "break" => self.break_form(args, span),
             "try" => self.try_form(args, span),
+            "handler-bind" => self.handler_bind(args, span),
+            "restart-case" => self.restart_case(args, span),
             "defmacro" | "define-macro" => self.defmacro(args, span),
             "import" | "import-file" => self.import(args, span),
             _ => {
@@ -722,6 +754,48 @@ impl<'vm> Analyzer<'vm> {
         ))
     }
 
+    /// `(for x in seq body...)` / `(for x seq body...)`. The sequence goes in
+    /// a hidden local followed by two more for the position and the end; the
+    /// variable is bound afresh each iteration, so closures capture that
+    /// iteration's value.
+    fn for_form(&mut self, args: &[Datum], span: Span) -> RtResult<Node> {
+        let (var, seq, body) = match args {
+            [var, kw, seq, body @ ..] if sym_is(kw, "in") => (var, seq, body),
+            [var, seq, body @ ..] => (var, seq, body),
+            _ => return Err(RtError::syntax(span, "for needs a variable and a sequence")),
+        };
+        let Some(name) = var.as_symbol() else {
+            return Err(RtError::syntax(var.span, "for variable must be a symbol"));
+        };
+        let seq = self.expr(seq)?;
+        // Locals in no scope: no name can refer to them.
+        let state = self.new_local(Sym::intern("%for-state"));
+        self.new_local(Sym::intern("%for-position"));
+        self.new_local(Sym::intern("%for-end"));
+        let id = self.new_loop_id();
+        self.loops.push(LoopCtx {
+            id,
+            tries_len: self.tries.len(),
+        });
+        let parts = self.with_scope(|a| {
+            let var = a.declare(name);
+            let body = a.with_scope(|a| a.body(body, span))?;
+            Ok((var, body))
+        });
+        self.loops.pop();
+        let (var, body) = parts?;
+        Ok(node(
+            Expr::For {
+                id,
+                var,
+                state,
+                seq: Box::new(seq),
+                body: Box::new(body),
+            },
+            span,
+        ))
+    }
+
     fn new_loop_id(&mut self) -> LoopId {
         self.next_try += 1;
         self.next_try
@@ -818,6 +892,108 @@ impl<'vm> Analyzer<'vm> {
         ))
     }
 
+    /// Analyses the body of a form that establishes one dynamic stack
+    /// entry (and no `finally`), so that a `break` out of it pops the entry.
+    fn in_dynamic_extent<T>(&mut self, f: impl FnOnce(&mut Self) -> RtResult<T>) -> RtResult<T> {
+        let id = self.new_loop_id();
+        self.tries.push(TryCtx {
+            exit: TryExit {
+                handlers: 1,
+                try_id: id,
+                has_finally: false,
+            },
+        });
+        let r = f(self);
+        self.tries.pop();
+        r
+    }
+
+    /// `(handler-bind ((type handler) ...) body...)`: the handler
+    /// expressions are evaluated first, in order, then the body runs with
+    /// them bound.
+    fn handler_bind(&mut self, args: &[Datum], span: Span) -> RtResult<Node> {
+        let Some((bindings, body)) = args.split_first() else {
+            return Err(RtError::syntax(
+                span,
+                "handler-bind needs bindings and a body",
+            ));
+        };
+        let items: &[Datum] = match &bindings.kind {
+            DatumKind::Nil => &[],
+            DatumKind::List(items, None) => items,
+            _ => {
+                return Err(RtError::syntax(
+                    bindings.span,
+                    "handler-bind bindings: ((type handler) ...)",
+                ));
+            }
+        };
+        let mut clauses = Vec::new();
+        for b in items {
+            let (Some(ctype), Some(handler), 2) = (
+                b.as_list()
+                    .and_then(|p| p.first())
+                    .and_then(Datum::as_symbol),
+                b.as_list().and_then(|p| p.get(1)),
+                b.as_list().map_or(0, <[Datum]>::len),
+            ) else {
+                return Err(RtError::syntax(
+                    b.span,
+                    "a handler-bind binding is (type handler)",
+                ));
+            };
+            clauses.push((ctype, self.expr(handler)?));
+        }
+        let body = self.in_dynamic_extent(|a| a.with_scope(|a| a.body(body, span)))?;
+        Ok(node(
+            Expr::HandlerBind {
+                clauses,
+                body: Box::new(body),
+            },
+            span,
+        ))
+    }
+
+    /// `(restart-case expr (name (params...) body...) ...)`.
+    fn restart_case(&mut self, args: &[Datum], span: Span) -> RtResult<Node> {
+        let Some((expr, clauses)) = args.split_first() else {
+            return Err(RtError::syntax(span, "restart-case needs an expression"));
+        };
+        let body = self.in_dynamic_extent(|a| a.expr(expr))?;
+        let mut restarts = Vec::new();
+        for c in clauses {
+            let parts = c.as_list().unwrap_or(&[]);
+            let (Some(name), Some(params)) =
+                (parts.first().and_then(Datum::as_symbol), parts.get(1))
+            else {
+                return Err(RtError::syntax(
+                    c.span,
+                    "a restart-case clause is (name (params...) body...)",
+                ));
+            };
+            let (names, rest) = parse_params(params)?;
+            let restart = self.with_scope(|a| {
+                let params: Vec<VarId> = names.iter().map(|&n| a.declare(n)).collect();
+                let rest = rest.map(|r| a.declare(r));
+                let body = a.body(&parts[2..], c.span)?;
+                Ok(Restart {
+                    name,
+                    params,
+                    rest,
+                    body,
+                })
+            })?;
+            restarts.push(restart);
+        }
+        Ok(node(
+            Expr::RestartCase {
+                body: Box::new(body),
+                clauses: restarts,
+            },
+            span,
+        ))
+    }
+
     fn catch_clause(&mut self, c: &Datum) -> RtResult<Catch> {
         let items = c.as_list().unwrap_or(&[]);
         let spec = items
@@ -863,21 +1039,9 @@ impl<'vm> Analyzer<'vm> {
         let name = args[0]
             .as_symbol()
             .ok_or_else(|| RtError::syntax(args[0].span, "macro name must be a symbol"))?;
-        let mut lambda = vec![Datum::sym("fn", span)];
-        lambda.extend_from_slice(&args[1..]);
-        let lambda = Datum::list(lambda, span);
-        let proto = crate::compiler::compile_toplevel(self.vm, &lambda)?;
+        // The macro's function is named after the macro, for traces.
+        let proto = crate::compiler::compile_macro(self.vm, &args[1], &args[2..], name, span)?;
         let closure = self.vm.run_proto(proto)?;
-        if let Value::Obj(r) = closure
-            && let crate::object::Obj::Closure(c) = self.vm.heap.get_mut(r)
-        {
-            // Name the macro's function for traces.
-            if c.proto.name.is_none()
-                && let Some(p) = std::rc::Rc::get_mut(&mut c.proto)
-            {
-                p.name = Some(name);
-            }
-        }
         self.vm.macros.insert(name, closure);
         Ok(nil(span))
     }
@@ -1029,33 +1193,11 @@ fn to_recur(n: &mut Node, var: VarId, id: LoopId, arity: usize) -> bool {
     }
 }
 
-/// Whether `var` occurs anywhere in `n`.
+/// Whether `var` occurs anywhere in `n`, lambda bodies included.
 fn mentions(n: &Node, var: VarId) -> bool {
-    let any = |nodes: &[Node]| nodes.iter().any(|x| mentions(x, var));
-    match &n.expr {
-        Expr::Local(v) => *v == var,
-        Expr::SetLocal(v, x) => *v == var || mentions(x, var),
-        Expr::Const(_) | Expr::Global(_) => false,
-        Expr::SetGlobal(_, x) | Expr::DefineGlobal(_, x) | Expr::Un(_, x) => mentions(x, var),
-        Expr::If(a, b, c) => mentions(a, var) || mentions(b, var) || mentions(c, var),
-        Expr::Seq(xs) | Expr::And(xs) | Expr::Or(xs) => any(xs),
-        Expr::Let(binds, body) => {
-            binds.iter().any(|(_, x)| mentions(x, var)) || mentions(body, var)
-        }
-        Expr::Declare(_, body) => mentions(body, var),
+    n.contains(&|e: &Expr| match e {
+        Expr::Local(v) | Expr::SetLocal(v, _) => *v == var,
         Expr::Lambda(l) => mentions(&l.body, var),
-        Expr::Call(f, args) => mentions(f, var) || any(args),
-        Expr::Bin(_, a, b) => mentions(a, var) || mentions(b, var),
-        Expr::Fold { args, .. } => any(args),
-        Expr::VectorSet(args) => any(&args[..]),
-        Expr::While { test, body, .. } => mentions(test, var) || mentions(body, var),
-        Expr::Break { value, .. } => mentions(value, var),
-        Expr::Try(t) => {
-            mentions(&t.body, var)
-                || t.catches.iter().any(|c| mentions(&c.body, var))
-                || t.finally.as_ref().is_some_and(|f| mentions(f, var))
-        }
-        Expr::Loop { inits, body, .. } => any(inits) || mentions(body, var),
-        Expr::Recur { args, .. } => any(args),
-    }
+        _ => false,
+    })
 }

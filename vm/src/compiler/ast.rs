@@ -46,13 +46,23 @@ pub enum Expr {
         slot: u32,
         args: Vec<Node>,
     },
-    /// `(vector-set! v i x)`, guarded like the other inlined built-ins.
-    VectorSet(Box<[Node; 3]>),
+    /// `(vector-set! v i x)`, guarded like the other inlined built-ins;
+    /// `u32` is the global's slot (a call when the value is wanted).
+    VectorSet(Box<[Node; 3]>, u32),
     And(Vec<Node>),
     Or(Vec<Node>),
     While {
         id: LoopId,
         test: Box<Node>,
+        body: Box<Node>,
+    },
+    /// `(for var in seq body...)`: `state` and the two locals after it hold
+    /// the sequence being walked, the position in it and where it ends.
+    For {
+        id: LoopId,
+        var: VarId,
+        state: VarId,
+        seq: Box<Node>,
         body: Box<Node>,
     },
     Break {
@@ -62,6 +72,16 @@ pub enum Expr {
         exits: Vec<TryExit>,
     },
     Try(Box<Try>),
+    /// `(handler-bind ((type handler) ...) body...)`.
+    HandlerBind {
+        clauses: Vec<(Sym, Node)>,
+        body: Box<Node>,
+    },
+    /// `(restart-case expr (name (params...) body...) ...)`.
+    RestartCase {
+        body: Box<Node>,
+        clauses: Vec<Restart>,
+    },
     /// A named `let` whose name is only called in tail position of its own
     /// body: a loop over its parameters instead of a closure.
     Loop {
@@ -76,6 +96,80 @@ pub enum Expr {
         id: LoopId,
         args: Vec<Node>,
     },
+}
+
+impl Node {
+    /// Calls `f` on each direct subexpression, in evaluation order. A
+    /// lambda's body is not a subexpression: it runs later, when called.
+    pub fn for_each_child(&self, mut f: impl FnMut(&Node)) {
+        match &self.expr {
+            Expr::Const(_) | Expr::Local(_) | Expr::Global(_) | Expr::Lambda(_) => {}
+            Expr::SetLocal(_, x)
+            | Expr::SetGlobal(_, x)
+            | Expr::DefineGlobal(_, x)
+            | Expr::Un(_, x)
+            | Expr::Break { value: x, .. } => f(x),
+            Expr::If(a, b, c) => {
+                f(a);
+                f(b);
+                f(c);
+            }
+            Expr::Seq(xs) | Expr::And(xs) | Expr::Or(xs) => xs.iter().for_each(f),
+            Expr::Fold { args, .. } | Expr::Recur { args, .. } => args.iter().for_each(f),
+            Expr::Let(binds, body) => {
+                binds.iter().for_each(|(_, x)| f(x));
+                f(body);
+            }
+            Expr::Declare(_, body) => f(body),
+            Expr::Call(g, args) => {
+                f(g);
+                args.iter().for_each(f);
+            }
+            Expr::Bin(_, a, b) => {
+                f(a);
+                f(b);
+            }
+            Expr::VectorSet(args, _) => args.iter().for_each(f),
+            Expr::While { test, body, .. } => {
+                f(test);
+                f(body);
+            }
+            Expr::For { seq, body, .. } => {
+                f(seq);
+                f(body);
+            }
+            Expr::Try(t) => {
+                f(&t.body);
+                t.catches.iter().for_each(|c| f(&c.body));
+                if let Some(x) = &t.finally {
+                    f(x);
+                }
+            }
+            Expr::Loop { inits, body, .. } => {
+                inits.iter().for_each(&mut f);
+                f(body);
+            }
+            Expr::HandlerBind { clauses, body } => {
+                clauses.iter().for_each(|(_, h)| f(h));
+                f(body);
+            }
+            Expr::RestartCase { body, clauses } => {
+                f(body);
+                clauses.iter().for_each(|c| f(&c.body));
+            }
+        }
+    }
+
+    /// Whether `pred` holds for this node or any node inside it (lambda
+    /// bodies excluded).
+    pub fn contains(&self, pred: &impl Fn(&Expr) -> bool) -> bool {
+        if pred(&self.expr) {
+            return true;
+        }
+        let mut found = false;
+        self.for_each_child(|c| found = found || c.contains(pred));
+        found
+    }
 }
 
 /// What leaving a `try` early (by `break`) must do.
@@ -95,6 +189,14 @@ pub struct Try {
     pub body: Node,
     pub catches: Vec<Catch>,
     pub finally: Option<Node>,
+}
+
+#[derive(Debug)]
+pub struct Restart {
+    pub name: Sym,
+    pub params: Vec<VarId>,
+    pub rest: Option<VarId>,
+    pub body: Node,
 }
 
 #[derive(Debug)]

@@ -45,6 +45,9 @@ pub const SPECIAL_FORMS: &[&str] = &[
     "defmacro",
     "define-macro",
     "try",
+    "handler-case",
+    "handler-bind",
+    "restart-case",
     "define-condition",
     "import",
     "import-file",
@@ -69,7 +72,6 @@ pub fn expand_macro_call(vm: &mut Vm, m: Value, form: &Datum) -> RtResult<Datum>
     vm.heap.inhibit -= 1;
     match result {
         Ok(v) => value_to_datum(vm, v, form.span),
-        Err(RtError::Exit(code)) => Err(RtError::Exit(code)),
         Err(e) => Err(expansion_failed(vm, e, form, outer_frames)),
     }
 }
@@ -80,8 +82,29 @@ pub fn expand_macro_call(vm: &mut Vm, m: Value, form: &Datum) -> RtResult<Datum>
 /// when the compiler met the call (none at top level). Without it, an
 /// error in a macro (or a macro called with the wrong number of
 /// arguments) would not say where in the program the failing call is.
+///
+/// An error already signalled inside the macro comes back as a transfer
+/// (`RtError::Unwind`) to a handler outside the expansion, or out of the
+/// program: it goes on unchanged, with the line added to the condition it
+/// carries.
 fn expansion_failed(vm: &mut Vm, e: RtError, form: &Datum, outer_frames: usize) -> RtError {
-    let cond = vm.condition_from_error(e);
+    match e {
+        RtError::Unwind(u) => {
+            if let Some(cond) = vm.unwind_condition(&u) {
+                note_expansion(vm, cond, form, outer_frames);
+            }
+            RtError::Unwind(u)
+        }
+        RtError::New { .. } | RtError::Raise(_) => {
+            let cond = vm.condition_from_error(e);
+            note_expansion(vm, cond, form, outer_frames);
+            RtError::Raise(cond)
+        }
+        other => other,
+    }
+}
+
+fn note_expansion(vm: &mut Vm, cond: Value, form: &Datum, outer_frames: usize) {
     let name = form
         .head_symbol()
         .map_or_else(|| "<macro>".to_string(), |s| format!("<macro {s}>"));
@@ -97,7 +120,6 @@ fn expansion_failed(vm: &mut Vm, e: RtError, form: &Datum, outer_frames: usize) 
             },
         );
     }
-    RtError::Raise(cond)
 }
 
 // ----- small constructors -----
@@ -168,7 +190,6 @@ pub fn rewrite(vm: &mut Vm, s: Sym, d: &Datum, items: &[Datum]) -> RtResult<Datu
             Ok(list(vec![sym("if", span), test.clone(), then, els], span))
         }
         "let*" => let_star(args, span),
-        "for" => for_loop(args, span),
         "match" => crate::compiler::desugar::match_form(args, span),
         "->" | "->>" => thread(args, s.name() == "->", span),
         "quasiquote" => {
@@ -181,6 +202,7 @@ pub fn rewrite(vm: &mut Vm, s: Sym, d: &Datum, items: &[Datum]) -> RtResult<Datu
             Err(RtError::syntax(span, format!("{s} outside quasiquote")))
         }
         "define-condition" => define_condition(vm, args, span),
+        "handler-case" => handler_case(args, span),
         other => Err(RtError::syntax(
             span,
             format!("unknown special form {other}"),
@@ -311,60 +333,6 @@ pub fn named_let(args: &[Datum], span: Span) -> RtResult<Datum> {
     Ok(list(app, span))
 }
 
-/// `(for x in seq body...)` / `(for x seq body...)`:
-///
-/// ```text
-/// (let ((items (%for-items seq)))
-///   (while (%pair? items)
-///     (let ((x (%car items)))
-///       (set! items (%cdr items))
-///       body...)))
-/// ```
-///
-/// The variable is bound afresh each iteration, so closures capture that
-/// iteration's value.
-fn for_loop(args: &[Datum], span: Span) -> RtResult<Datum> {
-    let (var, seq, body) = match args {
-        [var, kw, seq, body @ ..] if sym_named(kw, "in") => (var, seq, body),
-        [var, seq, body @ ..] => (var, seq, body),
-        _ => return Err(RtError::syntax(span, "for needs a variable and a sequence")),
-    };
-    if var.as_symbol().is_none() {
-        return Err(RtError::syntax(var.span, "for variable must be a symbol"));
-    }
-    let items = gensym(span);
-    let advance = list(
-        vec![
-            sym("set!", span),
-            items.clone(),
-            call("%cdr", vec![items.clone()], span),
-        ],
-        span,
-    );
-    let mut step_body = vec![advance];
-    step_body.extend_from_slice(body);
-    let step = let1(
-        var.clone(),
-        call("%car", vec![items.clone()], span),
-        step_body,
-        span,
-    );
-    let while_loop = list(
-        vec![
-            sym("while", span),
-            call("%pair?", vec![items.clone()], span),
-            step,
-        ],
-        span,
-    );
-    Ok(let1(
-        items,
-        call("%for-items", vec![seq.clone()], span),
-        vec![while_loop],
-        span,
-    ))
-}
-
 fn begin_or_nil(body: &[Datum], span: Span) -> Datum {
     if body.is_empty() {
         nil(span)
@@ -477,6 +445,49 @@ fn quasi(x: &Datum, depth: usize) -> RtResult<Datum> {
         DatumKind::Symbol(_) | DatumKind::List(..) => Ok(quote(x.clone(), span)),
         _ => Ok(x.clone()),
     }
+}
+
+/// `(handler-case expr (type (var) body...) ...)` is a `try` with typed
+/// catch clauses: `(try expr (catch (var type) body...) ...)`. A clause
+/// written `(type () body...)` gets a fresh variable.
+fn handler_case(args: &[Datum], span: Span) -> RtResult<Datum> {
+    let Some((expr, clauses)) = args.split_first() else {
+        return Err(RtError::syntax(span, "handler-case needs an expression"));
+    };
+    let mut items = vec![sym("try", span), expr.clone()];
+    for c in clauses {
+        let parts = c.as_list().unwrap_or(&[]);
+        let (Some(ctype), Some(var_list)) =
+            (parts.first().and_then(Datum::as_symbol), parts.get(1))
+        else {
+            return Err(RtError::syntax(
+                c.span,
+                "handler-case clause: (type (var) body...)",
+            ));
+        };
+        let var = match &var_list.kind {
+            DatumKind::Nil => gensym(c.span),
+            DatumKind::List(vs, None) if vs.len() == 1 && vs[0].as_symbol().is_some() => {
+                vs[0].clone()
+            }
+            _ => {
+                return Err(RtError::syntax(
+                    var_list.span,
+                    "handler-case clause variable: (var) or ()",
+                ));
+            }
+        };
+        let spec = list(vec![var, sym(ctype.name(), c.span)], c.span);
+        let mut catch = vec![sym("catch", c.span), spec];
+        let body = &parts[2..];
+        if body.is_empty() {
+            catch.push(nil(c.span));
+        } else {
+            catch.extend_from_slice(body);
+        }
+        items.push(list(catch, c.span));
+    }
+    Ok(list(items, span))
 }
 
 fn define_condition(vm: &mut Vm, args: &[Datum], span: Span) -> RtResult<Datum> {

@@ -9,11 +9,15 @@
 //! value is returned, turning calls into `TailCall`. A `try` body is never in
 //! tail position because its handler must stay active.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use rustc_hash::FxHashMap;
 
-use crate::bytecode::{BinOp, CaptureFrom, CatchClause, HandlerInfo, Op, Proto, Reg};
+use crate::bytecode::{
+    BinOp, BindClause, CaptureFrom, CatchClause, CmpOp, HandlerInfo, Op, Proto, Reg, RestartClause,
+    UnOp,
+};
 use crate::compiler::ast::*;
 use crate::error::{RtError, RtResult};
 use crate::span::Span;
@@ -24,13 +28,32 @@ use crate::value::Value;
 const MAX_REGS: u32 = u16::MAX as u32;
 
 pub fn emit_toplevel(root: &Node, info: &ProgramInfo) -> RtResult<Rc<Proto>> {
-    let mut e = Emitter::new(info, 0, Some(Sym::intern("<top>")));
-    // Not in tail position: a top-level form's frame stays in the trace
-    // of an error raised by the call it makes.
-    let r = e.alloc(root.span);
-    e.compile_to(root, r);
-    e.op(Op::Return { src: r }, root.span);
-    Ok(Rc::new(e.finish(0, false)?))
+    let proto = emit_function(info, 0, Some(Sym::intern("<top>")), |e| {
+        // Not in tail position: a top-level form's frame stays in the trace
+        // of an error raised by the call it makes.
+        let r = e.alloc(root.span);
+        e.compile_to(root, r);
+        e.op(Op::Return { src: r }, root.span);
+    });
+    Ok(Rc::new(proto.finish(0, false)?))
+}
+
+/// Emits one function's code with `body`. Fused compare-and-branch
+/// instructions reach only 16-bit targets, so a function too long for them
+/// is emitted a second time without fusion.
+fn emit_function<'a>(
+    info: &'a ProgramInfo,
+    func: FnId,
+    name: Option<Sym>,
+    body: impl Fn(&mut Emitter<'a>),
+) -> Emitter<'a> {
+    let mut e = Emitter::new(info, func, name, true);
+    body(&mut e);
+    if e.fusion_failed {
+        e = Emitter::new(info, func, name, false);
+        body(&mut e);
+    }
+    e
 }
 
 struct LoopLabels {
@@ -58,13 +81,20 @@ struct Emitter<'a> {
     named_loops: FxHashMap<LoopId, NamedLoop<'a>>,
     /// Finally cleanups of the `try` forms being emitted, for `break`.
     cleanups: FxHashMap<usize, &'a Node>,
-    /// Set when the function needs more registers than an instruction can
-    /// name; reported as a `syntax-error` when the function is finished.
-    overflow: Option<Span>,
+    /// The first error met (a function needing more registers than an
+    /// instruction can name, in this function or a nested one); reported
+    /// when the function is finished.
+    error: Option<RtError>,
+    /// Whether tests may compile to fused compare-and-branch instructions.
+    fuse: bool,
+    /// The last position taken as a jump target.
+    label: Option<u32>,
+    /// A fused branch could not reach its target.
+    fusion_failed: bool,
 }
 
 impl<'a> Emitter<'a> {
-    fn new(info: &'a ProgramInfo, func: FnId, name: Option<Sym>) -> Self {
+    fn new(info: &'a ProgramInfo, func: FnId, name: Option<Sym>, fuse: bool) -> Self {
         let nlocals = info.funcs[func].nlocals;
         Emitter {
             info,
@@ -78,19 +108,20 @@ impl<'a> Emitter<'a> {
             loops: FxHashMap::default(),
             named_loops: FxHashMap::default(),
             cleanups: FxHashMap::default(),
-            overflow: None,
+            error: None,
+            fuse,
+            label: None,
+            fusion_failed: false,
         }
     }
 
     fn finish(mut self, nparams: u32, rest: bool) -> RtResult<Proto> {
-        if let Some(span) = self.overflow {
-            return Err(RtError::syntax(
-                span,
-                "function too large (too many registers)",
-            ));
+        if let Some(e) = self.error {
+            return Err(e);
         }
         self.proto.nparams = nparams;
         self.proto.rest = rest;
+        self.proto.fast_argc = if rest { u32::MAX } else { nparams };
         self.proto.nregs = self.high.max(1);
         self.proto
             .verify()
@@ -105,7 +136,9 @@ impl<'a> Emitter<'a> {
         self.next += 1;
         self.high = self.high.max(self.next);
         if self.next >= MAX_REGS {
-            self.overflow.get_or_insert(span);
+            self.error.get_or_insert_with(|| {
+                RtError::syntax(span, "function too large (too many registers)")
+            });
             return 0;
         }
         r as Reg
@@ -120,23 +153,33 @@ impl<'a> Emitter<'a> {
     }
 
     fn op(&mut self, op: Op, span: Span) -> usize {
-        self.proto.code.push(op);
+        self.proto.code.push(Cell::new(op));
         self.proto.spans.push(span);
         self.proto.code.len() - 1
     }
 
-    fn here(&self) -> u32 {
-        self.proto.code.len() as u32
+    /// The position of the next instruction, as a jump target.
+    fn here(&mut self) -> u32 {
+        let at = self.proto.code.len() as u32;
+        self.label = Some(at);
+        at
+    }
+
+    /// The register whose value the previous instruction just stored
+    /// (as `stored` recognises it), when execution can only arrive here
+    /// from that instruction: a read of the same variable can then be a
+    /// move.
+    fn just_stored(&self, stored: impl Fn(Op) -> Option<Reg>) -> Option<Reg> {
+        let at = self.proto.code.len() as u32;
+        if self.label == Some(at) {
+            return None;
+        }
+        self.proto.code.last().and_then(|op| stored(op.get()))
     }
 
     fn patch(&mut self, at: usize, to: u32) {
-        match &mut self.proto.code[at] {
-            Op::Jump { target }
-            | Op::JumpIfFalse { target, .. }
-            | Op::JumpIfTrue { target, .. }
-            | Op::JumpIfRedefined { target, .. } => *target = to,
-            // Only jumps are ever patched.
-            _ => {}
+        if !self.proto.code[at].get_mut().set_target(to) {
+            self.fusion_failed = true;
         }
     }
 
@@ -184,19 +227,28 @@ impl<'a> Emitter<'a> {
         let info = self.var(v);
         if info.func == self.func {
             let slot = info.slot as Reg;
-            if info.boxed() {
-                self.op(Op::CellGet { dst, cell: slot }, span);
-            } else {
+            if !info.boxed() {
                 self.mov(dst, slot, span);
+            } else if let Some(src) = self.just_stored(|op| match op {
+                Op::CellSet { cell, src } if cell == slot => Some(src),
+                _ => None,
+            }) {
+                self.mov(dst, src, span);
+            } else {
+                self.op(Op::CellGet { dst, cell: slot }, span);
             }
         } else {
             let k = self.capture_index(v);
-            let op = if info.boxed() {
-                Op::CaptureCellGet { dst, k }
+            if !info.boxed() {
+                self.op(Op::CaptureGet { dst, k }, span);
+            } else if let Some(src) = self.just_stored(|op| match op {
+                Op::CaptureCellSet { k: stored, src } if stored == k => Some(src),
+                _ => None,
+            }) {
+                self.mov(dst, src, span);
             } else {
-                Op::CaptureGet { dst, k }
-            };
-            self.op(op, span);
+                self.op(Op::CaptureCellGet { dst, k }, span);
+            }
         }
     }
 
@@ -264,6 +316,7 @@ impl<'a> Emitter<'a> {
                 self.assign(*v, value, n.span);
             }
             Expr::Seq(nodes) => nodes.iter().for_each(|x| self.effect(x)),
+            Expr::VectorSet(args, _) => self.vector_set(args, n.span),
             _ => {
                 let r = self.alloc(n.span);
                 self.compile_to(n, r);
@@ -348,10 +401,10 @@ impl<'a> Emitter<'a> {
             Expr::Bin(op, a, b) => self.binary(*op, a, b, dst, span),
             Expr::Un(op, a) => {
                 let src = self.any(a);
-                self.op(Op::Un { op: *op, dst, src }, span);
+                self.op(unary(*op, dst, src), span);
             }
             Expr::Fold { op, slot, args } => self.fold(*op, *slot, args, dst, span),
-            Expr::VectorSet(args) => self.vector_set(args, dst, span),
+            Expr::VectorSet(args, slot) => self.call_global(*slot, &args[..], dst, span),
             Expr::And(nodes) | Expr::Or(nodes) => {
                 let is_and = matches!(n.expr, Expr::And(_));
                 let (last, init) = nodes.split_last().expect("empty and/or");
@@ -365,8 +418,17 @@ impl<'a> Emitter<'a> {
                 exits.into_iter().for_each(|j| self.patch(j, end));
             }
             Expr::While { id, test, body } => self.while_loop(*id, test, body, dst, span),
+            Expr::For {
+                id,
+                var,
+                state,
+                seq,
+                body,
+            } => self.for_loop(*id, (*var, *state), seq, body, dst, span),
             Expr::Break { id, value, exits } => self.break_loop(*id, value, exits, span),
             Expr::Try(t) => self.try_expr(t, dst, span),
+            Expr::HandlerBind { clauses, body } => self.handler_bind(clauses, body, dst, span),
+            Expr::RestartCase { body, clauses } => self.restart_case(body, clauses, dst, span),
             Expr::Loop {
                 id,
                 params,
@@ -387,7 +449,6 @@ impl<'a> Emitter<'a> {
     fn loop_start(&mut self, id: LoopId, params: &'a [VarId], inits: &'a [Node], span: Span) {
         self.rebind(params, inits, span);
         let top = self.here();
-        self.op(Op::LoopHead, span);
         self.named_loops.insert(id, NamedLoop { top, params });
     }
 
@@ -426,7 +487,7 @@ impl<'a> Emitter<'a> {
             return;
         };
         self.rebind(params, args, span);
-        self.op(Op::Jump { target: top }, span);
+        self.op(Op::JumpBack { target: top }, span);
     }
 
     /// Compiles `n` in tail position: its value is returned.
@@ -521,13 +582,43 @@ impl<'a> Emitter<'a> {
         self.op(op, span)
     }
 
-    /// Evaluates a test and jumps when it is false.
+    /// Evaluates a test and jumps when it is false. A comparison or a
+    /// pair or null test becomes one fused test-and-branch instruction.
     fn jump_if_false(&mut self, c: &'a Node) -> usize {
         let m = self.mark();
-        let j = match &c.expr {
-            Expr::Un(crate::bytecode::UnOp::Not, x) => {
-                let r = self.any(x);
-                self.cond_jump(r, true, c.span)
+        let j = match (&c.expr, self.fuse) {
+            (Expr::Bin(op, a, b), true) if let Some(cmp) = CmpOp::from_bin(*op) => {
+                let op = match self.operands(a, b) {
+                    Operands::Regs(ra, rb) => Op::jump_unless(cmp, ra, rb),
+                    Operands::Imm(ra, n) => Op::jump_unless_imm(cmp, ra, n),
+                };
+                self.op(op, c.span)
+            }
+            (Expr::Un(op @ (UnOp::IsPair | UnOp::InternalIsPair), x), true) => {
+                let src = self.any(x);
+                let (op, when, target) = (*op, false, 0);
+                self.op(
+                    Op::BranchPair {
+                        op,
+                        src,
+                        when,
+                        target,
+                    },
+                    c.span,
+                )
+            }
+            (Expr::Un(op @ (UnOp::IsNull | UnOp::InternalIsNull), x), true) => {
+                let src = self.any(x);
+                let (op, when, target) = (*op, false, 0);
+                self.op(
+                    Op::BranchNull {
+                        op,
+                        src,
+                        when,
+                        target,
+                    },
+                    c.span,
+                )
             }
             _ => {
                 let r = self.any(c);
@@ -551,100 +642,97 @@ impl<'a> Emitter<'a> {
     }
 
     fn binary(&mut self, op: BinOp, a: &'a Node, b: &'a Node, dst: Reg, span: Span) {
+        let op = match self.operands(a, b) {
+            Operands::Regs(ra, rb) => Op::binary(op, dst, ra, rb),
+            Operands::Imm(ra, n) => Op::binary_imm(op, dst, ra, n),
+        };
+        self.op(op, span);
+    }
+
+    /// Evaluates a binary operator's operands: into registers, or the first
+    /// into a register and the second as a small integer immediate.
+    fn operands(&mut self, a: &'a Node, b: &'a Node) -> Operands {
         if let Expr::Const(Value::Int(n)) = b.expr
             && let Ok(n) = i16::try_from(n)
         {
-            let ra = self.any(a);
-            self.op(Op::BinInt { op, dst, a: ra, n }, span);
-            return;
+            return Operands::Imm(self.any(a), n);
         }
-        // A plain local read first must not see a later operand's `set!`.
-        let ra = if is_simple(b) {
-            self.any(a)
-        } else {
-            let t = self.alloc(a.span);
-            self.compile_to(a, t);
-            t
-        };
-        let rb = self.any(b);
-        self.op(
-            Op::Bin {
-                op,
-                dst,
-                a: ra,
-                b: rb,
-            },
-            span,
-        );
+        let ra = self.operand_before(a, &[b]);
+        Operands::Regs(ra, self.any(b))
+    }
+
+    /// Compiles an operand evaluated before `later` ones: a plain local is
+    /// used in place unless a later operand assigns it (then its value is
+    /// copied first, so the operation sees the value from before).
+    fn operand_before(&mut self, n: &'a Node, later: &[&'a Node]) -> Reg {
+        if let Expr::Local(v) = n.expr
+            && let Some(r) = self.plain_local(v)
+            && later.iter().any(|x| assigns(x, v))
+        {
+            let t = self.alloc(n.span);
+            self.mov(t, r, n.span);
+            return t;
+        }
+        self.any(n)
     }
 
     /// `(+ a b c...)`: the operands go where a call would want them, then
-    /// either a chain of inline operations or, if `+` was redefined, a call
-    /// of the global with all of them.
+    /// a chain of inline operations. If `+` is redefined, the chain's first
+    /// instruction becomes a jump to a call of the global with all of them
+    /// (`Proto::folds`).
     fn fold(&mut self, op: BinOp, slot: u32, args: &'a [Node], dst: Reg, span: Span) {
         let base = self.alloc(span);
         let regs: Vec<Reg> = args.iter().map(|a| self.alloc(a.span)).collect();
         for (a, &r) in args.iter().zip(&regs) {
             self.compile_to(a, r);
         }
-        let slow = self.op(
-            Op::JumpIfRedefined {
-                bit: op as u8,
-                target: 0,
-            },
-            span,
-        );
-        self.op(
-            Op::Bin {
-                op,
-                dst,
-                a: regs[0],
-                b: regs[1],
-            },
-            span,
-        );
+        let head = self.op(Op::binary(op, dst, regs[0], regs[1]), span);
         for &r in &regs[2..] {
-            self.op(
-                Op::Bin {
-                    op,
-                    dst,
-                    a: dst,
-                    b: r,
-                },
-                span,
-            );
+            self.op(Op::binary(op, dst, dst, r), span);
         }
         let done = self.op(Op::Jump { target: 0 }, span);
-        let slow_at = self.here();
-        self.patch(slow, slow_at);
+        let call = self.here();
+        self.proto.folds.push((head as u32, call));
         self.op(Op::GlobalGet { dst: base, slot }, span);
-        self.op(
-            Op::Call {
-                base,
-                argc: args.len() as u16,
-                dst,
-            },
-            span,
-        );
+        self.call_op(base, args.len(), dst, span);
         let end = self.here();
         self.patch(done, end);
     }
 
-    /// `(vector-set! v i x)`: the vector is copied to `dst` first, so the
-    /// instruction can leave the expression's value there.
-    fn vector_set(&mut self, args: &'a [Node; 3], dst: Reg, span: Span) {
-        let v = self.any(&args[0]);
-        let v = if is_simple(&args[1]) && is_simple(&args[2]) {
-            v
-        } else {
-            let t = self.alloc(span);
-            self.mov(t, v, span);
-            t
+    fn call_op(&mut self, base: Reg, argc: usize, dst: Reg, span: Span) {
+        let argc = argc as u16;
+        self.op(Op::Call { base, argc, dst }, span);
+    }
+
+    /// A call of the global in `slot` with `args`.
+    fn call_global(&mut self, slot: u32, args: &'a [Node], dst: Reg, span: Span) {
+        let base = self.alloc(span);
+        let regs: Vec<Reg> = args.iter().map(|a| self.alloc(a.span)).collect();
+        self.op(Op::GlobalGet { dst: base, slot }, span);
+        for (a, r) in args.iter().zip(regs) {
+            self.compile_to(a, r);
+        }
+        self.call_op(base, args.len(), dst, span);
+    }
+
+    /// `(vector-set! v i x)` whose value is not used: one instruction
+    /// (falling back to a call when `vector-set!` was redefined). Its value,
+    /// when wanted, comes from a plain call of the global.
+    fn vector_set(&mut self, args: &'a [Node; 3], span: Span) {
+        let [vec, idx, val] = args;
+        let vec = self.operand_before(vec, &[idx, val]);
+        let op = match idx.expr {
+            Expr::Const(Value::Int(n)) if let Ok(n) = i16::try_from(n) => {
+                let val = self.any(val);
+                Op::VectorSetI { vec, n, val }
+            }
+            _ => {
+                let idx = self.operand_before(idx, &[val]);
+                let val = self.any(val);
+                Op::VectorSet { vec, idx, val }
+            }
         };
-        let idx = self.any(&args[1]);
-        let val = self.any(&args[2]);
-        self.mov(dst, v, span);
-        self.op(Op::VectorSet { vec: dst, idx, val }, span);
+        self.op(op, span);
     }
 
     fn while_loop(&mut self, id: LoopId, test: &'a Node, body: &'a Node, dst: Reg, span: Span) {
@@ -656,10 +744,53 @@ impl<'a> Emitter<'a> {
             },
         );
         let top = self.here();
-        self.op(Op::LoopHead, span);
         let exit = self.jump_if_false(test);
         self.effect(body);
-        self.op(Op::Jump { target: top }, span);
+        self.op(Op::JumpBack { target: top }, span);
+        self.end_loop(id, exit, dst, span);
+    }
+
+    /// ```text
+    ///        state ← seq; ForPrep state
+    /// TOP:   ForNext state var       ; skips the jump when there is an item
+    ///        Jump END
+    ///        [MakeCell var]; body; JumpBack TOP
+    /// END:   dst ← nil               ; a break jumps past this with its value
+    /// ```
+    fn for_loop(
+        &mut self,
+        id: LoopId,
+        (var, state): (VarId, VarId),
+        seq: &'a Node,
+        body: &'a Node,
+        dst: Reg,
+        span: Span,
+    ) {
+        let state = self.var(state).slot as Reg;
+        let var_info = self.var(var);
+        let var = var_info.slot as Reg;
+        self.compile_to(seq, state);
+        self.op(Op::ForPrep { state }, span);
+        self.loops.insert(
+            id,
+            LoopLabels {
+                dst,
+                breaks: Vec::new(),
+            },
+        );
+        let top = self.here();
+        self.op(Op::ForNext { state, var }, span);
+        let exit = self.op(Op::Jump { target: 0 }, span);
+        if var_info.boxed() {
+            self.op(Op::MakeCell { reg: var }, span);
+        }
+        self.effect(body);
+        self.op(Op::JumpBack { target: top }, span);
+        self.end_loop(id, exit, dst, span);
+    }
+
+    /// Patches a loop's exit jump to a `dst ← nil` and its breaks past it.
+    fn end_loop(&mut self, id: LoopId, exit: usize, dst: Reg, span: Span) {
         let after = self.here();
         self.patch(exit, after);
         self.op(Op::LoadNil { dst }, span);
@@ -699,87 +830,151 @@ impl<'a> Emitter<'a> {
     /// clause: var ← condition; clause body → dst; Jump END   (each clause)
     /// END:
     ///   [PopHandler; cleanup; Jump DONE
-    /// F: cleanup; Reraise
+    /// F: cleanup; EndFinally           ; run while unwinding through it
     /// DONE:]
     /// ```
     fn try_expr(&mut self, t: &'a Try, dst: Reg, span: Span) {
         if let Some(f) = &t.finally {
             self.cleanups.insert(t.id, f);
         }
-        let finally_handler = t.finally.as_ref().map(|_| {
-            let cond_reg = self.alloc(span);
-            let idx = self.new_handler(cond_reg);
-            self.op(Op::PushHandler { idx }, span);
-            idx
-        });
+        let finally = t
+            .finally
+            .as_ref()
+            .map(|_| self.push_handler(HandlerInfo::Finally { target: 0 }, span));
         if t.catches.is_empty() {
             self.compile_to(&t.body, dst);
         } else {
             let cond_reg = self.alloc(span);
-            let idx = self.new_handler(cond_reg);
-            self.op(Op::PushHandler { idx }, span);
+            let placeholder = HandlerInfo::Catch {
+                clauses: Vec::new(),
+                cond_reg,
+            };
+            let idx = self.push_handler(placeholder, span);
             self.compile_to(&t.body, dst);
             self.op(Op::PopHandler, span);
             let mut ends = vec![self.op(Op::Jump { target: 0 }, span)];
+            let mut clauses = Vec::new();
             for c in &t.catches {
                 let target = self.here();
-                self.proto.handlers[idx as usize].clauses.push(CatchClause {
+                clauses.push(CatchClause {
                     types: c.types.clone(),
                     target,
                 });
-                let info = self.var(c.var);
-                let slot = info.slot as Reg;
-                self.mov(slot, cond_reg, c.body.span);
-                if info.boxed() {
-                    self.op(Op::MakeCell { reg: slot }, c.body.span);
-                }
+                self.bind_from(c.var, cond_reg, c.body.span);
                 self.compile_to(&c.body, dst);
                 ends.push(self.op(Op::Jump { target: 0 }, span));
             }
+            self.proto.handlers[idx as usize] = HandlerInfo::Catch { clauses, cond_reg };
             let end = self.here();
             ends.into_iter().for_each(|j| self.patch(j, end));
         }
-        if let (Some(idx), Some(cleanup)) = (finally_handler, &t.finally) {
+        if let (Some(idx), Some(cleanup)) = (finally, &t.finally) {
             self.op(Op::PopHandler, span);
             self.effect(cleanup);
             let done = self.op(Op::Jump { target: 0 }, span);
             let target = self.here();
-            self.proto.handlers[idx as usize].clauses.push(CatchClause {
-                types: Vec::new(),
-                target,
-            });
+            self.proto.handlers[idx as usize] = HandlerInfo::Finally { target };
             self.effect(cleanup);
-            let cond_reg = self.proto.handlers[idx as usize].cond_reg;
-            self.op(Op::Reraise { src: cond_reg }, span);
+            self.op(Op::EndFinally, span);
             let end = self.here();
             self.patch(done, end);
             self.cleanups.remove(&t.id);
         }
     }
 
-    fn new_handler(&mut self, cond_reg: Reg) -> u32 {
-        self.proto.handlers.push(HandlerInfo {
+    /// ```text
+    ///   handler functions → their own registers
+    ///   PushHandler B; body → dst; PopHandler
+    /// ```
+    fn handler_bind(&mut self, clauses: &'a [(Sym, Node)], body: &'a Node, dst: Reg, span: Span) {
+        let clauses = clauses
+            .iter()
+            .map(|(ctype, handler)| {
+                let r = self.alloc(handler.span);
+                self.compile_to(handler, r);
+                BindClause {
+                    ctype: *ctype,
+                    handler: r,
+                }
+            })
+            .collect();
+        self.push_handler(HandlerInfo::Bind { clauses }, span);
+        self.compile_to(body, dst);
+        self.op(Op::PopHandler, span);
+    }
+
+    /// ```text
+    ///   PushHandler R; body → dst; PopHandler; Jump END
+    /// restart: parameters ← arguments; restart body → dst; Jump END   (each)
+    /// END:
+    /// ```
+    fn restart_case(&mut self, body: &'a Node, clauses: &'a [Restart], dst: Reg, span: Span) {
+        let placeholder = HandlerInfo::Restarts {
             clauses: Vec::new(),
-            cond_reg,
-        });
-        (self.proto.handlers.len() - 1) as u32
+        };
+        let idx = self.push_handler(placeholder, span);
+        self.compile_to(body, dst);
+        self.op(Op::PopHandler, span);
+        let mut ends = vec![self.op(Op::Jump { target: 0 }, span)];
+        let mut infos = Vec::new();
+        for c in clauses {
+            let target = self.here();
+            let slot = |e: &Self, v: VarId| e.var(v).slot as Reg;
+            infos.push(RestartClause {
+                name: c.name,
+                params: c.params.iter().map(|&p| slot(self, p)).collect(),
+                rest: c.rest.map(|r| slot(self, r)),
+                target,
+            });
+            for &p in c.params.iter().chain(c.rest.iter()) {
+                if self.var(p).boxed() {
+                    self.op(Op::MakeCell { reg: slot(self, p) }, c.body.span);
+                }
+            }
+            self.compile_to(&c.body, dst);
+            ends.push(self.op(Op::Jump { target: 0 }, span));
+        }
+        self.proto.handlers[idx as usize] = HandlerInfo::Restarts { clauses: infos };
+        let end = self.here();
+        ends.into_iter().for_each(|j| self.patch(j, end));
+    }
+
+    /// Adds a dynamic stack entry's description and the instruction that
+    /// establishes it; returns its index.
+    fn push_handler(&mut self, info: HandlerInfo, span: Span) -> u32 {
+        self.proto.handlers.push(info);
+        let idx = (self.proto.handlers.len() - 1) as u32;
+        self.op(Op::PushHandler { idx }, span);
+        idx
+    }
+
+    /// Binds a clause's variable to the value an unwinding left in `src`.
+    fn bind_from(&mut self, var: VarId, src: Reg, span: Span) {
+        let info = self.var(var);
+        let slot = info.slot as Reg;
+        self.mov(slot, src, span);
+        if info.boxed() {
+            self.op(Op::MakeCell { reg: slot }, span);
+        }
     }
 
     fn lambda(&mut self, l: &'a Lambda, dst: Reg, span: Span) {
-        let mut child = Emitter::new(self.info, l.id, l.name);
-        for &p in l.params.iter().chain(l.rest.iter()) {
-            let info = child.var(p);
-            if info.boxed() {
-                child.op(
-                    Op::MakeCell {
-                        reg: info.slot as Reg,
-                    },
-                    span,
-                );
+        let child = emit_function(self.info, l.id, l.name, |child| {
+            for &p in l.params.iter().chain(l.rest.iter()) {
+                let info = child.var(p);
+                if info.boxed() {
+                    child.op(
+                        Op::MakeCell {
+                            reg: info.slot as Reg,
+                        },
+                        span,
+                    );
+                }
             }
-        }
-        child.tail(&l.body);
-        let captures: Vec<CaptureFrom> = self.info.funcs[l.id]
+            child.tail(&l.body);
+        });
+        let mut child = child;
+        child.proto.captures = self.info.funcs[l.id]
             .captures
             .iter()
             .map(|&v| {
@@ -793,23 +988,39 @@ impl<'a> Emitter<'a> {
             .collect();
         let proto = match child.finish(l.params.len() as u32, l.rest.is_some()) {
             Ok(p) => p,
-            Err(_) => {
-                self.overflow.get_or_insert(span);
+            Err(e) => {
+                self.error.get_or_insert(e);
                 Proto::default()
             }
         };
-        let mut proto = proto;
-        proto.captures = captures;
         let idx = self.proto.children.len() as u32;
         self.proto.children.push(Rc::new(proto));
         self.op(Op::Closure { dst, idx }, span);
     }
 }
 
-/// Expressions whose evaluation cannot change a local (so a plain local
-/// read before them needs no copy).
-fn is_simple(n: &Node) -> bool {
-    matches!(n.expr, Expr::Const(_) | Expr::Local(_) | Expr::Global(_))
+/// How a binary operator's operands are encoded.
+enum Operands {
+    Regs(Reg, Reg),
+    Imm(Reg, i16),
+}
+
+/// The instruction for an inlined unary operator.
+fn unary(op: UnOp, dst: Reg, src: Reg) -> Op {
+    match op {
+        UnOp::First | UnOp::Car | UnOp::InternalCar => Op::Car { op, dst, src },
+        UnOp::Rest | UnOp::Cdr | UnOp::InternalCdr => Op::Cdr { op, dst, src },
+        UnOp::IsPair | UnOp::InternalIsPair => Op::IsPair { op, dst, src },
+        UnOp::IsNull | UnOp::InternalIsNull => Op::IsNull { op, dst, src },
+        _ => Op::Un { op, dst, src },
+    }
+}
+
+/// Whether evaluating `n` may assign the plain (uncaptured) local `v`:
+/// only a `set!` of it inside `n` can (a closure that assigns it would have
+/// made it captured).
+fn assigns(n: &Node, v: VarId) -> bool {
+    n.contains(&|e: &Expr| matches!(e, Expr::SetLocal(x, _) if *x == v))
 }
 
 /// Expressions that write their destination only as their last step, so
@@ -824,7 +1035,7 @@ fn writes_only_at_end(n: &Node) -> bool {
             | Expr::Bin(..)
             | Expr::Un(..)
             | Expr::Fold { .. }
-            | Expr::VectorSet(_)
+            | Expr::VectorSet(..)
             | Expr::Lambda(_)
     )
 }

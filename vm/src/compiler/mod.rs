@@ -24,11 +24,33 @@ use crate::datum::Datum;
 use crate::error::RtResult;
 use crate::vm::Vm;
 
+/// Compiles a macro's function, `(fn params body...)` named `name`, into
+/// top-level code that makes it.
+pub fn compile_macro(
+    vm: &mut Vm,
+    params: &Datum,
+    body: &[Datum],
+    name: crate::symbol::Sym,
+    span: crate::span::Span,
+) -> RtResult<Rc<Proto>> {
+    vm.heap.inhibit += 1;
+    let result = analyze::analyze_macro(vm, params, body, name, span)
+        .and_then(|(node, info)| emit::emit_toplevel(&node, &info));
+    vm.heap.inhibit -= 1;
+    if let Ok(proto) = &result {
+        vm.register_code(proto);
+    }
+    result
+}
+
 /// Compiles one top-level form into a function of no arguments.
 pub fn compile_toplevel(vm: &mut Vm, form: &Datum) -> RtResult<Rc<Proto>> {
     vm.heap.inhibit += 1;
     let result = analyze::analyze_toplevel(vm, form)
         .and_then(|(node, info)| emit::emit_toplevel(&node, &info));
     vm.heap.inhibit -= 1;
+    if let Ok(proto) = &result {
+        vm.register_code(proto);
+    }
     result
 }

@@ -54,6 +54,62 @@ pub fn install(vm: &mut Vm) {
     });
     vm.define_native("throw", 1, Some(1), throw);
     vm.define_native("error", 1, Some(3), error);
+    vm.define_native("signal", 1, Some(1), |vm, a| {
+        condition_arg(vm, "signal", a[0])?;
+        signal_or_nil(vm, a[0])
+    });
+    vm.define_native("warn", 1, Some(1), warn);
+    vm.define_native("invoke-restart", 1, None, |vm, a| {
+        let name = restart_name_arg(vm, "invoke-restart", a[0])?;
+        Err(vm.invoke_restart(name, &a[1..]))
+    });
+    vm.define_native("find-restart", 1, Some(1), |vm, a| {
+        let name = restart_name_arg(vm, "find-restart", a[0])?;
+        Ok(if vm.restart_available(name) {
+            Value::Symbol(name)
+        } else {
+            Value::Nil
+        })
+    });
+    vm.define_native("compute-restarts", 0, Some(0), |vm, _| {
+        let names: Vec<Value> = vm
+            .compute_restarts()
+            .into_iter()
+            .map(Value::Symbol)
+            .collect();
+        Ok(vm.heap.list(&names))
+    });
+}
+
+/// Signals a condition; nil when nothing transferred control.
+fn signal_or_nil(vm: &mut Vm, cond: Value) -> RtResult<Value> {
+    match vm.signal(cond)? {
+        Some(unwind) => Err(RtError::Unwind(Box::new(unwind))),
+        None => Ok(Value::Nil),
+    }
+}
+
+/// `(warn msg)`: signals a `warning`; unhandled, it is printed on stderr.
+fn warn(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
+    let msg = str_arg(vm, "warn", a[0])?.to_string();
+    let cond = vm.make_condition(Sym::intern("warning"), &msg, Value::Nil);
+    // Kept reachable while handlers run (they may collect garbage).
+    vm.host_roots.push(cond);
+    let r = signal_or_nil(vm, cond);
+    vm.host_roots.pop();
+    if matches!(r, Ok(Value::Nil)) {
+        vm.flush_output();
+        eprintln!("warning: {msg}");
+    }
+    r
+}
+
+/// A restart's name: a symbol (as `find-restart` returns it).
+fn restart_name_arg(vm: &Vm, func: &str, v: Value) -> RtResult<Sym> {
+    match v {
+        Value::Symbol(s) => Ok(s),
+        _ => Err(expected(vm, func, "restart name (a symbol)", v)),
+    }
 }
 
 fn condition_arg<'a>(vm: &'a Vm, func: &str, v: Value) -> RtResult<&'a crate::object::Condition> {

@@ -154,7 +154,7 @@ pub fn bool_value(b: bool) -> Value {
 
 impl Vm {
     /// The car and cdr of a pair.
-    #[inline]
+    #[inline(always)]
     pub fn pair(&self, v: Value) -> Option<(Value, Value)> {
         match v {
             Value::Obj(r) => match self.heap.get(r) {

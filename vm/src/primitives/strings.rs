@@ -237,12 +237,15 @@ fn char_at(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
 fn string_split(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
     let s = &str_obj(vm, "string-split", a[0])?.text;
     let sep = &str_obj(vm, "string-split", a[1])?.text;
-    let parts: Vec<String> = if sep.is_empty() {
-        s.chars().map(String::from).collect()
+    let parts: Vec<Box<str>> = if sep.is_empty() {
+        s.chars().map(|c| c.to_string().into_boxed_str()).collect()
     } else {
-        s.split(&**sep).map(String::from).collect()
+        s.split(&**sep).map(Box::from).collect()
     };
-    let vals: Vec<Value> = parts.into_iter().map(|p| vm.heap.alloc_string(p)).collect();
+    let vals: Vec<Value> = parts
+        .into_iter()
+        .map(|p| vm.heap.alloc(Obj::Str(Str::new(p))))
+        .collect();
     Ok(vm.heap.list(&vals))
 }
 
@@ -358,7 +361,10 @@ fn number_to_string(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
         None => 10,
     };
     let s = match a[0] {
-        Value::Int(n) if radix == 10 => n.to_string(),
+        Value::Int(n) if radix == 10 => {
+            let text: Box<str> = itoa::Buffer::new().format(n).into();
+            return Ok(vm.heap.alloc(Obj::Str(Str::new(text))));
+        }
         Value::Int(n) => int_in_radix(n, radix),
         Value::Float(f) if radix == 10 => format_float(f),
         Value::Float(_) => {

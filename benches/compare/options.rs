@@ -1,0 +1,106 @@
+//! The runner's command line: `cargo bench --bench compare -- [OPTIONS] [PROGRAM...]`.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub const USAGE: &str = "\
+usage: cargo bench --bench compare -- [OPTIONS] [PROGRAM...]
+
+Runs the benchmark programs (all of them, or the PROGRAMs named) with Elle and
+every installed peer, interleaved, and prints a markdown table of median
+whole-process wall times with ratios Elle/baseline.
+
+options:
+  --runs N           timed runs per implementation, after one warm-up (default 5)
+  --baseline NAME    implementation Elle is divided by; repeat for several
+                     (default lua5.4)
+  --peers A,B,...    run only these peers (default: every installed one):
+                     c, luajit, lua5.4, python3, guile-3.0, chezscheme
+  --markdown FILE    also write the table to FILE with a header (date, machine,
+                     versions, command); FILE is relative to the package root
+  --timeout SECS     a run taking longer is killed and reported (default 300)
+  --help             this text";
+
+/// What the user asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    /// Programs to run, by name; empty means all.
+    pub programs: Vec<String>,
+    pub runs: usize,
+    /// Implementations to divide Elle's times by; empty means the default.
+    pub baselines: Vec<String>,
+    /// Peers to run; `None` means every installed one.
+    pub peers: Option<Vec<String>>,
+    pub markdown: Option<PathBuf>,
+    pub timeout: Duration,
+    pub help: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            programs: Vec::new(),
+            runs: 5,
+            baselines: Vec::new(),
+            peers: None,
+            markdown: None,
+            timeout: Duration::from_secs(300),
+            help: false,
+        }
+    }
+}
+
+/// Parses the arguments (without the program name and cargo's `--bench`).
+/// Accepts `--opt value` and `--opt=value`.
+pub fn parse<I, S>(args: I) -> Result<Options, String>
+where
+    I: IntoIterator<Item = S>,
+    S: Into<String>,
+{
+    let mut opts = Options::default();
+    let mut args = args.into_iter().map(Into::into);
+    while let Some(arg) = args.next() {
+        if !arg.starts_with("--") {
+            opts.programs.push(arg);
+            continue;
+        }
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) => (f.to_string(), Some(v.to_string())),
+            None => (arg, None),
+        };
+        if flag == "--help" {
+            opts.help = true;
+            continue;
+        }
+        let value = inline
+            .or_else(|| args.next())
+            .ok_or_else(|| format!("{flag} needs a value"))?;
+        apply(&mut opts, &flag, value)?;
+    }
+    Ok(opts)
+}
+
+/// Sets the option `flag` to `value`.
+fn apply(opts: &mut Options, flag: &str, value: String) -> Result<(), String> {
+    match flag {
+        "--runs" => opts.runs = positive(flag, &value)?,
+        "--timeout" => opts.timeout = Duration::from_secs(positive(flag, &value)? as u64),
+        "--baseline" => opts.baselines.push(value),
+        "--markdown" => opts.markdown = Some(PathBuf::from(value)),
+        "--peers" => {
+            let names = value.split(',').map(str::trim).filter(|s| !s.is_empty());
+            opts.peers = Some(names.map(String::from).collect());
+        }
+        _ => return Err(format!("unknown option {flag}")),
+    }
+    Ok(())
+}
+
+fn positive(flag: &str, value: &str) -> Result<usize, String> {
+    match value.parse::<usize>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(format!(
+            "{flag} needs a positive whole number, not {value:?}"
+        )),
+    }
+}

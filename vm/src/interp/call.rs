@@ -1,0 +1,229 @@
+//! Calls: pushing frames, binding arguments, running built-ins, and the
+//! errors a call can raise. The interpreter's fast path for the common
+//! case (a closure called with exactly its parameters) lives in the
+//! dispatch loop; everything else comes here.
+
+use std::rc::Rc;
+
+use crate::bytecode::Proto;
+use crate::error::{RtError, RtResult};
+use crate::object::{Closure, Obj};
+use crate::value::Value;
+use crate::vm::{Control, Frame, Native, NativeImpl, Vm};
+
+/// What starting a call did.
+pub(super) enum Entered {
+    /// A frame was pushed; the loop continues in it.
+    Frame,
+    /// A built-in ran; here is its value.
+    Value(Value),
+}
+
+/// What running a built-in gave.
+pub(super) enum NativeOutcome {
+    Value(Value),
+    /// A control built-in handed back a call with this many arguments,
+    /// now in place of the built-in and its arguments.
+    Redirect(usize),
+}
+
+impl Vm {
+    /// Grows the value stack so that index `len - 1` exists.
+    #[inline(always)]
+    pub(crate) fn ensure_stack(&mut self, len: usize) {
+        if self.stack.len() < len {
+            self.grow_stack(len);
+        }
+    }
+
+    #[cold]
+    fn grow_stack(&mut self, len: usize) {
+        let new_len = len.max(self.stack.len() * 2);
+        self.stack.resize(new_len, Value::Nil);
+    }
+
+    /// Pushes a frame running `proto` (kept alive by the caller, see
+    /// [`Frame`]) after checking the depth limit and making room for its
+    /// registers. Its registers past the arguments are not cleared: the
+    /// compiler writes every local and temporary before reading it, and a
+    /// stale value in a register can at worst keep an object alive until the
+    /// register is reused.
+    #[inline(always)]
+    pub(super) fn push_frame(
+        &mut self,
+        proto: *const Proto,
+        base: usize,
+        ret: usize,
+    ) -> RtResult<()> {
+        if self.frames.len() >= self.depth_limit() {
+            return Err(self.stack_overflow());
+        }
+        // SAFETY: `proto` is alive: it comes from a closure on the stack or
+        // from `pending_protos`.
+        let nregs = unsafe { (*proto).nregs } as usize;
+        self.ensure_stack(base + nregs);
+        self.push_frame_record(Frame::new(proto, base, ret));
+        Ok(())
+    }
+
+    /// Appends a frame record. Reserving before writing lets the record be
+    /// stored straight into the frame stack instead of being staged on the
+    /// native stack and copied (which stalls on store forwarding).
+    #[inline(always)]
+    pub(super) fn push_frame_record(&mut self, frame: Frame) {
+        if self.frames.len() == self.frames.capacity() {
+            self.frames.reserve(self.frames.len().max(64));
+        }
+        let len = self.frames.len();
+        // SAFETY: the capacity check above leaves room for one more frame,
+        // and `Frame` is `Copy`, so writing it needs no drop of the slot.
+        unsafe {
+            self.frames.as_mut_ptr().add(len).write(frame);
+            self.frames.set_len(len + 1);
+        }
+    }
+
+    /// Frames allowed now: the configured depth, plus some headroom while
+    /// a condition handler runs.
+    #[inline(always)]
+    pub(super) fn depth_limit(&self) -> usize {
+        self.max_depth + self.depth_headroom
+    }
+
+    #[cold]
+    pub(super) fn stack_overflow(&self) -> RtError {
+        RtError::new(
+            "stack-overflow",
+            format!("stack overflow: call depth exceeded {}", self.max_depth),
+        )
+    }
+
+    /// Starts a call of the function at `stack[fpos]` with `argc` arguments
+    /// after it: pushes a frame for a closure (returning into stack slot
+    /// `ret`), or runs a built-in to its value.
+    pub(super) fn enter_call(
+        &mut self,
+        fpos: usize,
+        mut argc: usize,
+        ret: usize,
+    ) -> RtResult<Entered> {
+        loop {
+            let f = self.stack[fpos];
+            match f {
+                Value::Obj(r) => {
+                    let Obj::Closure(Closure { proto, .. }) = self.heap.get(r) else {
+                        return Err(not_callable(self, f));
+                    };
+                    let proto = Rc::as_ptr(proto);
+                    // SAFETY: the closure at `fpos` keeps its prototype alive.
+                    self.bind_arguments(unsafe { &*proto }, fpos + 1, argc)?;
+                    self.push_frame(proto, fpos + 1, ret)?;
+                    return Ok(Entered::Frame);
+                }
+                Value::Native(_) => match self.call_native(fpos, argc)? {
+                    NativeOutcome::Value(v) => return Ok(Entered::Value(v)),
+                    NativeOutcome::Redirect(n) => argc = n,
+                },
+                _ => return Err(not_callable(self, f)),
+            }
+        }
+    }
+
+    /// Runs the built-in at `stack[fpos]`. A control built-in that hands
+    /// back a call leaves that function and its arguments at `fpos`.
+    pub(super) fn call_native(&mut self, fpos: usize, argc: usize) -> RtResult<NativeOutcome> {
+        let Value::Native(id) = self.stack[fpos] else {
+            return Err(not_callable(self, self.stack[fpos]));
+        };
+        let native = &self.natives[id.0 as usize];
+        check_native_arity(native, argc)?;
+        let imp = native.imp;
+        // Built-ins get their arguments as a slice they may hold while
+        // they use the VM mutably, so the arguments are copied out.
+        let mut small = [Value::Nil; 4];
+        let large: Vec<Value>;
+        let args: &[Value] = if argc <= small.len() {
+            small[..argc].copy_from_slice(&self.stack[fpos + 1..fpos + 1 + argc]);
+            &small[..argc]
+        } else {
+            large = self.stack[fpos + 1..fpos + 1 + argc].to_vec();
+            &large
+        };
+        match imp {
+            NativeImpl::Plain(func) => Ok(NativeOutcome::Value(func(self, args)?)),
+            NativeImpl::Control(func) => match func(self, args)? {
+                Control::Return(v) => Ok(NativeOutcome::Value(v)),
+                Control::Call(g, gargs) => {
+                    self.ensure_stack(fpos + 1 + gargs.len());
+                    self.stack[fpos] = g;
+                    self.stack[fpos + 1..fpos + 1 + gargs.len()].copy_from_slice(&gargs);
+                    Ok(NativeOutcome::Redirect(gargs.len()))
+                }
+            },
+        }
+    }
+
+    /// Checks the argument count and gathers a rest list.
+    fn bind_arguments(&mut self, proto: &Proto, base: usize, argc: usize) -> RtResult<()> {
+        let nparams = proto.nparams as usize;
+        if argc == nparams && !proto.rest {
+            return Ok(());
+        }
+        if !proto.rest || argc < nparams {
+            return Err(arity_mismatch(proto, argc));
+        }
+        let list = self.heap.list(&self.stack[base + nparams..base + argc]);
+        self.ensure_stack(base + nparams + 1);
+        self.stack[base + nparams] = list;
+        Ok(())
+    }
+}
+
+fn check_native_arity(native: &Native, argc: usize) -> RtResult<()> {
+    let argc = argc as u32;
+    let ok = argc >= native.min_args && native.max_args.is_none_or(|m| argc <= m);
+    if ok {
+        return Ok(());
+    }
+    let expected = match native.max_args {
+        Some(m) if m == native.min_args => format!("{m}"),
+        Some(m) => format!("{} to {m}", native.min_args),
+        None => format!("at least {}", native.min_args),
+    };
+    Err(RtError::arity(format!(
+        "{}: expected {expected} argument{}, got {argc}",
+        native.name,
+        plural(&expected)
+    )))
+}
+
+fn arity_mismatch(proto: &Proto, argc: usize) -> RtError {
+    let n = proto.nparams;
+    let expected = if proto.rest {
+        format!("at least {n}")
+    } else {
+        n.to_string()
+    };
+    RtError::arity(format!(
+        "{}: expected {expected} argument{}, got {argc}",
+        proto.trace_name(),
+        plural(&expected)
+    ))
+}
+
+/// "s" unless the count being described ends in exactly 1.
+fn plural(count: &str) -> &'static str {
+    if count == "1" || count.ends_with(" 1") {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn not_callable(vm: &Vm, f: Value) -> RtError {
+    RtError::with_data(
+        "type-error",
+        format!("not a function: {}", crate::printer::write_string(vm, f)),
+        f,
+    )
+}

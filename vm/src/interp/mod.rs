@@ -1,0 +1,645 @@
+//! The interpreter: one dispatch loop over explicit frames.
+//!
+//! A call from Lisp to Lisp pushes a [`Frame`] on the VM's frame stack and
+//! continues in the same loop, so Lisp recursion never recurses in Rust. A
+//! tail call (`Op::TailCall`) replaces the caller's frame. Calls that are
+//! not the common case (built-ins, rest parameters, wrong argument counts)
+//! go through [`call`]; the inlined built-ins' fast and general paths are
+//! in [`inline`].
+
+mod call;
+mod inline;
+mod sequence;
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use crate::bytecode::{BinOp, CaptureFrom, Op, Proto};
+use crate::error::{RtError, RtResult};
+use crate::object::{Closure, Obj};
+use crate::value::Value;
+use crate::vm::{Frame, Handler, Vm};
+use call::{Entered, NativeOutcome};
+
+impl Vm {
+    /// Runs top-level code to completion.
+    pub fn run_proto(&mut self, proto: Rc<Proto>) -> RtResult<Value> {
+        let fpos = self.stack_top();
+        self.ensure_stack(fpos + 1);
+        // Top-level code has no function value below its registers; its
+        // prototype is owned (and its constants rooted) by `pending_protos`
+        // while it runs.
+        self.stack[fpos] = Value::Nil;
+        let ptr = Rc::as_ptr(&proto);
+        self.pending_protos.push(proto);
+        let r = match self.push_frame(ptr, fpos + 1, fpos) {
+            Ok(()) => self.execute(),
+            Err(e) => Err(e),
+        };
+        self.pending_protos.pop();
+        r
+    }
+
+    /// Calls a function value with arguments and runs it to completion.
+    ///
+    /// Values held only in Rust locals are not roots: a caller that keeps
+    /// values across this call must keep them reachable (in registers, in
+    /// globals or in `host_roots`).
+    pub fn call_value(&mut self, f: Value, args: &[Value]) -> RtResult<Value> {
+        let fpos = self.stack_top();
+        self.ensure_stack(fpos + 1 + args.len());
+        self.stack[fpos] = f;
+        self.stack[fpos + 1..fpos + 1 + args.len()].copy_from_slice(args);
+        let saved_top = self.host_top;
+        self.host_top = fpos + 1 + args.len();
+        let r = match self.enter_call(fpos, args.len(), fpos) {
+            Ok(Entered::Frame) => self.execute(),
+            Ok(Entered::Value(v)) => Ok(v),
+            Err(e) => Err(e),
+        };
+        self.host_top = saved_top;
+        r
+    }
+
+    /// Runs from the top frame until the frame that is on top now returns,
+    /// handling conditions and transfers of control on the way
+    /// (`conditions.rs`).
+    fn execute(&mut self) -> RtResult<Value> {
+        let entry = self.frames.len() - 1;
+        let mut outcome = self.dispatch(entry);
+        loop {
+            let moved = match outcome {
+                Ok(v) => return Ok(v),
+                Err(RtError::Exit(code)) => {
+                    self.abandon(entry);
+                    return Err(RtError::Exit(code));
+                }
+                Err(RtError::Unwind(u)) => self.unwind(*u, entry),
+                Err(RtError::EndFinally) => self.end_finally(entry),
+                Err(fresh) => {
+                    outcome = Err(self.raise(fresh));
+                    continue;
+                }
+            };
+            match moved {
+                Ok(()) => outcome = self.dispatch(entry),
+                // The transfer leaves this execution (whose frames are
+                // gone): the caller carries it on.
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Drops the frames and handlers of an execution that failed.
+    fn abandon(&mut self, entry: usize) {
+        self.frames.truncate(entry);
+        while self.handlers.last().is_some_and(|h| h.frame >= entry) {
+            self.handlers.pop();
+        }
+    }
+
+    /// Pops the running frame and writes its result where the caller
+    /// expects it. Returns true when that frame was the entry frame of this
+    /// execution.
+    #[inline(always)]
+    fn return_value(&mut self, v: Value, entry: usize) -> bool {
+        if let Some(frame) = self.frames.pop() {
+            self.stack[frame.ret] = v;
+        }
+        self.frames.len() == entry
+    }
+
+    /// The main loop. Returns when the frame at index `entry` returns, or
+    /// with the first error raised (the caller looks for a handler).
+    fn dispatch(&mut self, entry: usize) -> RtResult<Value> {
+        // The running frame, cached in locals: its index, prototype, code,
+        // next instruction and register base. `load_frame!` refreshes them
+        // whenever the running frame changes.
+        let mut fi;
+        let mut proto: *const Proto;
+        let mut code: *const Cell<Op>;
+        let mut pc: usize;
+        let mut base: usize;
+
+        macro_rules! load_frame {
+            () => {{
+                fi = self.frames.len() - 1;
+                let f = self.frames[fi];
+                proto = f.proto_ptr();
+                // SAFETY: a frame's prototype outlives the frame (see `Frame`).
+                code = unsafe { (*proto).code.as_ptr() };
+                pc = f.pc;
+                base = f.base;
+            }};
+        }
+        load_frame!();
+
+        // The running prototype, for the rare instructions that need more
+        // than its code.
+        macro_rules! proto {
+            () => {
+                // SAFETY: as in `load_frame!`.
+                unsafe { &*proto }
+            };
+        }
+        // Records the running frame's position, for a return into it or a
+        // stack trace from it.
+        macro_rules! save_pc {
+            () => {
+                // SAFETY: `fi` is `self.frames.len() - 1`: `load_frame!` sets
+                // it and every push or pop of a frame is followed by one.
+                unsafe { self.frames.get_unchecked_mut(fi).pc = pc }
+            };
+        }
+        macro_rules! throw {
+            ($e:expr) => {{
+                save_pc!();
+                return Err($e);
+            }};
+        }
+        macro_rules! attempt {
+            ($e:expr) => {
+                match $e {
+                    Ok(v) => v,
+                    Err(e) => throw!(e),
+                }
+            };
+        }
+        // Runs a general (slow) path with the position saved for its trace.
+        macro_rules! slow {
+            ($e:expr) => {{
+                save_pc!();
+                match $e {
+                    Ok(v) => v,
+                    Err(e) => return Err(e),
+                }
+            }};
+        }
+        // Register access without bounds checks.
+        //
+        // SAFETY: `base + r < self.stack.len()` for every register `r` an
+        // instruction of the running frame names: `Proto::verify` (run on
+        // every prototype the compiler emits) checks `r < nregs`, every
+        // frame is pushed after `ensure_stack(base + nregs)`, and the value
+        // stack never shrinks.
+        macro_rules! reg {
+            ($r:expr) => {
+                unsafe { *self.stack.get_unchecked(base + $r as usize) }
+            };
+        }
+        macro_rules! set_reg {
+            ($r:expr, $v:expr) => {{
+                let v = $v;
+                unsafe { *self.stack.get_unchecked_mut(base + $r as usize) = v }
+            }};
+        }
+        macro_rules! reg_ptr {
+            ($r:expr) => {
+                unsafe { self.stack.as_mut_ptr().add(base + $r as usize) }
+            };
+        }
+        // Copies a value between slots word by word (`value::copy_value`).
+        //
+        // SAFETY: both pointers come from `reg_ptr!` or from the heap's
+        // `*_slot` accessors just before, with nothing in between that could
+        // move the stack or change the heap.
+        macro_rules! copy {
+            ($from:expr, $to:expr) => {{
+                let (from, to) = ($from, $to);
+                unsafe { crate::value::copy_value(from, to) }
+            }};
+        }
+        // The operand macros below take operand *expressions* and evaluate
+        // them again on the general path instead of keeping the values:
+        // values kept live across the fast path's test get spilled to the
+        // native stack as a whole and reloaded in halves, which stalls.
+        //
+        // `dst = a op b` through the fast path `$fast`, else the general one.
+        macro_rules! binary {
+            ($op:expr, $fast:path, $dst:expr, $x:expr, $y:expr) => {{
+                let v = match $fast($x, $y) {
+                    Some(v) => v,
+                    _ => slow!(self.binary_slow($op, $x, $y)),
+                };
+                set_reg!($dst, v);
+            }};
+        }
+        // `dst = (a op b)` for a comparison; `$yv` is `b` as a value.
+        macro_rules! compare {
+            ($op:expr, $fast:path, $dst:expr, $x:expr, $y:expr, $yv:expr) => {{
+                let v = match $fast($x, $y) {
+                    Some(b) => Value::Bool(b),
+                    _ => slow!(self.binary_slow($op, $x, $yv)),
+                };
+                set_reg!($dst, v);
+            }};
+        }
+        // Jumps to `target` unless the comparison holds.
+        macro_rules! branch_unless {
+            ($op:expr, $fast:path, $x:expr, $y:expr, $yv:expr, $target:expr) => {{
+                let holds = match $fast($x, $y) {
+                    Some(b) => b,
+                    _ => slow!(self.binary_slow($op, $x, $yv)).is_truthy(),
+                };
+                if !holds {
+                    pc = $target as usize;
+                }
+            }};
+        }
+
+        loop {
+            // SAFETY: `pc < code.len()`: execution starts at 0 or at a jump,
+            // call-return or handler target, all checked in range by
+            // `Proto::verify`, and verified code ends in a terminator, so
+            // falling through never passes the end.
+            let op = unsafe { (*code.add(pc)).get() };
+            pc += 1;
+            match op {
+                Op::Move { dst, src } => copy!(reg_ptr!(src), reg_ptr!(dst)),
+                Op::LoadConst { dst, k } => set_reg!(dst, proto!().consts[k as usize]),
+                Op::LoadInt { dst, n } => set_reg!(dst, Value::Int(n as i64)),
+                Op::LoadNil { dst } => set_reg!(dst, Value::Nil),
+                Op::LoadBool { dst, b } => set_reg!(dst, Value::Bool(b)),
+                Op::MakeCell { reg } => {
+                    let v = reg!(reg);
+                    set_reg!(reg, self.heap.alloc(Obj::Cell(v)));
+                }
+                Op::CellGet { dst, cell } => {
+                    if let Some(p) = self.cell_slot(reg!(cell)) {
+                        copy!(p, reg_ptr!(dst));
+                    }
+                }
+                Op::CellSet { cell, src } => {
+                    if let Some(p) = self.cell_slot(reg!(cell)) {
+                        copy!(reg_ptr!(src), p);
+                    }
+                }
+                Op::CaptureGet { dst, k } => set_reg!(dst, self.capture(base, k)),
+                Op::CaptureCellGet { dst, k } => {
+                    let cell = self.capture(base, k);
+                    if let Some(p) = self.cell_slot(cell) {
+                        copy!(p, reg_ptr!(dst));
+                    }
+                }
+                Op::CaptureCellSet { k, src } => {
+                    let cell = self.capture(base, k);
+                    if let Some(p) = self.cell_slot(cell) {
+                        copy!(reg_ptr!(src), p);
+                    }
+                }
+                Op::GlobalGet { dst, slot } => {
+                    let v = self.globals[slot as usize];
+                    if let Value::Unbound = v {
+                        throw!(self.unbound(slot));
+                    }
+                    set_reg!(dst, v);
+                }
+                Op::GlobalSet { src, slot } => {
+                    if let Value::Unbound = self.globals[slot as usize] {
+                        throw!(self.unbound(slot));
+                    }
+                    self.set_global_slot(slot, reg!(src));
+                }
+                Op::GlobalDefine { src, slot } => self.set_global_slot(slot, reg!(src)),
+                Op::Jump { target } => pc = target as usize,
+                Op::JumpBack { target } => {
+                    pc = target as usize;
+                    if self.heap.should_collect() {
+                        save_pc!();
+                        self.collect_garbage();
+                    }
+                }
+                Op::JumpIfFalse { cond, target } => {
+                    if !reg!(cond).is_truthy() {
+                        pc = target as usize;
+                    }
+                }
+                Op::JumpIfTrue { cond, target } => {
+                    if reg!(cond).is_truthy() {
+                        pc = target as usize;
+                    }
+                }
+                Op::JumpUnlessLt { a, b, target } => {
+                    branch_unless!(BinOp::Lt, inline::lt, reg!(a), reg!(b), reg!(b), target)
+                }
+                Op::JumpUnlessLtI { a, n, target } => {
+                    branch_unless!(BinOp::Lt, inline::lt_imm, reg!(a), n, int(n), target)
+                }
+                Op::JumpUnlessGt { a, b, target } => {
+                    branch_unless!(BinOp::Gt, inline::gt, reg!(a), reg!(b), reg!(b), target)
+                }
+                Op::JumpUnlessGtI { a, n, target } => {
+                    branch_unless!(BinOp::Gt, inline::gt_imm, reg!(a), n, int(n), target)
+                }
+                Op::JumpUnlessLe { a, b, target } => {
+                    branch_unless!(BinOp::Le, inline::le, reg!(a), reg!(b), reg!(b), target)
+                }
+                Op::JumpUnlessLeI { a, n, target } => {
+                    branch_unless!(BinOp::Le, inline::le_imm, reg!(a), n, int(n), target)
+                }
+                Op::JumpUnlessGe { a, b, target } => {
+                    branch_unless!(BinOp::Ge, inline::ge, reg!(a), reg!(b), reg!(b), target)
+                }
+                Op::JumpUnlessGeI { a, n, target } => {
+                    branch_unless!(BinOp::Ge, inline::ge_imm, reg!(a), n, int(n), target)
+                }
+                Op::JumpUnlessNumEq { a, b, target } => {
+                    branch_unless!(
+                        BinOp::NumEq,
+                        inline::num_eq,
+                        reg!(a),
+                        reg!(b),
+                        reg!(b),
+                        target
+                    )
+                }
+                Op::JumpUnlessNumEqI { a, n, target } => {
+                    branch_unless!(BinOp::NumEq, inline::num_eq_imm, reg!(a), n, int(n), target)
+                }
+                Op::JumpUnlessEq { a, b, target } => {
+                    branch_unless!(BinOp::Eq, inline::eq, reg!(a), reg!(b), reg!(b), target)
+                }
+                Op::JumpUnlessEqI { a, n, target } => {
+                    branch_unless!(BinOp::Eq, inline::eq_imm, reg!(a), n, int(n), target)
+                }
+                Op::BranchPair {
+                    src, when, target, ..
+                } => {
+                    if self.is_pair(reg!(src)) == when {
+                        pc = target as usize;
+                    }
+                }
+                Op::BranchNull {
+                    src, when, target, ..
+                } => {
+                    if reg!(src).is_nil() == when {
+                        pc = target as usize;
+                    }
+                }
+                Op::ForPrep { state } => attempt!(self.for_prep(base + state as usize)),
+                Op::ForNext { state, var } => {
+                    if let Some(item) = self.for_next(base + state as usize) {
+                        set_reg!(var, item);
+                        pc += 1;
+                    }
+                }
+                Op::Call { base: b, argc, dst } => {
+                    save_pc!();
+                    if self.heap.should_collect() {
+                        self.collect_garbage();
+                    }
+                    let fpos = base + b as usize;
+                    let ret = base + dst as usize;
+                    // Fast path: a closure called with exactly its parameters.
+                    if let Value::Obj(r) = reg!(b)
+                        && let Obj::Closure(c) = self.heap.get(r)
+                    {
+                        let callee = Rc::as_ptr(&c.proto);
+                        // SAFETY: the closure, in register `b`, keeps its
+                        // prototype alive.
+                        let p = unsafe { &*callee };
+                        if p.fast_argc == argc as u32 && self.frames.len() < self.depth_limit() {
+                            let new_base = fpos + 1;
+                            self.ensure_stack(new_base + p.nregs as usize);
+                            self.push_frame_record(Frame::new(callee, new_base, ret));
+                            fi += 1;
+                            proto = callee;
+                            code = p.code.as_ptr();
+                            pc = 0;
+                            base = new_base;
+                            continue;
+                        }
+                    }
+                    match attempt!(self.enter_call(fpos, argc as usize, ret)) {
+                        Entered::Frame => load_frame!(),
+                        Entered::Value(v) => self.stack[ret] = v,
+                    }
+                }
+                Op::TailCall { base: b, argc } => {
+                    save_pc!();
+                    if self.heap.should_collect() {
+                        self.collect_garbage();
+                    }
+                    let mut argc = argc as usize;
+                    let fpos = base + b as usize;
+                    if let Value::Native(_) = self.stack[fpos] {
+                        match attempt!(self.call_native(fpos, argc)) {
+                            NativeOutcome::Value(v) => {
+                                if self.return_value(v, entry) {
+                                    return Ok(v);
+                                }
+                                load_frame!();
+                                continue;
+                            }
+                            NativeOutcome::Redirect(n) => argc = n,
+                        }
+                    }
+                    // Slide the callee and its arguments down over this
+                    // frame, which the callee replaces.
+                    let dest = base - 1;
+                    self.stack.copy_within(fpos..fpos + argc + 1, dest);
+                    let replaced = self.frames[fi];
+                    self.frames.pop();
+                    match self.enter_call(dest, argc, replaced.ret) {
+                        Ok(Entered::Frame) => load_frame!(),
+                        Ok(Entered::Value(v)) => {
+                            self.stack[replaced.ret] = v;
+                            if self.frames.len() == entry {
+                                return Ok(v);
+                            }
+                            load_frame!();
+                        }
+                        Err(e) => {
+                            // Put the caller's frame back so the trace shows
+                            // where the call was made. Its function value was
+                            // just overwritten, but no collection can happen
+                            // before the error has unwound past this frame.
+                            self.push_frame_record(replaced);
+                            return Err(e);
+                        }
+                    }
+                }
+                Op::Return { src } => {
+                    // SAFETY: `fi` is the running frame's index (see
+                    // `save_pc!`), and its `ret` slot is inside the stack (a
+                    // register of the caller, or the slot below a host call).
+                    let ret = unsafe { self.frames.get_unchecked(fi) }.ret;
+                    copy!(reg_ptr!(src), unsafe { self.stack.as_mut_ptr().add(ret) });
+                    self.frames.pop();
+                    if fi == entry {
+                        return Ok(self.stack[ret]);
+                    }
+                    load_frame!();
+                }
+                Op::Closure { dst, idx } => {
+                    let child = proto!().children[idx as usize].clone();
+                    let captures: Box<[Value]> = child
+                        .captures
+                        .iter()
+                        .map(|c| match *c {
+                            CaptureFrom::Local(s) => reg!(s),
+                            CaptureFrom::Capture(k) => self.capture(base, k as u16),
+                        })
+                        .collect();
+                    let closure = Obj::Closure(Closure {
+                        proto: child,
+                        captures,
+                    });
+                    set_reg!(dst, self.heap.alloc(closure));
+                }
+                Op::Add { dst, a, b } => binary!(BinOp::Add, inline::add, dst, reg!(a), reg!(b)),
+                Op::AddI { dst, a, n } => binary!(BinOp::Add, inline::add, dst, reg!(a), int(n)),
+                Op::Sub { dst, a, b } => binary!(BinOp::Sub, inline::sub, dst, reg!(a), reg!(b)),
+                Op::SubI { dst, a, n } => binary!(BinOp::Sub, inline::sub, dst, reg!(a), int(n)),
+                Op::Mul { dst, a, b } => binary!(BinOp::Mul, inline::mul, dst, reg!(a), reg!(b)),
+                Op::MulI { dst, a, n } => binary!(BinOp::Mul, inline::mul, dst, reg!(a), int(n)),
+                Op::Div { dst, a, b } => binary!(BinOp::Div, inline::div, dst, reg!(a), reg!(b)),
+                Op::DivI { dst, a, n } => binary!(BinOp::Div, inline::div, dst, reg!(a), int(n)),
+                Op::Mod { dst, a, b } => {
+                    binary!(BinOp::Mod, inline::modulo, dst, reg!(a), reg!(b))
+                }
+                Op::ModI { dst, a, n } => {
+                    binary!(BinOp::Mod, inline::modulo, dst, reg!(a), int(n))
+                }
+                Op::Lt { dst, a, b } => {
+                    compare!(BinOp::Lt, inline::lt, dst, reg!(a), reg!(b), reg!(b))
+                }
+                Op::LtI { dst, a, n } => {
+                    compare!(BinOp::Lt, inline::lt_imm, dst, reg!(a), n, int(n))
+                }
+                Op::Gt { dst, a, b } => {
+                    compare!(BinOp::Gt, inline::gt, dst, reg!(a), reg!(b), reg!(b))
+                }
+                Op::GtI { dst, a, n } => {
+                    compare!(BinOp::Gt, inline::gt_imm, dst, reg!(a), n, int(n))
+                }
+                Op::Le { dst, a, b } => {
+                    compare!(BinOp::Le, inline::le, dst, reg!(a), reg!(b), reg!(b))
+                }
+                Op::LeI { dst, a, n } => {
+                    compare!(BinOp::Le, inline::le_imm, dst, reg!(a), n, int(n))
+                }
+                Op::Ge { dst, a, b } => {
+                    compare!(BinOp::Ge, inline::ge, dst, reg!(a), reg!(b), reg!(b))
+                }
+                Op::GeI { dst, a, n } => {
+                    compare!(BinOp::Ge, inline::ge_imm, dst, reg!(a), n, int(n))
+                }
+                Op::NumEq { dst, a, b } => {
+                    compare!(BinOp::NumEq, inline::num_eq, dst, reg!(a), reg!(b), reg!(b))
+                }
+                Op::NumEqI { dst, a, n } => {
+                    compare!(BinOp::NumEq, inline::num_eq_imm, dst, reg!(a), n, int(n))
+                }
+                Op::Eq { dst, a, b } => {
+                    compare!(BinOp::Eq, inline::eq, dst, reg!(a), reg!(b), reg!(b))
+                }
+                Op::EqI { dst, a, n } => {
+                    compare!(BinOp::Eq, inline::eq_imm, dst, reg!(a), n, int(n))
+                }
+                Op::VectorRef { dst, vec, idx } => match self.vector_slot(reg!(vec), reg!(idx)) {
+                    Some(p) => copy!(p, reg_ptr!(dst)),
+                    None => {
+                        let x = slow!(self.binary_slow(BinOp::VectorRef, reg!(vec), reg!(idx)));
+                        set_reg!(dst, x);
+                    }
+                },
+                Op::VectorRefI { dst, vec, n } => match self.vector_slot(reg!(vec), int(n)) {
+                    Some(p) => copy!(p, reg_ptr!(dst)),
+                    None => {
+                        let x = slow!(self.binary_slow(BinOp::VectorRef, reg!(vec), int(n)));
+                        set_reg!(dst, x);
+                    }
+                },
+                Op::VectorSet { vec, idx, val } => match self.vector_slot(reg!(vec), reg!(idx)) {
+                    Some(p) => copy!(reg_ptr!(val), p),
+                    None => {
+                        slow!(self.vector_set_slow(reg!(vec), reg!(idx), reg!(val)));
+                    }
+                },
+                Op::VectorSetI { vec, n, val } => match self.vector_slot(reg!(vec), int(n)) {
+                    Some(p) => copy!(reg_ptr!(val), p),
+                    None => {
+                        slow!(self.vector_set_slow(reg!(vec), int(n), reg!(val)));
+                    }
+                },
+                Op::Car { op, dst, src } => {
+                    let v = match self.pair(reg!(src)) {
+                        Some((car, _)) => car,
+                        _ => slow!(self.unary_slow(op, reg!(src))),
+                    };
+                    set_reg!(dst, v);
+                }
+                Op::Cdr { op, dst, src } => {
+                    let v = match self.pair(reg!(src)) {
+                        Some((_, cdr)) => cdr,
+                        _ => slow!(self.unary_slow(op, reg!(src))),
+                    };
+                    set_reg!(dst, v);
+                }
+                Op::IsPair { dst, src, .. } => set_reg!(dst, Value::Bool(self.is_pair(reg!(src)))),
+                Op::IsNull { dst, src, .. } => set_reg!(dst, Value::Bool(reg!(src).is_nil())),
+                Op::Un { op, dst, src } => {
+                    let v = match self.unary_fast(op, reg!(src)) {
+                        Some(v) => v,
+                        _ => slow!(self.unary_slow(op, reg!(src))),
+                    };
+                    set_reg!(dst, v);
+                }
+                Op::CallBinary { bit, dst, a, b } => {
+                    let v = slow!(self.call_inlined(bit, &[reg!(a), reg!(b)]));
+                    set_reg!(dst, v);
+                }
+                Op::CallBinaryI { bit, dst, a, n } => {
+                    let v = slow!(self.call_inlined(bit, &[reg!(a), int(n)]));
+                    set_reg!(dst, v);
+                }
+                Op::CallBranch { bit, a, b, target } => {
+                    if !slow!(self.call_inlined(bit, &[reg!(a), reg!(b)])).is_truthy() {
+                        pc = target as usize;
+                    }
+                }
+                Op::CallBranchI { bit, a, n, target } => {
+                    if !slow!(self.call_inlined(bit, &[reg!(a), int(n)])).is_truthy() {
+                        pc = target as usize;
+                    }
+                }
+                Op::CallTernary { bit, a, b, c } => {
+                    slow!(self.call_inlined(bit, &[reg!(a), reg!(b), reg!(c)]));
+                }
+                Op::CallTernaryI { bit, a, n, c } => {
+                    slow!(self.call_inlined(bit, &[reg!(a), int(n), reg!(c)]));
+                }
+                Op::CallUnary { bit, dst, src } => {
+                    let v = slow!(self.call_inlined(bit, &[reg!(src)]));
+                    set_reg!(dst, v);
+                }
+                Op::CallTest {
+                    bit,
+                    src,
+                    when,
+                    target,
+                } => {
+                    if slow!(self.call_inlined(bit, &[reg!(src)])).is_truthy() == when {
+                        pc = target as usize;
+                    }
+                }
+                Op::PushHandler { idx } => self.handlers.push(Handler {
+                    frame: fi,
+                    info: idx,
+                    disabled: 0,
+                }),
+                Op::PopHandler => {
+                    self.handlers.pop();
+                }
+                Op::EndFinally => throw!(RtError::EndFinally),
+            }
+        }
+    }
+}
+
+/// A small integer operand as a value.
+#[inline(always)]
+fn int(n: i16) -> Value {
+    Value::Int(n as i64)
+}

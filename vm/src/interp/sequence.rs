@@ -1,0 +1,94 @@
+//! Walking a sequence in a `for` loop: lists by their pairs, vectors and
+//! strings by position (nothing is copied), tables and structs by a copy of
+//! their keys (so the body may change the table).
+//!
+//! A vector is read as the loop goes, up to its length when the loop began:
+//! the body sees changes to elements ahead of it, elements it pushes are not
+//! visited (so pushing in the loop cannot make it endless), and a vector
+//! that shrinks ends the loop early.
+
+use crate::error::RtResult;
+use crate::object::Obj;
+use crate::primitives::expected;
+use crate::value::Value;
+use crate::vm::Vm;
+
+impl Vm {
+    /// `ForPrep`: checks the sequence in stack slot `s` and sets the
+    /// position in `s + 1` (nil for a list, 0 for a vector or string) and a
+    /// vector's end in `s + 2`.
+    pub(super) fn for_prep(&mut self, s: usize) -> RtResult<()> {
+        let v = self.stack[s];
+        let (position, end) = match v {
+            Value::Nil => (Value::Nil, Value::Nil),
+            Value::Obj(r) => match self.heap.get(r) {
+                Obj::Pair(..) => (Value::Nil, Value::Nil),
+                Obj::Str(_) => (Value::Int(0), Value::Nil),
+                Obj::Vector(items) => (Value::Int(0), Value::Int(items.len() as i64)),
+                Obj::Table(m) | Obj::Struct(m) => {
+                    let keys: Vec<_> = m.keys().cloned().collect();
+                    let keys: Vec<Value> = keys
+                        .iter()
+                        .map(|k| crate::equality::key_to_value(self, k))
+                        .collect();
+                    let end = Value::Int(keys.len() as i64);
+                    self.stack[s] = self.heap.alloc(Obj::Vector(keys));
+                    (Value::Int(0), end)
+                }
+                _ => return Err(expected(self, "for", "sequence", v)),
+            },
+            _ => return Err(expected(self, "for", "sequence", v)),
+        };
+        self.stack[s + 1] = position;
+        self.stack[s + 2] = end;
+        Ok(())
+    }
+
+    /// `ForNext`: the next item of the sequence walked in slots `s` and
+    /// `s + 1`, advancing past it; `None` at the end. A list ends at its
+    /// first non-pair tail; a vector that shrank ends early.
+    #[inline(always)]
+    pub(super) fn for_next(&mut self, s: usize) -> Option<Value> {
+        let Value::Obj(r) = self.stack[s] else {
+            return None;
+        };
+        match self.heap.get(r) {
+            Obj::Pair(car, cdr) => {
+                let (car, cdr) = (*car, *cdr);
+                self.stack[s] = cdr;
+                Some(car)
+            }
+            Obj::Vector(items) => {
+                // A list's tail that is a vector has no position or end.
+                let (Value::Int(i), Value::Int(end)) = (self.stack[s + 1], self.stack[s + 2])
+                else {
+                    return None;
+                };
+                if i >= end {
+                    return None;
+                }
+                let item = *usize::try_from(i).ok().and_then(|i| items.get(i))?;
+                self.stack[s + 1] = Value::Int(i + 1);
+                Some(item)
+            }
+            Obj::Str(_) => self.next_char(s),
+            _ => None,
+        }
+    }
+
+    /// The next character of the string in slot `s` as a one-character
+    /// string; the position is a byte offset.
+    #[cold]
+    fn next_char(&mut self, s: usize) -> Option<Value> {
+        let (Value::Obj(r), Value::Int(at)) = (self.stack[s], self.stack[s + 1]) else {
+            return None;
+        };
+        let Obj::Str(text) = self.heap.get(r) else {
+            return None;
+        };
+        let at = usize::try_from(at).ok()?;
+        let c = text.text.get(at..)?.chars().next()?;
+        self.stack[s + 1] = Value::Int((at + c.len_utf8()) as i64);
+        Some(self.heap.alloc_string(c.to_string()))
+    }
+}
