@@ -163,7 +163,7 @@ impl Vm {
             ctype,
             message,
             data,
-            trace: Vec::new(),
+            trace: Default::default(),
             restarts: Vec::new(),
         })))
     }

@@ -106,11 +106,14 @@ pub struct Condition {
     pub message: Value,
     pub data: Value,
     /// Stack trace at the raise point, innermost first. Kept raw so that
-    /// raising is cheap; formatted only when asked for.
-    pub trace: Vec<TraceEntry>,
+    /// raising is cheap; formatted only when asked for. A short trace is
+    /// stored in the condition itself, so raising allocates once.
+    pub trace: Trace,
     /// The restarts that were available when it went unhandled.
     pub restarts: Vec<Sym>,
 }
+
+pub type Trace = smallvec::SmallVec<[TraceEntry; 4]>;
 
 /// One line of a stack trace: the function's name (`<top>` for top-level
 /// code, `<lambda>` for anonymous functions) and the position executing in it.

@@ -13,7 +13,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::bytecode::Proto;
 use crate::error::{RtError, RtResult};
 use crate::heap::Heap;
-use crate::object::{Obj, TraceEntry};
+use crate::object::{Obj, Trace, TraceEntry};
 use crate::symbol::Sym;
 use crate::value::{NativeId, Value};
 
@@ -255,7 +255,7 @@ impl Vm {
     }
 
     /// The stack trace of the current execution point, innermost first.
-    pub fn trace(&self) -> Vec<TraceEntry> {
+    pub fn trace(&self) -> Trace {
         self.frames
             .iter()
             .rev()
