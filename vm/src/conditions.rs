@@ -33,7 +33,7 @@
 //!
 //! # Unwinding
 //!
-//! A transfer of control ([`Unwind`]: to a catch clause with the condition,
+//! A transfer of control ([`UnwindTarget`]: to a catch clause with the condition,
 //! to a restart with its arguments, or out of the program) pops entries
 //! from the top. Popping a `finally` entry runs its cleanup code in the
 //! frame that established it, with the transfer saved in
@@ -52,12 +52,10 @@
 //! continues; the search itself sees the whole dynamic stack, so handlers
 //! established outside a `map` see errors raised inside its callback.
 
-use std::rc::Rc;
-
 use crate::bytecode::HandlerInfo;
 use crate::error::{ElleError, RtError, RtResult};
 use crate::object::{Condition, Obj};
-use crate::symbol::Sym;
+use crate::symbol::{Sym, sym};
 use crate::value::Value;
 use crate::vm::Vm;
 
@@ -114,15 +112,11 @@ pub struct Handler {
     pub disabled: u32,
 }
 
-/// A transfer of control on its way to its target.
-#[derive(Debug, Clone)]
-pub struct Unwind {
-    pub target: UnwindTarget,
-    /// The caught condition, or the restart's arguments, or (leaving the
-    /// program) the uncaught condition.
-    pub values: Vec<Value>,
-}
-
+/// Where a transfer of control goes. The values it carries (the caught
+/// condition, the restart's arguments, or, leaving the program, the
+/// uncaught condition) wait in `Vm::transfer_values`: only one transfer is
+/// in flight at a time (others wait in `Vm::pending_unwinds`), so raising
+/// allocates nothing for the transfer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UnwindTarget {
     /// Clause `clause` of the dynamic stack entry `entry` (a catch clause
@@ -145,7 +139,8 @@ impl UnwindTarget {
 
 /// A transfer waiting for a `finally` cleanup to end.
 pub struct PendingUnwind {
-    pub unwind: Unwind,
+    target: UnwindTarget,
+    pub values: Vec<Value>,
     /// The dynamic stack's length when the cleanup started.
     floor: usize,
 }
@@ -169,15 +164,32 @@ impl Vm {
         t.name() == "condition" || self.condition_parents.contains_key(&t)
     }
 
-    /// Makes a condition object.
-    pub fn make_condition(&mut self, ctype: Sym, message: &str, data: Value) -> Value {
+    /// Makes a condition object; `message` must be a string object.
+    pub fn make_condition(&mut self, ctype: Sym, message: Value, data: Value) -> Value {
         self.heap.alloc(Obj::Condition(Box::new(Condition {
             ctype,
-            message: Rc::from(message),
+            message,
             data,
-            trace: Vec::new(),
+            trace: Default::default(),
             restarts: Vec::new(),
         })))
+    }
+
+    /// Makes a condition object with a message given as text.
+    pub fn make_condition_text(&mut self, ctype: Sym, message: String, data: Value) -> Value {
+        let message = self.heap.alloc_string(message);
+        self.make_condition(ctype, message, data)
+    }
+
+    /// A condition's message as text.
+    pub fn condition_message<'a>(&'a self, c: &'a Condition) -> &'a str {
+        match c.message {
+            Value::Obj(r) => match self.heap.get(r) {
+                Obj::Str(s) => &s.text,
+                _ => "",
+            },
+            _ => "",
+        }
     }
 
     pub fn as_condition(&self, v: Value) -> Option<&Condition> {
@@ -208,39 +220,39 @@ impl Vm {
                 ctype,
                 message,
                 data,
-            } => self.make_condition(ctype, &message, data),
+            } => self.make_condition_text(ctype, message, data),
             RtError::Raise(v) if self.as_condition(v).is_some() => v,
             RtError::Raise(v) => {
-                let ctype = Sym::intern("user-error");
-                self.make_condition(ctype, "raised a non-condition", v)
+                self.make_condition_text(sym::USER_ERROR, "raised a non-condition".into(), v)
             }
-            RtError::Unwind(u) if u.target == UnwindTarget::Out && !u.values.is_empty() => {
-                u.values[0]
+            RtError::Unwind(UnwindTarget::Out) if !self.transfer_values.is_empty() => {
+                self.transfer_values[0]
             }
             RtError::Unwind(_) | RtError::EndFinally => {
-                let ctype = Sym::intern("error");
-                self.make_condition(ctype, "control left its extent", Value::Nil)
+                self.make_condition_text(sym::ERROR, "control left its extent".into(), Value::Nil)
             }
-            RtError::Exit(code) => {
-                let ctype = Sym::intern("error");
-                self.make_condition(ctype, &format!("exit {code}"), Value::Int(code as i64))
-            }
+            RtError::Exit(code) => self.make_condition_text(
+                sym::ERROR,
+                format!("exit {code}"),
+                Value::Int(code as i64),
+            ),
         };
         self.record_trace(cond);
         cond
     }
 
-    /// The condition a transfer carries: the one going to a catch clause or
-    /// out of the program (`None` for a restart's arguments).
-    pub(crate) fn unwind_condition(&self, u: &Unwind) -> Option<Value> {
-        let carries = match u.target {
+    /// The condition the transfer in flight to `target` carries: the one
+    /// going to a catch clause or out of the program (`None` for a
+    /// restart's arguments).
+    pub(crate) fn unwind_condition(&self, target: UnwindTarget) -> Option<Value> {
+        let carries = match target {
             UnwindTarget::Out => true,
             UnwindTarget::Clause { entry, .. } => {
                 entry < self.handlers.len()
                     && matches!(self.handler_info(entry), HandlerInfo::Catch { .. })
             }
         };
-        u.values
+        self.transfer_values
             .first()
             .copied()
             .filter(|&v| carries && self.as_condition(v).is_some())
@@ -267,7 +279,7 @@ impl Vm {
     /// returns the transfer to the innermost catch clause that takes it.
     /// `Ok(None)`: nothing took it. `Err`: a handler raised or invoked a
     /// restart; that is what happens next.
-    pub fn signal(&mut self, cond: Value) -> RtResult<Option<Unwind>> {
+    pub fn signal(&mut self, cond: Value) -> RtResult<Option<UnwindTarget>> {
         self.record_trace(cond);
         let Some(ctype) = self.as_condition(cond).map(|c| c.ctype) else {
             return Ok(None);
@@ -284,12 +296,9 @@ impl Vm {
                         .iter()
                         .position(|c| c.types.iter().any(|&t| self.condition_type_is(ctype, t)));
                     if let Some(clause) = hit {
-                        let unwind = Unwind {
-                            target: UnwindTarget::Clause { entry: i, clause },
-                            values: vec![cond],
-                        };
-                        self.abandon_pending(unwind.target);
-                        return Ok(Some(unwind));
+                        let target = UnwindTarget::Clause { entry: i, clause };
+                        self.start_transfer(target, &[cond]);
+                        return Ok(Some(target));
                     }
                 }
                 HandlerInfo::Bind { clauses } => {
@@ -340,26 +349,22 @@ impl Vm {
     pub(crate) fn raise(&mut self, e: RtError) -> RtError {
         let cond = self.condition_from_error(e);
         match self.signal(cond) {
-            Ok(Some(unwind)) => RtError::Unwind(Box::new(unwind)),
+            Ok(Some(target)) => RtError::Unwind(target),
             Ok(None) => {
                 let restarts = self.compute_restarts();
                 if let Some(c) = self.as_condition_mut(cond) {
                     c.restarts = restarts;
                 }
-                let unwind = Unwind {
-                    target: UnwindTarget::Out,
-                    values: vec![cond],
-                };
-                self.abandon_pending(unwind.target);
-                RtError::Unwind(Box::new(unwind))
+                self.start_transfer(UnwindTarget::Out, &[cond])
             }
             Err(e) => e,
         }
     }
 
-    /// A new transfer to `target` abandons the transfers waiting for
-    /// cleanups that it leaves.
-    fn abandon_pending(&mut self, target: UnwindTarget) {
+    /// Starts a transfer of control to `target` carrying `values`; returns
+    /// the error that carries it out. It abandons the transfers waiting for
+    /// cleanups that it leaves (the new condition wins).
+    pub(crate) fn start_transfer(&mut self, target: UnwindTarget, values: &[Value]) -> RtError {
         while self
             .pending_unwinds
             .last()
@@ -367,6 +372,9 @@ impl Vm {
         {
             self.pending_unwinds.pop();
         }
+        self.transfer_values.clear();
+        self.transfer_values.extend_from_slice(values);
+        RtError::Unwind(target)
     }
 
     /// Carries a transfer on within the execution whose first frame is
@@ -374,38 +382,42 @@ impl Vm {
     /// (`Ok`: execution continues there) or a `finally` (`Ok`: its cleanup
     /// runs next), or until this execution has none left (`Err`: its frames
     /// are dropped and the transfer goes on outside it).
-    pub(crate) fn unwind(&mut self, unwind: Unwind, entry: usize) -> Result<(), RtError> {
+    pub(crate) fn unwind(&mut self, target: UnwindTarget, entry: usize) -> Result<(), RtError> {
         while let Some(&h) = self.handlers.last() {
             if h.frame < entry {
                 break;
             }
             let i = self.handlers.len() - 1;
-            if let UnwindTarget::Clause { entry: t, clause } = unwind.target
+            if let UnwindTarget::Clause { entry: t, clause } = target
                 && t == i
             {
                 self.handlers.pop();
-                return self.arrive(h, clause, unwind.values);
+                return self.arrive(h, clause);
             }
             self.handlers.pop();
             let info = &self.frames[h.frame].proto().handlers[h.info as usize];
-            if let HandlerInfo::Finally { target } = *info {
+            if let HandlerInfo::Finally { target: cleanup } = *info {
                 self.frames.truncate(h.frame + 1);
-                self.frames[h.frame].pc = target as usize;
+                self.frames[h.frame].pc = cleanup as usize;
                 self.pending_unwinds.push(PendingUnwind {
-                    unwind,
+                    target,
+                    values: std::mem::take(&mut self.transfer_values),
                     floor: self.handlers.len(),
                 });
                 return Ok(());
             }
         }
         self.frames.truncate(entry);
-        Err(RtError::Unwind(Box::new(unwind)))
+        Err(RtError::Unwind(target))
     }
 
     /// Resumes the transfer whose `finally` cleanup just ended.
     pub(crate) fn end_finally(&mut self, entry: usize) -> Result<(), RtError> {
         match self.pending_unwinds.pop() {
-            Some(p) => self.unwind(p.unwind, entry),
+            Some(p) => {
+                self.transfer_values = p.values;
+                self.unwind(p.target, entry)
+            }
             None => Err(RtError::new(
                 "error",
                 "internal error: finally without an unwinding",
@@ -416,40 +428,39 @@ impl Vm {
     /// Arrives at clause `clause` of the entry `h` (already popped): drops
     /// the frames above its frame and continues at the clause with the
     /// condition or the restart's arguments in its registers.
-    fn arrive(&mut self, h: Handler, clause: usize, values: Vec<Value>) -> Result<(), RtError> {
+    fn arrive(&mut self, h: Handler, clause: usize) -> Result<(), RtError> {
         self.frames.truncate(h.frame + 1);
+        let values = std::mem::take(&mut self.transfer_values);
+        // A copy of the frame record: the prototype it points to is not
+        // borrowed from the VM, so registers can be written meanwhile.
         let frame = self.frames[h.frame];
-        let (target, slots): (u32, Vec<(u16, Value)>) =
-            match &frame.proto().handlers[h.info as usize] {
-                HandlerInfo::Catch { clauses, cond_reg } => {
-                    (clauses[clause].target, vec![(*cond_reg, values[0])])
+        let target = match &frame.proto().handlers[h.info as usize] {
+            HandlerInfo::Catch { clauses, cond_reg } => {
+                self.stack[frame.base + *cond_reg as usize] = values[0];
+                clauses[clause].target
+            }
+            HandlerInfo::Restarts { clauses } => {
+                let c = &clauses[clause];
+                for (&reg, &v) in c.params.iter().zip(&values) {
+                    self.stack[frame.base + reg as usize] = v;
                 }
-                HandlerInfo::Restarts { clauses } => {
-                    let c = &clauses[clause];
-                    let n = c.params.len();
-                    let mut slots: Vec<(u16, Value)> = c
-                        .params
-                        .iter()
-                        .copied()
-                        .zip(values.iter().copied())
-                        .collect();
-                    if let Some(rest) = c.rest {
-                        let list = self.heap.list(&values[n.min(values.len())..]);
-                        slots.push((rest, list));
-                    }
-                    (c.target, slots)
+                if let Some(rest) = c.rest {
+                    let extra = &values[c.params.len().min(values.len())..];
+                    self.stack[frame.base + rest as usize] = self.heap.list(extra);
                 }
-                HandlerInfo::Finally { .. } | HandlerInfo::Bind { .. } => {
-                    return Err(RtError::new(
-                        "error",
-                        "internal error: not an unwind target",
-                    ));
-                }
-            };
-        for (reg, v) in slots {
-            self.stack[frame.base + reg as usize] = v;
-        }
+                c.target
+            }
+            HandlerInfo::Finally { .. } | HandlerInfo::Bind { .. } => {
+                return Err(RtError::new(
+                    "error",
+                    "internal error: not an unwind target",
+                ));
+            }
+        };
         self.frames[h.frame].pc = target as usize;
+        // Keep the buffer (emptied) for the next transfer.
+        self.transfer_values = values;
+        self.transfer_values.clear();
         Ok(())
     }
 
@@ -512,12 +523,7 @@ impl Vm {
                 args.len()
             ));
         }
-        let unwind = Unwind {
-            target: UnwindTarget::Clause { entry, clause },
-            values: args.to_vec(),
-        };
-        self.abandon_pending(unwind.target);
-        RtError::Unwind(Box::new(unwind))
+        self.start_transfer(UnwindTarget::Clause { entry, clause }, args)
     }
 
     /// Converts an error that reached the host into its Rust form.
@@ -542,7 +548,7 @@ impl Vm {
                 };
                 ElleError {
                     ctype: c.ctype.name().to_string(),
-                    message: c.message.to_string(),
+                    message: self.condition_message(&c).to_string(),
                     data,
                     trace: c.trace.iter().map(|t| t.to_string()).collect(),
                     restarts: c.restarts.iter().map(|r| r.name().to_string()).collect(),

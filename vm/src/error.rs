@@ -1,7 +1,7 @@
 //! Runtime errors as Rust values, before they become heap conditions.
 
 use crate::span::Span;
-use crate::symbol::Sym;
+use crate::symbol::{Sym, sym};
 use crate::value::Value;
 
 /// An error raised by a primitive or the interpreter. The VM turns it into a
@@ -22,7 +22,7 @@ pub enum RtError {
     /// restart) or out of the program: every interpreter loop it crosses
     /// unwinds its frames, running `finally` cleanups, without signalling
     /// anything again (`conditions.rs`).
-    Unwind(Box<crate::conditions::Unwind>),
+    Unwind(crate::conditions::UnwindTarget),
     /// A `finally` cleanup run while unwinding has ended; never leaves the
     /// interpreter loop that ran it.
     EndFinally,
@@ -32,8 +32,13 @@ pub type RtResult<T> = Result<T, RtError>;
 
 impl RtError {
     pub fn new(ctype: &str, message: impl Into<String>) -> RtError {
+        RtError::of(Sym::intern(ctype), message)
+    }
+
+    /// A new condition of a type given as a symbol (see `symbol::sym`).
+    pub fn of(ctype: Sym, message: impl Into<String>) -> RtError {
         RtError::New {
-            ctype: Sym::intern(ctype),
+            ctype,
             message: message.into(),
             data: Value::Nil,
         }
@@ -48,31 +53,31 @@ impl RtError {
     }
 
     pub fn type_error(message: impl Into<String>) -> RtError {
-        RtError::new("type-error", message)
+        RtError::of(sym::TYPE_ERROR, message)
     }
 
     pub fn arity(message: impl Into<String>) -> RtError {
-        RtError::new("arity-error", message)
+        RtError::of(sym::ARITY_ERROR, message)
     }
 
     pub fn index(message: impl Into<String>) -> RtError {
-        RtError::new("index-error", message)
+        RtError::of(sym::INDEX_ERROR, message)
     }
 
     pub fn io(message: impl Into<String>) -> RtError {
-        RtError::new("io-error", message)
+        RtError::of(sym::IO_ERROR, message)
     }
 
     pub fn user(message: impl Into<String>) -> RtError {
-        RtError::new("user-error", message)
+        RtError::of(sym::USER_ERROR, message)
     }
 
     pub fn division_by_zero() -> RtError {
-        RtError::new("division-by-zero", "division by zero")
+        RtError::of(sym::DIVISION_BY_ZERO, "division by zero")
     }
 
     pub fn overflow(op: &str) -> RtError {
-        RtError::new("overflow-error", format!("integer overflow in {op}"))
+        RtError::of(sym::OVERFLOW_ERROR, format!("integer overflow in {op}"))
     }
 
     /// A `read-error` or `syntax-error` positioned in the source.

@@ -15,7 +15,7 @@ use crate::bytecode::Proto;
 use crate::object::{Obj, Str};
 use crate::value::{ObjRef, Value};
 
-const MIN_GC_THRESHOLD: usize = 4 << 20;
+const MIN_GC_THRESHOLD: usize = 1 << 20;
 
 pub struct Heap {
     objs: Vec<Obj>,

@@ -101,14 +101,19 @@ pub struct Closure {
 #[derive(Debug, Clone)]
 pub struct Condition {
     pub ctype: Sym,
-    pub message: Rc<str>,
+    /// A string object: raising with a message string from Elle shares it,
+    /// and `condition-message` returns it without copying.
+    pub message: Value,
     pub data: Value,
     /// Stack trace at the raise point, innermost first. Kept raw so that
-    /// raising is cheap; formatted only when asked for.
-    pub trace: Vec<TraceEntry>,
+    /// raising is cheap; formatted only when asked for. A short trace is
+    /// stored in the condition itself, so raising allocates once.
+    pub trace: Trace,
     /// The restarts that were available when it went unhandled.
     pub restarts: Vec<Sym>,
 }
+
+pub type Trace = smallvec::SmallVec<[TraceEntry; 4]>;
 
 /// One line of a stack trace: the function's name (`<top>` for top-level
 /// code, `<lambda>` for anonymous functions) and the position executing in it.
@@ -148,7 +153,7 @@ impl Obj {
             Obj::Vector(v) => v.capacity() * std::mem::size_of::<Value>(),
             Obj::Table(m) | Obj::Struct(m) => m.capacity() * 48,
             Obj::Closure(c) => c.captures.len() * std::mem::size_of::<Value>(),
-            Obj::Condition(c) => 64 + c.message.len() + c.trace.len() * 16,
+            Obj::Condition(c) => 64 + c.trace.len() * 16,
             _ => 0,
         }
     }
@@ -164,7 +169,10 @@ impl Obj {
             Obj::Table(m) | Obj::Struct(m) => m.values().for_each(|x| f(*x)),
             Obj::Closure(c) => c.captures.iter().for_each(|x| f(*x)),
             Obj::Cell(v) => f(*v),
-            Obj::Condition(c) => f(c.data),
+            Obj::Condition(c) => {
+                f(c.message);
+                f(c.data);
+            }
             Obj::Free(_) | Obj::Str(_) => {}
         }
     }

@@ -141,7 +141,8 @@ impl<'a> Printer<'a> {
                 None => self.out.push_str("#<function>"),
             },
             Obj::Condition(c) => {
-                let _ = write!(self.out, "#<condition {}: {}>", c.ctype, c.message);
+                let message = self.vm.condition_message(c);
+                let _ = write!(self.out, "#<condition {}: {message}>", c.ctype);
             }
             Obj::Cell(_) => self.out.push_str("#<cell>"),
             Obj::Free(_) => self.out.push_str("#<freed>"),

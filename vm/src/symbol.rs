@@ -23,7 +23,66 @@ struct Interner {
 
 fn interner() -> &'static Mutex<Interner> {
     static INTERNER: OnceLock<Mutex<Interner>> = OnceLock::new();
-    INTERNER.get_or_init(|| Mutex::new(Interner::default()))
+    INTERNER.get_or_init(|| {
+        let mut t = Interner::default();
+        for name in PREDEFINED_NAMES {
+            t.insert(name);
+        }
+        Mutex::new(t)
+    })
+}
+
+impl Interner {
+    fn insert(&mut self, name: &str) -> u32 {
+        let leaked: &'static str = Box::leak(name.to_owned().into_boxed_str());
+        let id = self.names.len() as u32;
+        self.names.push(leaked);
+        self.ids.insert(leaked, id);
+        id
+    }
+}
+
+/// Declares the symbols interned first, in order, so that the runtime can
+/// name them by constant (`sym::USER_ERROR`) instead of looking them up.
+macro_rules! predefined_symbols {
+    ($($konst:ident => $name:literal,)*) => {
+        #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+        #[repr(u32)]
+        enum Predefined {
+            $($konst,)*
+        }
+
+        /// Symbols the runtime names often, by constant.
+        pub mod sym {
+            use super::{Predefined, Sym};
+            $(pub const $konst: Sym = Sym(Predefined::$konst as u32);)*
+        }
+
+        const PREDEFINED_NAMES: &[&str] = &[$($name,)*];
+    };
+}
+
+predefined_symbols! {
+    CONDITION => "condition",
+    ERROR => "error",
+    WARNING => "warning",
+    STYLE_WARNING => "style-warning",
+    TYPE_ERROR => "type-error",
+    ARITY_ERROR => "arity-error",
+    UNBOUND_VARIABLE => "unbound-variable",
+    DIVISION_BY_ZERO => "division-by-zero",
+    OVERFLOW_ERROR => "overflow-error",
+    INDEX_ERROR => "index-error",
+    KEY_ERROR => "key-error",
+    STACK_OVERFLOW => "stack-overflow",
+    READ_ERROR => "read-error",
+    SYNTAX_ERROR => "syntax-error",
+    IO_ERROR => "io-error",
+    FFI_ERROR => "ffi-error",
+    USER_ERROR => "user-error",
+    FUEL_EXHAUSTED => "fuel-exhausted",
+    MEMORY_LIMIT => "memory-limit",
+    INTERRUPTED => "interrupted",
 }
 
 fn lock() -> std::sync::MutexGuard<'static, Interner> {
@@ -39,11 +98,7 @@ impl Sym {
         if let Some(&id) = t.ids.get(name) {
             return Sym(id);
         }
-        let leaked: &'static str = Box::leak(name.to_owned().into_boxed_str());
-        let id = t.names.len() as u32;
-        t.names.push(leaked);
-        t.ids.insert(leaked, id);
-        Sym(id)
+        Sym(t.insert(name))
     }
 
     /// The symbol's name.
@@ -87,6 +142,13 @@ mod tests {
         assert_eq!(Sym::intern("foo"), Sym::intern("foo"));
         assert_ne!(Sym::intern("foo"), Sym::intern("bar"));
         assert_eq!(Sym::intern("foo").name(), "foo");
+    }
+
+    #[test]
+    fn predefined_symbols_are_the_interned_names() {
+        assert_eq!(Sym::intern("user-error"), sym::USER_ERROR);
+        assert_eq!(sym::DIVISION_BY_ZERO.name(), "division-by-zero");
+        assert_eq!(Sym::intern("interrupted"), sym::INTERRUPTED);
     }
 
     #[test]

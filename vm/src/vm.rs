@@ -13,7 +13,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::bytecode::Proto;
 use crate::error::{RtError, RtResult};
 use crate::heap::Heap;
-use crate::object::{Obj, TraceEntry};
+use crate::object::{Obj, Trace, TraceEntry};
 use crate::symbol::Sym;
 use crate::value::{NativeId, Value};
 
@@ -120,6 +120,8 @@ pub struct Vm {
     pub(crate) depth_headroom: usize,
     /// Transfers of control waiting for a `finally` cleanup to end.
     pub(crate) pending_unwinds: Vec<crate::conditions::PendingUnwind>,
+    /// The values carried by the transfer of control in flight.
+    pub(crate) transfer_values: Vec<Value>,
     pub out: Box<dyn Write>,
     /// Files already run by `import`.
     pub imported: FxHashSet<PathBuf>,
@@ -162,6 +164,7 @@ impl Vm {
             max_depth: DEFAULT_MAX_DEPTH,
             depth_headroom: 0,
             pending_unwinds: Vec::new(),
+            transfer_values: Vec::new(),
             out: Box::new(std::io::BufWriter::new(std::io::stdout())),
             imported: FxHashSet::default(),
             current_file: None,
@@ -252,7 +255,7 @@ impl Vm {
     }
 
     /// The stack trace of the current execution point, innermost first.
-    pub fn trace(&self) -> Vec<TraceEntry> {
+    pub fn trace(&self) -> Trace {
         self.frames
             .iter()
             .rev()
@@ -285,11 +288,8 @@ impl Vm {
             .chain(self.globals.iter())
             .chain(self.macros.values())
             .chain(self.host_roots.iter())
-            .chain(
-                self.pending_unwinds
-                    .iter()
-                    .flat_map(|p| p.unwind.values.iter()),
-            )
+            .chain(self.pending_unwinds.iter().flat_map(|p| p.values.iter()))
+            .chain(self.transfer_values.iter())
             .copied();
         self.heap.collect(roots, self.pending_protos.iter());
         self.prune_code_registry();

@@ -89,11 +89,11 @@ pub fn expand_macro_call(vm: &mut Vm, m: Value, form: &Datum) -> RtResult<Datum>
 /// carries.
 fn expansion_failed(vm: &mut Vm, e: RtError, form: &Datum, outer_frames: usize) -> RtError {
     match e {
-        RtError::Unwind(u) => {
-            if let Some(cond) = vm.unwind_condition(&u) {
+        RtError::Unwind(target) => {
+            if let Some(cond) = vm.unwind_condition(target) {
                 note_expansion(vm, cond, form, outer_frames);
             }
-            RtError::Unwind(u)
+            RtError::Unwind(target)
         }
         RtError::New { .. } | RtError::Raise(_) => {
             let cond = vm.condition_from_error(e);

@@ -887,14 +887,19 @@ impl<'a> Emitter<'a> {
     ///   PushHandler B; body → dst; PopHandler
     /// ```
     fn handler_bind(&mut self, clauses: &'a [(Sym, Node)], body: &'a Node, dst: Reg, span: Span) {
-        let clauses = clauses
-            .iter()
-            .map(|(ctype, handler)| {
-                let r = self.alloc(handler.span);
-                self.compile_to(handler, r);
+        // A handler that is a local is used from its own register, unless
+        // evaluating what follows could assign it.
+        let clauses = (0..clauses.len())
+            .map(|k| {
+                let (ctype, handler) = &clauses[k];
+                let later: Vec<&Node> = clauses[k + 1..]
+                    .iter()
+                    .map(|(_, h)| h)
+                    .chain([body])
+                    .collect();
                 BindClause {
                     ctype: *ctype,
-                    handler: r,
+                    handler: self.operand_before(handler, &later),
                 }
             })
             .collect();

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use crate::bytecode::Proto;
 use crate::error::{RtError, RtResult};
 use crate::object::{Closure, Obj};
-use crate::value::Value;
+use crate::value::{NativeId, Value};
 use crate::vm::{Control, Frame, Native, NativeImpl, Vm};
 
 /// What starting a call did.
@@ -127,6 +127,29 @@ impl Vm {
                 _ => return Err(not_callable(self, f)),
             }
         }
+    }
+
+    /// The common call of a built-in, straight from the dispatch loop: a
+    /// plain one given an acceptable count of at most four arguments.
+    /// `None` sends the call down the general path.
+    #[inline(always)]
+    pub(super) fn call_native_fast(
+        &mut self,
+        id: NativeId,
+        fpos: usize,
+        argc: usize,
+    ) -> Option<RtResult<Value>> {
+        let native = &self.natives[id.0 as usize];
+        let NativeImpl::Plain(func) = native.imp else {
+            return None;
+        };
+        let n = argc as u32;
+        if argc > 4 || n < native.min_args || native.max_args.is_some_and(|m| n > m) {
+            return None;
+        }
+        let mut args = [Value::Nil; 4];
+        args[..argc].copy_from_slice(&self.stack[fpos + 1..fpos + 1 + argc]);
+        Some(func(self, &args[..argc]))
     }
 
     /// Runs the built-in at `stack[fpos]`. A control built-in that hands

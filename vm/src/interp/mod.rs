@@ -74,7 +74,7 @@ impl Vm {
                     self.abandon(entry);
                     return Err(RtError::Exit(code));
                 }
-                Err(RtError::Unwind(u)) => self.unwind(*u, entry),
+                Err(RtError::Unwind(target)) => self.unwind(target, entry),
                 Err(RtError::EndFinally) => self.end_finally(entry),
                 Err(fresh) => {
                     outcome = Err(self.raise(fresh));
@@ -409,6 +409,12 @@ impl Vm {
                             base = new_base;
                             continue;
                         }
+                    }
+                    if let Value::Native(id) = reg!(b)
+                        && let Some(r) = self.call_native_fast(id, fpos, argc as usize)
+                    {
+                        set_reg!(dst, attempt!(r));
+                        continue;
                     }
                     match attempt!(self.enter_call(fpos, argc as usize, ret)) {
                         Entered::Frame => load_frame!(),

@@ -3,21 +3,21 @@
 use crate::error::{RtError, RtResult};
 use crate::object::Obj;
 use crate::primitives::{expected, str_arg};
-use crate::symbol::Sym;
+use crate::symbol::{Sym, sym};
 use crate::value::Value;
 use crate::vm::Vm;
 
 pub fn install(vm: &mut Vm) {
     vm.define_native("exception", 1, Some(2), |vm, a| {
-        let msg = str_arg(vm, "exception", a[0])?.to_string();
+        str_arg(vm, "exception", a[0])?;
         let data = a.get(1).copied().unwrap_or(Value::Nil);
-        Ok(vm.make_condition(Sym::intern("user-error"), &msg, data))
+        Ok(vm.make_condition(sym::USER_ERROR, a[0], data))
     });
     vm.define_native("make-condition", 2, Some(3), |vm, a| {
         let ctype = condition_type_arg(vm, "make-condition", a[0])?;
-        let msg = str_arg(vm, "make-condition", a[1])?.to_string();
+        str_arg(vm, "make-condition", a[1])?;
         let data = a.get(2).copied().unwrap_or(Value::Nil);
-        Ok(vm.make_condition(ctype, &msg, data))
+        Ok(vm.make_condition(ctype, a[1], data))
     });
     vm.define_native("condition?", 1, Some(1), |vm, a| {
         Ok(Value::Bool(vm.as_condition(a[0]).is_some()))
@@ -28,10 +28,7 @@ pub fn install(vm: &mut Vm) {
         ))
     });
     vm.define_native("condition-message", 1, Some(1), |vm, a| {
-        let m = condition_arg(vm, "condition-message", a[0])?
-            .message
-            .clone();
-        Ok(vm.heap.alloc_str(&m))
+        Ok(condition_arg(vm, "condition-message", a[0])?.message)
     });
     vm.alias("exception-message", "condition-message");
     vm.define_native("condition-data", 1, Some(1), |vm, a| {
@@ -84,22 +81,22 @@ pub fn install(vm: &mut Vm) {
 /// Signals a condition; nil when nothing transferred control.
 fn signal_or_nil(vm: &mut Vm, cond: Value) -> RtResult<Value> {
     match vm.signal(cond)? {
-        Some(unwind) => Err(RtError::Unwind(Box::new(unwind))),
+        Some(target) => Err(RtError::Unwind(target)),
         None => Ok(Value::Nil),
     }
 }
 
 /// `(warn msg)`: signals a `warning`; unhandled, it is printed on stderr.
 fn warn(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
-    let msg = str_arg(vm, "warn", a[0])?.to_string();
-    let cond = vm.make_condition(Sym::intern("warning"), &msg, Value::Nil);
+    str_arg(vm, "warn", a[0])?;
+    let cond = vm.make_condition(sym::WARNING, a[0], Value::Nil);
     // Kept reachable while handlers run (they may collect garbage).
     vm.host_roots.push(cond);
     let r = signal_or_nil(vm, cond);
     vm.host_roots.pop();
     if matches!(r, Ok(Value::Nil)) {
         vm.flush_output();
-        eprintln!("warning: {msg}");
+        eprintln!("warning: {}", str_arg(vm, "warn", a[0])?);
     }
     r
 }
@@ -143,37 +140,43 @@ fn throw(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
     if vm.as_condition(v).is_some() {
         return Err(RtError::Raise(v));
     }
-    if let Ok(s) = str_arg(vm, "throw", v) {
-        return Err(RtError::user(s.to_string()));
+    if str_arg(vm, "throw", v).is_ok() {
+        return Err(RtError::Raise(vm.make_condition(
+            sym::USER_ERROR,
+            v,
+            Value::Nil,
+        )));
     }
     let msg = crate::printer::write_string(vm, v);
-    Err(RtError::with_data("user-error", msg, v))
+    Err(RtError::Raise(vm.make_condition_text(
+        sym::USER_ERROR,
+        msg,
+        v,
+    )))
 }
 
-/// `(error msg [data])` or `(error 'type msg [data])`.
+/// `(error msg [data])` or `(error 'type msg [data])`. A string message is
+/// shared with the condition, not copied.
 fn error(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
-    if let Value::Symbol(_) = a[0] {
-        let ctype = condition_type_arg(vm, "error", a[0])?;
-        let msg = match a.get(1) {
-            Some(&m) => str_arg(vm, "error", m)?.to_string(),
-            None => ctype.name().to_string(),
-        };
-        let data = a.get(2).copied().unwrap_or(Value::Nil);
-        return Err(RtError::New {
-            ctype,
-            message: msg,
-            data,
-        });
-    }
-    if a.len() > 2 {
-        return Err(RtError::arity(
-            "error: expected 1 to 2 arguments after a message",
-        ));
-    }
-    let msg = match str_arg(vm, "error", a[0]) {
-        Ok(s) => s.to_string(),
-        Err(_) => crate::printer::display_string(vm, a[0]),
+    let (ctype, rest) = if let Value::Symbol(_) = a[0] {
+        (condition_type_arg(vm, "error", a[0])?, &a[1..])
+    } else {
+        if a.len() > 2 {
+            return Err(RtError::arity(
+                "error: expected 1 to 2 arguments after a message",
+            ));
+        }
+        (sym::USER_ERROR, a)
     };
-    let data = a.get(1).copied().unwrap_or(Value::Nil);
-    Err(RtError::with_data("user-error", msg, data))
+    let message = match rest.first() {
+        Some(&m) if str_arg(vm, "error", m).is_ok() => m,
+        Some(&m) if ctype == sym::USER_ERROR => {
+            let text = crate::printer::display_string(vm, m);
+            vm.heap.alloc_string(text)
+        }
+        Some(&m) => return Err(expected(vm, "error", "string", m)),
+        None => vm.heap.alloc_str(ctype.name()),
+    };
+    let data = rest.get(1).copied().unwrap_or(Value::Nil);
+    Err(RtError::Raise(vm.make_condition(ctype, message, data)))
 }
