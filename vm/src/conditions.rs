@@ -508,20 +508,9 @@ impl Vm {
             );
         };
         if args.len() < nparams || (!rest && args.len() > nparams) {
-            let expected = if rest {
-                format!("at least {nparams}")
-            } else {
-                nparams.to_string()
-            };
-            let plural = if expected.ends_with(" 1") || expected == "1" {
-                ""
-            } else {
-                "s"
-            };
-            return RtError::arity(format!(
-                "restart {name}: expected {expected} argument{plural}, got {}",
-                args.len()
-            ));
+            let max = (!rest).then_some(nparams);
+            let who = format!("restart {name}");
+            return RtError::wrong_arg_count(who, nparams, max, args.len());
         }
         self.start_transfer(UnwindTarget::Clause { entry, clause }, args)
     }

@@ -60,6 +60,24 @@ impl RtError {
         RtError::of(sym::ARITY_ERROR, message)
     }
 
+    /// `NAME: expected N arguments, got M`, where N reads `2`, `1 to 3` or
+    /// `at least 1` (`max` is `None` for no upper bound).
+    pub fn wrong_arg_count(
+        who: impl std::fmt::Display,
+        min: usize,
+        max: Option<usize>,
+        got: usize,
+    ) -> RtError {
+        let expected = match max {
+            Some(m) if m == min => m.to_string(),
+            Some(m) => format!("{min} to {m}"),
+            None => format!("at least {min}"),
+        };
+        let one = min == 1 && max.is_none_or(|m| m == 1);
+        let s = if one { "" } else { "s" };
+        RtError::arity(format!("{who}: expected {expected} argument{s}, got {got}"))
+    }
+
     pub fn index(message: impl Into<String>) -> RtError {
         RtError::of(sym::INDEX_ERROR, message)
     }

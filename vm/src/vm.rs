@@ -243,9 +243,19 @@ impl Vm {
     }
 
     /// Makes `alias` name the same built-in as `name`.
+    /// A built-in alias is a built-in of its own (the same code under the
+    /// alias's name), so that its errors name what the program called.
     pub fn alias(&mut self, alias: &str, name: &str) {
-        if let Some(v) = self.get_global(name) {
-            self.define_global(alias, v);
+        match self.get_global(name) {
+            Some(Value::Native(id)) => {
+                let mut native = self.natives[id.0 as usize].clone();
+                native.name = Sym::intern(alias);
+                let id = NativeId(self.natives.len() as u32);
+                self.natives.push(native);
+                self.define_global(alias, Value::Native(id));
+            }
+            Some(v) => self.define_global(alias, v),
+            None => {}
         }
     }
 

@@ -22,9 +22,11 @@
 (for k in t (put t :c 3) (del t :b) (set! seen (cons k seen)))
 (show (reverse seen))
 
-; A list stops at its first tail that is not a pair.
+; A list must be proper: walking into a tail that is not nil (even a
+; vector) is a type error, raised when the walk gets there.
 (set! seen nil)
-(for x in (cons 1 (cons 2 [3 4])) (set! seen (cons x seen)))
+(show (try (for x in (cons 1 (cons 2 [3 4])) (set! seen (cons x seen)))
+        (catch e (list (condition-type e) (condition-message e)))))
 (show (reverse seen))
 
 ; Strings are walked by character.

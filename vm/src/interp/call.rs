@@ -203,44 +203,22 @@ impl Vm {
 }
 
 fn check_native_arity(native: &Native, argc: usize) -> RtResult<()> {
-    let argc = argc as u32;
-    let ok = argc >= native.min_args && native.max_args.is_none_or(|m| argc <= m);
-    if ok {
+    let n = argc as u32;
+    if n >= native.min_args && native.max_args.is_none_or(|m| n <= m) {
         return Ok(());
     }
-    let expected = match native.max_args {
-        Some(m) if m == native.min_args => format!("{m}"),
-        Some(m) => format!("{} to {m}", native.min_args),
-        None => format!("at least {}", native.min_args),
-    };
-    Err(RtError::arity(format!(
-        "{}: expected {expected} argument{}, got {argc}",
+    Err(RtError::wrong_arg_count(
         native.name,
-        plural(&expected)
-    )))
-}
-
-fn arity_mismatch(proto: &Proto, argc: usize) -> RtError {
-    let n = proto.nparams;
-    let expected = if proto.rest {
-        format!("at least {n}")
-    } else {
-        n.to_string()
-    };
-    RtError::arity(format!(
-        "{}: expected {expected} argument{}, got {argc}",
-        proto.trace_name(),
-        plural(&expected)
+        native.min_args as usize,
+        native.max_args.map(|m| m as usize),
+        argc,
     ))
 }
 
-/// "s" unless the count being described ends in exactly 1.
-fn plural(count: &str) -> &'static str {
-    if count == "1" || count.ends_with(" 1") {
-        ""
-    } else {
-        "s"
-    }
+fn arity_mismatch(proto: &Proto, argc: usize) -> RtError {
+    let n = proto.nparams as usize;
+    let max = (!proto.rest).then_some(n);
+    RtError::wrong_arg_count(proto.trace_name(), n, max, argc)
 }
 
 fn not_callable(vm: &Vm, f: Value) -> RtError {

@@ -377,12 +377,13 @@ impl Vm {
                     }
                 }
                 Op::ForPrep { state } => attempt!(self.for_prep(base + state as usize)),
-                Op::ForNext { state, var } => {
-                    if let Some(item) = self.for_next(base + state as usize) {
+                Op::ForNext { state, var } => match self.for_next(base + state as usize) {
+                    Some(item) => {
                         set_reg!(var, item);
                         pc += 1;
                     }
-                }
+                    None => attempt!(self.for_end(base + state as usize)),
+                },
                 Op::Call { base: b, argc, dst } => {
                     save_pc!();
                     if self.heap.should_collect() {

@@ -16,13 +16,15 @@ use crate::vm::Vm;
 impl Vm {
     /// `ForPrep`: checks the sequence in stack slot `s` and sets the
     /// position in `s + 1` (nil for a list, 0 for a vector or string) and a
-    /// vector's end in `s + 2`.
+    /// vector's end in `s + 2` (a list's whole self).
     pub(super) fn for_prep(&mut self, s: usize) -> RtResult<()> {
         let v = self.stack[s];
         let (position, end) = match v {
             Value::Nil => (Value::Nil, Value::Nil),
             Value::Obj(r) => match self.heap.get(r) {
-                Obj::Pair(..) => (Value::Nil, Value::Nil),
+                // A list keeps itself in the end slot, for the error if it
+                // turns out to be dotted.
+                Obj::Pair(..) => (Value::Nil, v),
                 Obj::Str(_) => (Value::Int(0), Value::Nil),
                 Obj::Vector(items) => (Value::Int(0), Value::Int(items.len() as i64)),
                 Obj::Table(m) | Obj::Struct(m) => {
@@ -45,8 +47,8 @@ impl Vm {
     }
 
     /// `ForNext`: the next item of the sequence walked in slots `s` and
-    /// `s + 1`, advancing past it; `None` at the end. A list ends at its
-    /// first non-pair tail; a vector that shrank ends early.
+    /// `s + 1`, advancing past it; `None` at the end (check it with
+    /// [`Vm::for_end`]). A vector that shrank ends early.
     #[inline(always)]
     pub(super) fn for_next(&mut self, s: usize) -> Option<Value> {
         let Value::Obj(r) = self.stack[s] else {
@@ -59,7 +61,7 @@ impl Vm {
                 Some(car)
             }
             Obj::Vector(items) => {
-                // A list's tail that is a vector has no position or end.
+                // A list's tail that is a vector has no position.
                 let (Value::Int(i), Value::Int(end)) = (self.stack[s + 1], self.stack[s + 2])
                 else {
                     return None;
@@ -74,6 +76,16 @@ impl Vm {
             Obj::Str(_) => self.next_char(s),
             _ => None,
         }
+    }
+
+    /// At the end of a `for` loop's walk: a list must end in nil.
+    #[cold]
+    pub(super) fn for_end(&self, s: usize) -> RtResult<()> {
+        let (tail, position) = (self.stack[s], self.stack[s + 1]);
+        if position.is_nil() && !tail.is_nil() {
+            return Err(expected(self, "for", "proper list", self.stack[s + 2]));
+        }
+        Ok(())
     }
 
     /// The next character of the string in slot `s` as a one-character
