@@ -93,6 +93,13 @@ impl Frame {
         self.proto
     }
 
+    /// Turns this frame into a fresh call of `proto` (a tail call whose
+    /// function value the caller has just put below the frame).
+    pub(crate) fn become_call_of(&mut self, proto: *const Proto) {
+        self.proto = proto;
+        self.pc = 0;
+    }
+
     /// One past the frame's last register.
     pub fn top(&self) -> usize {
         self.base + self.proto().nregs as usize

@@ -362,11 +362,11 @@ impl<'a> Emitter<'a> {
                 self.mov(dst, r, span);
             }
             Expr::If(c, t, e) => {
-                let jf = self.jump_if_false(c);
+                let jf = self.branch(c, false);
                 self.compile_to(t, dst);
                 let j = self.op(Op::Jump { target: 0 }, span);
                 let else_at = self.here();
-                self.patch(jf, else_at);
+                self.patch_all(jf, else_at);
                 self.compile_to(e, dst);
                 let end = self.here();
                 self.patch(j, end);
@@ -506,10 +506,10 @@ impl<'a> Emitter<'a> {
                 );
             }
             Expr::If(c, t, e) => {
-                let jf = self.jump_if_false(c);
+                let jf = self.branch(c, false);
                 self.tail(t);
                 let else_at = self.here();
-                self.patch(jf, else_at);
+                self.patch_all(jf, else_at);
                 self.tail(e);
             }
             Expr::Seq(nodes) => {
@@ -582,51 +582,85 @@ impl<'a> Emitter<'a> {
         self.op(op, span)
     }
 
-    /// Evaluates a test and jumps when it is false. A comparison or a
-    /// pair or null test becomes one fused test-and-branch instruction.
-    fn jump_if_false(&mut self, c: &'a Node) -> usize {
+    /// Evaluates a test and jumps (through the returned jumps, to be
+    /// patched) when its truth is `when`, falling through otherwise. A
+    /// comparison, `pair?` or `null?` becomes one fused test-and-branch
+    /// instruction where one exists; `and` and `or` become chains of tests
+    /// that never build their value.
+    fn branch(&mut self, c: &'a Node, when: bool) -> Vec<usize> {
         let m = self.mark();
-        let j = match (&c.expr, self.fuse) {
-            (Expr::Bin(op, a, b), true) if let Some(cmp) = CmpOp::from_bin(*op) => {
+        let fuse = self.fuse;
+        let span = c.span;
+        let jumps = match &c.expr {
+            Expr::And(xs) | Expr::Or(xs) if !xs.is_empty() => {
+                // The truth that decides an `and` (false) or an `or` (true)
+                // before its last operand.
+                let decides = matches!(c.expr, Expr::Or(_));
+                let (last, init) = xs.split_last().unwrap_or((&xs[0], &[]));
+                if when == decides {
+                    let mut jumps: Vec<usize> = Vec::new();
+                    for x in init {
+                        jumps.extend(self.branch(x, when));
+                    }
+                    jumps.extend(self.branch(last, when));
+                    jumps
+                } else {
+                    let mut past = Vec::new();
+                    for x in init {
+                        past.extend(self.branch(x, decides));
+                    }
+                    let jumps = self.branch(last, when);
+                    let here = self.here();
+                    past.into_iter().for_each(|j| self.patch(j, here));
+                    jumps
+                }
+            }
+            Expr::Bin(op, a, b)
+                if fuse
+                    && !when
+                    && let Some(cmp) = CmpOp::from_bin(*op) =>
+            {
                 let op = match self.operands(a, b) {
                     Operands::Regs(ra, rb) => Op::jump_unless(cmp, ra, rb),
                     Operands::Imm(ra, n) => Op::jump_unless_imm(cmp, ra, n),
                 };
-                self.op(op, c.span)
+                vec![self.op(op, span)]
             }
-            (Expr::Un(op @ (UnOp::IsPair | UnOp::InternalIsPair), x), true) => {
-                let src = self.any(x);
-                let (op, when, target) = (*op, false, 0);
-                self.op(
+            Expr::Un(op @ (UnOp::IsPair | UnOp::InternalIsPair), x) if fuse => {
+                let (op, src, target) = (*op, self.any(x), 0);
+                vec![self.op(
                     Op::BranchPair {
                         op,
                         src,
                         when,
                         target,
                     },
-                    c.span,
-                )
+                    span,
+                )]
             }
-            (Expr::Un(op @ (UnOp::IsNull | UnOp::InternalIsNull), x), true) => {
-                let src = self.any(x);
-                let (op, when, target) = (*op, false, 0);
-                self.op(
+            Expr::Un(op @ (UnOp::IsNull | UnOp::InternalIsNull), x) if fuse => {
+                let (op, src, target) = (*op, self.any(x), 0);
+                vec![self.op(
                     Op::BranchNull {
                         op,
                         src,
                         when,
                         target,
                     },
-                    c.span,
-                )
+                    span,
+                )]
             }
             _ => {
                 let r = self.any(c);
-                self.cond_jump(r, false, c.span)
+                vec![self.cond_jump(r, when, span)]
             }
         };
         self.release(m);
-        j
+        jumps
+    }
+
+    fn patch_all(&mut self, jumps: Vec<usize>, to: u32) {
+        jumps.into_iter().for_each(|j| self.patch(j, to));
     }
 
     /// Places a call's function and arguments in consecutive temporaries;
@@ -744,10 +778,10 @@ impl<'a> Emitter<'a> {
             },
         );
         let top = self.here();
-        let exit = self.jump_if_false(test);
+        let exits = self.branch(test, false);
         self.effect(body);
         self.op(Op::JumpBack { target: top }, span);
-        self.end_loop(id, exit, dst, span);
+        self.end_loop(id, exits, dst, span);
     }
 
     /// ```text
@@ -780,7 +814,7 @@ impl<'a> Emitter<'a> {
         );
         let top = self.here();
         self.op(Op::ForNext { state, var }, span);
-        let exit = self.op(Op::Jump { target: 0 }, span);
+        let exit = vec![self.op(Op::Jump { target: 0 }, span)];
         if var_info.boxed() {
             self.op(Op::MakeCell { reg: var }, span);
         }
@@ -789,10 +823,10 @@ impl<'a> Emitter<'a> {
         self.end_loop(id, exit, dst, span);
     }
 
-    /// Patches a loop's exit jump to a `dst ← nil` and its breaks past it.
-    fn end_loop(&mut self, id: LoopId, exit: usize, dst: Reg, span: Span) {
+    /// Patches a loop's exit jumps to a `dst ← nil` and its breaks past it.
+    fn end_loop(&mut self, id: LoopId, exits: Vec<usize>, dst: Reg, span: Span) {
         let after = self.here();
-        self.patch(exit, after);
+        self.patch_all(exits, after);
         self.op(Op::LoadNil { dst }, span);
         let end = self.here();
         if let Some(labels) = self.loops.remove(&id) {

@@ -429,6 +429,24 @@ impl Vm {
                     }
                     let mut argc = argc as usize;
                     let fpos = base + b as usize;
+                    // Fast path: a closure called with exactly its
+                    // parameters takes over this frame in place.
+                    if let Value::Obj(r) = reg!(b)
+                        && let Obj::Closure(c) = self.heap.get(r)
+                        && c.proto.fast_argc == argc as u32
+                    {
+                        let callee = Rc::as_ptr(&c.proto);
+                        self.stack.copy_within(fpos..fpos + argc + 1, base - 1);
+                        // SAFETY: the closure, now in the slot below this
+                        // frame, keeps its prototype alive.
+                        let p = unsafe { &*callee };
+                        self.ensure_stack(base + p.nregs as usize);
+                        self.frames[fi].become_call_of(callee);
+                        proto = callee;
+                        code = p.code.as_ptr();
+                        pc = 0;
+                        continue;
+                    }
                     if let Value::Native(_) = self.stack[fpos] {
                         match attempt!(self.call_native(fpos, argc)) {
                             NativeOutcome::Value(v) => {
