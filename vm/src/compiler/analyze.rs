@@ -962,20 +962,13 @@ impl<'vm> Analyzer<'vm> {
         let body = self.in_dynamic_extent(|a| a.expr(expr))?;
         let mut restarts = Vec::new();
         for c in clauses {
-            let parts = c.as_list().unwrap_or(&[]);
-            let (Some(name), Some(params)) =
-                (parts.first().and_then(Datum::as_symbol), parts.get(1))
-            else {
-                return Err(RtError::syntax(
-                    c.span,
-                    "a restart-case clause is (name (params...) body...)",
-                ));
-            };
+            let usage = "a restart-case clause is (name (params...) body...)";
+            let (name, params, body) = desugar::named_clause(c, usage)?;
             let (names, rest) = parse_params(params)?;
             let restart = self.with_scope(|a| {
                 let params: Vec<VarId> = names.iter().map(|&n| a.declare(n)).collect();
                 let rest = rest.map(|r| a.declare(r));
-                let body = a.body(&parts[2..], c.span)?;
+                let body = a.body(body, c.span)?;
                 Ok(Restart {
                     name,
                     params,

@@ -447,6 +447,20 @@ fn quasi(x: &Datum, depth: usize) -> RtResult<Datum> {
     }
 }
 
+/// A clause of the shape `(name (list...) body...)` (a `handler-case` or
+/// `restart-case` clause): its name, its list and its body; `usage` is the
+/// `syntax-error` message for anything else.
+pub(crate) fn named_clause<'d>(
+    c: &'d Datum,
+    usage: &str,
+) -> RtResult<(Sym, &'d Datum, &'d [Datum])> {
+    let parts = c.as_list().unwrap_or(&[]);
+    match (parts.first().and_then(Datum::as_symbol), parts.get(1)) {
+        (Some(name), Some(list)) => Ok((name, list, &parts[2..])),
+        _ => Err(RtError::syntax(c.span, usage)),
+    }
+}
+
 /// `(handler-case expr (type (var) body...) ...)` is a `try` with typed
 /// catch clauses: `(try expr (catch (var type) body...) ...)`. A clause
 /// written `(type () body...)` gets a fresh variable.
@@ -456,15 +470,8 @@ fn handler_case(args: &[Datum], span: Span) -> RtResult<Datum> {
     };
     let mut items = vec![sym("try", span), expr.clone()];
     for c in clauses {
-        let parts = c.as_list().unwrap_or(&[]);
-        let (Some(ctype), Some(var_list)) =
-            (parts.first().and_then(Datum::as_symbol), parts.get(1))
-        else {
-            return Err(RtError::syntax(
-                c.span,
-                "handler-case clause: (type (var) body...)",
-            ));
-        };
+        let (ctype, var_list, body) =
+            named_clause(c, "a handler-case clause is (type (var) body...)")?;
         let var = match &var_list.kind {
             DatumKind::Nil => gensym(c.span),
             DatumKind::List(vs, None) if vs.len() == 1 && vs[0].as_symbol().is_some() => {
@@ -479,7 +486,6 @@ fn handler_case(args: &[Datum], span: Span) -> RtResult<Datum> {
         };
         let spec = list(vec![var, sym(ctype.name(), c.span)], c.span);
         let mut catch = vec![sym("catch", c.span), spec];
-        let body = &parts[2..];
         if body.is_empty() {
             catch.push(nil(c.span));
         } else {

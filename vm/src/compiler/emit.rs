@@ -770,13 +770,7 @@ impl<'a> Emitter<'a> {
     }
 
     fn while_loop(&mut self, id: LoopId, test: &'a Node, body: &'a Node, dst: Reg, span: Span) {
-        self.loops.insert(
-            id,
-            LoopLabels {
-                dst,
-                breaks: Vec::new(),
-            },
-        );
+        self.begin_loop(id, dst);
         let top = self.here();
         let exits = self.branch(test, false);
         self.effect(body);
@@ -805,13 +799,7 @@ impl<'a> Emitter<'a> {
         let var = var_info.slot as Reg;
         self.compile_to(seq, state);
         self.op(Op::ForPrep { state }, span);
-        self.loops.insert(
-            id,
-            LoopLabels {
-                dst,
-                breaks: Vec::new(),
-            },
-        );
+        self.begin_loop(id, dst);
         let top = self.here();
         self.op(Op::ForNext { state, var }, span);
         let exit = vec![self.op(Op::Jump { target: 0 }, span)];
@@ -821,6 +809,12 @@ impl<'a> Emitter<'a> {
         self.effect(body);
         self.op(Op::JumpBack { target: top }, span);
         self.end_loop(id, exit, dst, span);
+    }
+
+    /// Starts a loop whose value (nil, or a `break`'s) goes to `dst`.
+    fn begin_loop(&mut self, id: LoopId, dst: Reg) {
+        let breaks = Vec::new();
+        self.loops.insert(id, LoopLabels { dst, breaks });
     }
 
     /// Patches a loop's exit jumps to a `dst ← nil` and its breaks past it.
