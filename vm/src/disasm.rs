@@ -1,7 +1,7 @@
 //! A readable listing of a function's bytecode, for the REPL's `:dis`.
 //!
 //! Each instruction is printed with its `Debug` form, so the listing keeps
-//! working whatever the instruction set looks like; only [`note`], which
+//! working whatever the instruction set looks like; only `note`, which
 //! explains operands that index side tables (constants, globals, nested
 //! functions, handlers), knows particular instructions.
 

@@ -1,4 +1,4 @@
-//! Scope analysis: from expanded data to [`ast::Node`]s.
+//! Scope analysis: from expanded data to [`Node`]s.
 //!
 //! Special forms are recognised by their head symbol before anything else
 //! (locals cannot shadow them); then locals, then macros, then globals.

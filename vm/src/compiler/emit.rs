@@ -5,7 +5,7 @@
 //! A call puts the function and its arguments in consecutive temporaries at
 //! the top, so the callee's window begins right above them.
 //!
-//! Tail position is explicit: [`Emitter::tail`] compiles an expression whose
+//! Tail position is explicit: `Emitter::tail` compiles an expression whose
 //! value is returned, turning calls into `TailCall`. A `try` body is never in
 //! tail position because its handler must stay active.
 

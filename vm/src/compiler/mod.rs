@@ -1,8 +1,8 @@
 //! The compiler: macro expansion, scope analysis and bytecode emission.
 //!
-//! - [`syntax`] turns data into the core forms: it expands macros and
-//!   rewrites derived forms (`cond`, `case`, `let*`, named `let`, `for`,
-//!   `match`, quasiquote, threading) into core ones.
+//! - [`desugar`] turns data into the core forms: it expands macros and
+//!   rewrites derived forms (`cond`, `case`, `let*`, named `let`,
+//!   `handler-case`, `match`, quasiquote, threading) into core ones.
 //! - [`analyze`] resolves every name (local slot, captured variable or
 //!   global slot), records which locals are captured and assigned, and builds
 //!   an [`ast::Node`] tree.

@@ -4,8 +4,9 @@
 //! continues in the same loop, so Lisp recursion never recurses in Rust. A
 //! tail call (`Op::TailCall`) replaces the caller's frame. Calls that are
 //! not the common case (built-ins, rest parameters, wrong argument counts)
-//! go through [`call`]; the inlined built-ins' fast and general paths are
-//! in [`inline`].
+//! go through `interp/call.rs`; the inlined built-ins' fast and general
+//! paths are in `interp/inline.rs`, and the `for` loop's walk in
+//! `interp/sequence.rs`.
 
 mod call;
 mod inline;
