@@ -95,6 +95,16 @@ fn bad_key(vm: &Vm, v: Value) -> RtError {
     )
 }
 
+/// The keys of the table or struct `r` as values, in order (nothing for
+/// any other object).
+pub fn keys_of(vm: &mut Vm, r: ObjRef) -> Vec<Value> {
+    let keys: Vec<Key> = match vm.heap.get(r) {
+        Obj::Table(m) | Obj::Struct(m) => m.keys().cloned().collect(),
+        _ => Vec::new(),
+    };
+    keys.iter().map(|k| key_to_value(vm, k)).collect()
+}
+
 /// The value for a map key (allocating strings anew).
 pub fn key_to_value(vm: &mut Vm, k: &Key) -> Value {
     match k {

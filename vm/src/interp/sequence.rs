@@ -27,12 +27,8 @@ impl Vm {
                 Obj::Pair(..) => (Value::Nil, v),
                 Obj::Str(_) => (Value::Int(0), Value::Nil),
                 Obj::Vector(items) => (Value::Int(0), Value::Int(items.len() as i64)),
-                Obj::Table(m) | Obj::Struct(m) => {
-                    let keys: Vec<_> = m.keys().cloned().collect();
-                    let keys: Vec<Value> = keys
-                        .iter()
-                        .map(|k| crate::equality::key_to_value(self, k))
-                        .collect();
+                Obj::Table(_) | Obj::Struct(_) => {
+                    let keys = crate::equality::keys_of(self, r);
                     let end = Value::Int(keys.len() as i64);
                     self.stack[s] = self.heap.alloc(Obj::Vector(keys));
                     (Value::Int(0), end)

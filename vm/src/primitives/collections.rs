@@ -9,7 +9,7 @@ use std::hash::{Hash, Hasher};
 
 use indexmap::Equivalent;
 
-use crate::equality::{key_to_value, to_key};
+use crate::equality::to_key;
 use crate::error::{RtError, RtResult};
 use crate::object::{Key, Map, Obj, new_map};
 use crate::primitives::{expected, index_arg, list_arg};
@@ -357,10 +357,12 @@ fn map_has(vm: &mut Vm, func: &str, a: &[Value], tables: bool) -> RtResult<Value
 }
 
 fn map_keys(vm: &mut Vm, func: &str, v: Value, structs: bool) -> RtResult<Value> {
-    let (m, _) = map_of(vm, func, v, structs)?;
-    let keys: Vec<Key> = m.keys().cloned().collect();
-    let vals: Vec<Value> = keys.iter().map(|k| key_to_value(vm, k)).collect();
-    Ok(vm.heap.list(&vals))
+    map_of(vm, func, v, structs)?;
+    let Value::Obj(r) = v else {
+        return Ok(Value::Nil);
+    };
+    let keys = crate::equality::keys_of(vm, r);
+    Ok(vm.heap.list(&keys))
 }
 
 fn map_values(vm: &mut Vm, func: &str, v: Value, structs: bool) -> RtResult<Value> {

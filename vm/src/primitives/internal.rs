@@ -166,13 +166,9 @@ fn for_items(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
             let vals: Vec<Value> = chars.into_iter().map(|c| vm.heap.alloc_string(c)).collect();
             Ok(vm.heap.list(&vals))
         }
-        Obj::Table(m) | Obj::Struct(m) => {
-            let keys: Vec<_> = m.keys().cloned().collect();
-            let vals: Vec<Value> = keys
-                .iter()
-                .map(|k| crate::equality::key_to_value(vm, k))
-                .collect();
-            Ok(vm.heap.list(&vals))
+        Obj::Table(_) | Obj::Struct(_) => {
+            let keys = crate::equality::keys_of(vm, r);
+            Ok(vm.heap.list(&keys))
         }
         _ => Err(expected(vm, func, "sequence", v)),
     }
