@@ -626,29 +626,9 @@ impl<'a> Emitter<'a> {
                 };
                 vec![self.op(op, span)]
             }
-            Expr::Un(op @ (UnOp::IsPair | UnOp::InternalIsPair), x) if fuse => {
-                let (op, src, target) = (*op, self.any(x), 0);
-                vec![self.op(
-                    Op::BranchPair {
-                        op,
-                        src,
-                        when,
-                        target,
-                    },
-                    span,
-                )]
-            }
-            Expr::Un(op @ (UnOp::IsNull | UnOp::InternalIsNull), x) if fuse => {
-                let (op, src, target) = (*op, self.any(x), 0);
-                vec![self.op(
-                    Op::BranchNull {
-                        op,
-                        src,
-                        when,
-                        target,
-                    },
-                    span,
-                )]
+            Expr::Un(op, x) if fuse && let Some(test) = type_branch(*op) => {
+                let src = self.any(x);
+                vec![self.op(test(*op, src, when), span)]
             }
             _ => {
                 let r = self.any(c);
@@ -1036,6 +1016,26 @@ impl<'a> Emitter<'a> {
 enum Operands {
     Regs(Reg, Reg),
     Imm(Reg, i16),
+}
+
+/// The fused branch for a unary type test (`pair?`, `null?`), if it has
+/// one: jump (target patched later) when the test's truth is `when`.
+fn type_branch(op: UnOp) -> Option<fn(UnOp, Reg, bool) -> Op> {
+    match op {
+        UnOp::IsPair | UnOp::InternalIsPair => Some(|op, src, when| Op::BranchPair {
+            op,
+            src,
+            when,
+            target: 0,
+        }),
+        UnOp::IsNull | UnOp::InternalIsNull => Some(|op, src, when| Op::BranchNull {
+            op,
+            src,
+            when,
+            target: 0,
+        }),
+        _ => None,
+    }
 }
 
 /// The instruction for an inlined unary operator.
