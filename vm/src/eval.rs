@@ -1,6 +1,7 @@
 //! Running source: read, then compile and run each top-level form in turn,
 //! so that a macro defined by one form is available to the next.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use crate::datum::{Datum, MAX_NESTING};
@@ -67,9 +68,10 @@ impl Vm {
         self.run_proto(proto)
     }
 
-    /// Expands a macro call at the head of a top-level form.
-    fn expand_head(&mut self, form: &Datum) -> RtResult<Datum> {
-        let mut cur = form.clone();
+    /// Expands a macro call at the head of a top-level form (the form
+    /// itself, not a copy, when there is none).
+    fn expand_head<'d>(&mut self, form: &'d Datum) -> RtResult<Cow<'d, Datum>> {
+        let mut cur = Cow::Borrowed(form);
         for _ in 0..100_000 {
             let Some(head) = cur.head_symbol() else {
                 return Ok(cur);
@@ -80,7 +82,7 @@ impl Vm {
             if crate::compiler::desugar::is_special(head) {
                 return Ok(cur);
             }
-            cur = crate::compiler::desugar::expand_macro_call(self, m, &cur)?;
+            cur = Cow::Owned(crate::compiler::desugar::expand_macro_call(self, m, &cur)?);
         }
         Err(RtError::syntax(
             form.span,
