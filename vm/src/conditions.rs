@@ -361,6 +361,14 @@ impl Vm {
         }
     }
 
+    /// Drops the transfers parked by cleanups of entries at or above
+    /// `len` (which an `exit` left no way to resume).
+    pub(crate) fn forget_pending_above(&mut self, len: usize) {
+        while self.pending_unwinds.last().is_some_and(|p| p.floor >= len) {
+            self.pending_unwinds.pop();
+        }
+    }
+
     /// Starts a transfer of control to `target` carrying `values`; returns
     /// the error that carries it out. It abandons the transfers waiting for
     /// cleanups that it leaves (the new condition wins).
@@ -553,5 +561,44 @@ impl Vm {
                 exit_code: None,
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(vm: &mut Vm, src: &str) -> String {
+        match vm.eval_source(src, "t") {
+            Ok(v) => crate::printer::display_string(vm, v),
+            Err(e) => panic!("{src}: {e}"),
+        }
+    }
+
+    #[test]
+    fn exit_in_a_finally_leaves_nothing_parked() {
+        let mut vm = Vm::new();
+        let r = vm.eval_source("(try (error \"x\") (finally (exit 3)))", "t");
+        assert_eq!(r.err().and_then(|e| e.exit_code), Some(3));
+        assert!(vm.pending_unwinds.is_empty());
+        assert!(vm.handlers.is_empty() && vm.frames.is_empty());
+        let src = "(try (try (error \"y\") (finally 1)) (catch e (condition-message e)))";
+        assert_eq!(message(&mut vm, src), "y");
+    }
+
+    #[test]
+    fn an_uncaught_error_leaves_the_vm_ready_for_more() {
+        let mut vm = Vm::new();
+        let src = "(restart-case (handler-bind ((error (fn (c) nil))) (try (car 1) (finally 2))) (r () 0))";
+        let e = vm
+            .eval_source(src, "t")
+            .err()
+            .map(|e| (e.ctype, e.restarts.to_vec()));
+        assert_eq!(e, Some(("type-error".to_string(), vec!["r".to_string()])));
+        assert!(vm.handlers.is_empty() && vm.frames.is_empty() && vm.pending_unwinds.is_empty());
+        assert_eq!(
+            message(&mut vm, "(handler-case (/ 1 0) (error (c) :ok))"),
+            ":ok"
+        );
     }
 }

@@ -97,6 +97,7 @@ impl Vm {
         while self.handlers.last().is_some_and(|h| h.frame >= entry) {
             self.handlers.pop();
         }
+        self.forget_pending_above(self.handlers.len());
     }
 
     /// Pops the running frame and writes its result where the caller
