@@ -43,8 +43,8 @@ pub fn install(vm: &mut Vm) {
     vm.define_native("max", 1, None, |vm, a| {
         extreme(vm, "max", a, Ordering::Greater)
     });
-    vm.define_native("inc", 1, Some(1), |vm, a| step(vm, "inc", a[0], 1));
-    vm.define_native("dec", 1, Some(1), |vm, a| step(vm, "dec", a[0], -1));
+    vm.define_native("inc", 1, Some(1), |vm, a| arith::step(vm, "inc", a[0], 1));
+    vm.define_native("dec", 1, Some(1), |vm, a| arith::step(vm, "dec", a[0], -1));
     vm.define_native("even?", 1, Some(1), |vm, a| {
         Ok(Value::Bool(int_arg(vm, "even?", a[0])? % 2 == 0))
     });
@@ -183,18 +183,6 @@ fn quotient(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
     x.checked_div(y)
         .map(Value::Int)
         .ok_or_else(|| RtError::overflow("quotient"))
-}
-
-/// `inc` and `dec`: errors name the function, as the inlined forms do.
-fn step(vm: &Vm, name: &str, v: Value, delta: i64) -> RtResult<Value> {
-    match v {
-        Value::Int(n) => n
-            .checked_add(delta)
-            .map(Value::Int)
-            .ok_or_else(|| RtError::overflow(name)),
-        Value::Float(f) => Ok(Value::Float(f + delta as f64)),
-        _ => Err(expected(vm, name, "number", v)),
-    }
 }
 
 fn chain(vm: &mut Vm, name: &str, args: &[Value], ok: fn(Ordering) -> bool) -> RtResult<Value> {
