@@ -32,6 +32,11 @@ pub struct Cli {
     )]
     pub eval: Option<String>,
 
+    /// Execution tier. This build has one, the interpreter (`off`); the JIT
+    /// modes `auto` and `eager` arrive with the JIT tier
+    #[arg(long, value_enum, value_name = "MODE", default_value = "off")]
+    pub jit: JitMode,
+
     /// Limit on nested (non-tail) calls; deeper recursion raises stack-overflow
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_depth: Option<u64>,
@@ -49,6 +54,15 @@ pub struct Cli {
         allow_hyphen_values = true
     )]
     pub args: Vec<String>,
+}
+
+/// `--jit MODE`: which tiers run the program (LANGUAGE.md §9).
+// Only the modes this build can honour are accepted, so `--jit auto` is a
+// usage error naming the possible values rather than a silent fallback.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JitMode {
+    /// The bytecode interpreter only.
+    Off,
 }
 
 /// Where the program comes from.
@@ -71,6 +85,7 @@ pub struct Invocation {
     /// What `(command-line)` returns.
     pub args: Vec<String>,
     pub max_depth: Option<usize>,
+    pub jit: JitMode,
 }
 
 impl Cli {
@@ -97,6 +112,7 @@ impl Cli {
             source,
             args,
             max_depth,
+            jit: self.jit,
         }
     }
 }
@@ -115,6 +131,16 @@ mod tests {
 
     fn strings(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn jit_accepts_only_the_tiers_this_build_has() {
+        assert_eq!(parse(&[]).jit, JitMode::Off);
+        assert_eq!(parse(&["--jit", "off", "p.lisp"]).jit, JitMode::Off);
+        let err = Cli::try_parse_from(["elle", "--jit", "auto", "p.lisp"])
+            .expect_err("auto needs the JIT tier");
+        assert_eq!(err.kind(), clap::error::ErrorKind::InvalidValue);
+        assert!(err.to_string().contains("[possible values: off]"), "{err}");
     }
 
     #[test]

@@ -66,6 +66,10 @@ fn new_vm(inv: &Invocation) -> Vm {
     if let Some(depth) = inv.max_depth {
         vm.max_depth = depth;
     }
+    match inv.jit {
+        // The interpreter is the VM's only tier in this build.
+        crate::cli::JitMode::Off => {}
+    }
     vm
 }
 
