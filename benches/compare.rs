@@ -1,14 +1,20 @@
 //! The comparison runner: times the benchmark programs (`benches/programs/`)
-//! with Elle and with every installed peer (`benches/peers/`) in one run and
-//! prints a markdown table of medians and ratios. See docs/benchmarks.md.
+//! with each Elle tier and every installed peer (`benches/peers/`) in one
+//! run, checks every output, prints a markdown table of medians and ratios,
+//! and writes `results.md` and bar charts to a results folder. See
+//! docs/benchmarks.md.
 //!
-//! `cargo bench --bench compare -- [OPTIONS] [PROGRAM...]` measures (cargo
-//! passes `--bench`). Run without `--bench`, as `cargo test` does, it only
-//! checks itself quickly and measures nothing.
+//! `cargo compare [OPTIONS] [PROGRAM...]` (an alias, .cargo/config.toml) is
+//! `cargo bench --bench compare -- ...`: cargo builds Elle in release mode
+//! (the bench profile) and runs this with `--bench`. Run without `--bench`,
+//! as `cargo test` does, it checks itself (selfcheck.rs) and measures
+//! nothing.
 //!
-//! It builds nothing: it runs the `elle` binary cargo built for this target
+//! It runs the `elle` binary cargo built for this target
 //! (`CARGO_BIN_EXE_elle`: `target/release/elle` under `cargo bench`).
 
+#[path = "compare/chart.rs"]
+mod chart;
 #[path = "compare/implementations.rs"]
 mod implementations;
 #[path = "compare/machine.rs"]
@@ -17,8 +23,12 @@ mod machine;
 mod measure;
 #[path = "compare/options.rs"]
 mod options;
+#[path = "compare/progress.rs"]
+mod progress;
 #[path = "compare/report.rs"]
 mod report;
+#[path = "compare/rusage.rs"]
+mod rusage;
 #[path = "compare/selfcheck.rs"]
 mod selfcheck;
 #[path = "compare/suite.rs"]
@@ -27,10 +37,11 @@ mod suite;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use implementations::{DEFAULT_BASELINE, Implementation, Lineup};
+use implementations::{DEFAULT_BASELINES, Implementation, Lineup, PeerSpec, Sources};
 use measure::{Cell, Settings};
 use options::Options;
-use report::{Ratio, Row, RunInfo};
+use progress::Progress;
+use report::{Ratio, Row, RunInfo, Tables};
 use suite::Program;
 
 const ELLE: &str = env!("CARGO_BIN_EXE_elle");
@@ -55,9 +66,9 @@ fn main() -> ExitCode {
         println!("{}", options::USAGE);
         return ExitCode::SUCCESS;
     }
-    match run(&opts, &args) {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
+    match run(&opts, &Setup::project(), &args) {
+        Ok(report) if report.all_correct => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::FAILURE,
         Err(e) => {
             eprintln!("compare: {e}");
             ExitCode::from(2)
@@ -65,102 +76,181 @@ fn main() -> ExitCode {
     }
 }
 
-/// Measures everything asked for and reports it. Returns whether every run
-/// succeeded with the right output.
-fn run(opts: &Options, args: &[String]) -> Result<bool, String> {
-    let root = Path::new(ROOT);
-    let programs = suite::select(
-        suite::discover(&root.join("benches/programs"))?,
-        &opts.programs,
-    )?;
-    let scratch = PathBuf::from(SCRATCH).join("compare");
-    std::fs::create_dir_all(&scratch).map_err(|e| format!("{}: {e}", scratch.display()))?;
-    let lineup = implementations::discover(Path::new(ELLE), root, &scratch, opts.peers.as_deref())?;
+/// Where a run finds its programs and implementations and puts its files:
+/// the project's suite, or a test's fixtures.
+pub struct Setup {
+    pub elle: PathBuf,
+    /// The package root: a relative `--out` starts here.
+    pub root: PathBuf,
+    /// The Elle programs with their expected outputs.
+    pub programs: PathBuf,
+    /// The peers' programs, a folder per language.
+    pub peer_programs: PathBuf,
+    pub peers: &'static [PeerSpec],
+    pub search_path: Vec<PathBuf>,
+    /// For compiled programs and the runs' output.
+    pub scratch: PathBuf,
+    /// The results folder when `--out` is not given.
+    pub default_out: PathBuf,
+    /// Whether to draw a progress bar (on a terminal).
+    pub progress: bool,
+}
+
+impl Setup {
+    /// The project's benchmark suite, measured with the binary cargo built.
+    fn project() -> Setup {
+        let root = PathBuf::from(ROOT);
+        let scratch = PathBuf::from(SCRATCH).join("compare");
+        let default_out = Path::new(SCRATCH)
+            .parent()
+            .map_or_else(|| root.join("target"), Path::to_path_buf)
+            .join("bench-results");
+        Setup {
+            elle: PathBuf::from(ELLE),
+            programs: root.join("benches/programs"),
+            peer_programs: root.join("benches/peers"),
+            peers: implementations::PEERS,
+            search_path: implementations::search_path(),
+            scratch,
+            default_out,
+            root,
+            progress: true,
+        }
+    }
+}
+
+/// What a run produced.
+pub struct Report {
+    /// Whether every run printed the right output.
+    pub all_correct: bool,
+    pub lineup_skipped: Vec<String>,
+    /// The files written to the results folder.
+    pub files: Vec<PathBuf>,
+}
+
+/// Measures everything asked for, prints the summary table and writes the
+/// results folder.
+fn run(opts: &Options, setup: &Setup, args: &[String]) -> Result<Report, String> {
+    let programs = suite::select(suite::discover(&setup.programs)?, &opts.programs)?;
+    std::fs::create_dir_all(&setup.scratch)
+        .map_err(|e| format!("{}: {e}", setup.scratch.display()))?;
+    let lineup = implementations::discover(&Sources {
+        elle: &setup.elle,
+        tiers: opts.tiers.as_deref(),
+        peers: setup.peers,
+        wanted: opts.peers.as_deref(),
+        peer_programs: &setup.peer_programs,
+        search_path: &setup.search_path,
+        scratch: &setup.scratch,
+    })?;
     let names: Vec<String> = lineup
         .implementations
         .iter()
         .map(|i| i.name.clone())
         .collect();
-    let ratios = ratio_columns(&lineup.implementations, &opts.baselines)?;
-    announce(&lineup, &programs, opts.runs);
+    let baselines = baselines(&lineup.implementations, &opts.baselines)?;
+    let progress = if setup.progress {
+        let runs = programs.len() * names.len() * (opts.runs + 1);
+        Progress::new(runs as u64)
+    } else {
+        Progress::hidden()
+    };
+    announce(&lineup, &programs, opts.runs, &progress);
     let settings = Settings {
         runs: opts.runs,
         timeout: opts.timeout,
-        scratch: &scratch,
+        scratch: &setup.scratch,
+        progress: &progress,
     };
     let rows: Vec<Row> = programs
         .iter()
         .map(|p| measure_program(p, &lineup.implementations, &names, &settings))
         .collect();
-    let table = report::table(&names, &rows, &ratios);
-    println!("{table}\n{}", report::legend(opts.runs));
-    if let Some(file) = &opts.markdown {
-        write_markdown(&root.join(file), &lineup, opts.runs, args, &table)?;
-    }
-    Ok(rows
-        .iter()
-        .all(|r| r.cells.iter().all(|c| !matches!(c, Cell::Broken(_)))))
+    progress.finish();
+    let ratios = ratio_columns(&lineup.implementations, &baselines);
+    let tables = Tables {
+        summary: report::table(&names, &rows, &ratios),
+        details: report::details(&names, &rows, &baselines),
+        means: report::means(&names, &rows, &baselines),
+    };
+    println!("{}\n{}", tables.summary, report::legend(opts.runs));
+    let out = opts
+        .out
+        .as_ref()
+        .map_or_else(|| setup.default_out.clone(), |dir| setup.root.join(dir));
+    let info = run_info(&lineup, opts.runs, args, &setup.root);
+    let files = write_results(&out, &info, &tables, &names, &rows, &baselines)?;
+    Ok(Report {
+        all_correct: rows
+            .iter()
+            .all(|r| r.cells.iter().all(|c| !matches!(c, Cell::Broken(_)))),
+        lineup_skipped: lineup.skipped,
+        files,
+    })
 }
 
-/// The ratio columns: every Elle configuration against every baseline.
-/// Without `--baseline`, the baseline is lua5.4, or else the first peer.
-fn ratio_columns(
-    implementations: &[Implementation],
-    asked: &[String],
-) -> Result<Vec<Ratio>, String> {
+/// The implementations the others are divided by: those asked for, or by
+/// default C and Lua 5.4 (those that run), or else the first peer.
+fn baselines(implementations: &[Implementation], asked: &[String]) -> Result<Vec<usize>, String> {
     let index = |name: &str| implementations.iter().position(|i| i.name == name);
-    let baselines: Vec<usize> = if asked.is_empty() {
-        let fallback = || {
-            let peer = implementations.iter().position(|i| !i.is_elle())?;
-            let name = &implementations[peer].name;
-            eprintln!("compare: {DEFAULT_BASELINE} is not run; the baseline is {name}");
-            Some(peer)
-        };
-        index(DEFAULT_BASELINE)
-            .or_else(fallback)
-            .into_iter()
-            .collect()
-    } else {
-        asked
+    if !asked.is_empty() {
+        return asked
             .iter()
             .map(|b| {
                 index(b).ok_or_else(|| format!("baseline {b} is not among the implementations run"))
             })
-            .collect::<Result<_, _>>()?
-    };
-    if baselines.is_empty() {
-        eprintln!("compare: no peer to compare with; the table has no ratios");
+            .collect();
     }
+    let defaults: Vec<usize> = DEFAULT_BASELINES.iter().filter_map(|b| index(b)).collect();
+    if !defaults.is_empty() {
+        return Ok(defaults);
+    }
+    let peer = implementations.iter().position(|i| !i.is_elle());
+    match peer {
+        Some(peer) => {
+            let name = &implementations[peer].name;
+            eprintln!(
+                "compare: neither of {} is run; the baseline is {name}",
+                DEFAULT_BASELINES.join(", ")
+            );
+        }
+        None => eprintln!("compare: no peer to compare with; the tables have no ratios"),
+    }
+    Ok(peer.into_iter().collect())
+}
+
+/// The summary's ratio columns: every Elle tier against every baseline.
+fn ratio_columns(implementations: &[Implementation], baselines: &[usize]) -> Vec<Ratio> {
     let elles = (0..implementations.len()).filter(|&i| implementations[i].is_elle());
-    Ok(elles
+    elles
         .flat_map(|elle| {
             baselines
                 .iter()
                 .map(move |&baseline| Ratio { elle, baseline })
         })
         .filter(|r| r.elle != r.baseline)
-        .collect())
+        .collect()
 }
 
 /// Tells the user on stderr what is about to run.
-fn announce(lineup: &Lineup, programs: &[Program], runs: usize) {
+fn announce(lineup: &Lineup, programs: &[Program], runs: usize, progress: &Progress) {
     for implementation in &lineup.implementations {
-        eprintln!(
+        progress.say(&format!(
             "compare: {}: {}",
             implementation.name, implementation.version
-        );
+        ));
     }
     for skipped in &lineup.skipped {
-        eprintln!("compare: skipping {skipped}");
+        progress.say(&format!("compare: skipping {skipped}"));
     }
-    eprintln!(
+    progress.say(&format!(
         "compare: {} programs, 1 warm-up + {runs} timed runs each, interleaved",
         programs.len()
-    );
+    ));
 }
 
 /// Prepares and measures one program on every implementation, reporting
-/// progress on stderr.
+/// its medians when done.
 fn measure_program(
     program: &Program,
     implementations: &[Implementation],
@@ -169,30 +259,24 @@ fn measure_program(
 ) -> Row {
     let prepared: Vec<_> = implementations.iter().map(|i| i.prepare(program)).collect();
     let cells = measure::measure(&prepared, &program.name, names, &program.expected, settings);
-    eprint!("{:<12}", program.name);
+    let mut line = format!("{:<12}", program.name);
     for (name, cell) in names.iter().zip(&cells) {
         if *cell != Cell::Absent {
-            eprint!(" {name} {}", report::cell_text(cell));
+            line += &format!(" {name} {}", report::cell_text(cell));
         }
     }
-    eprintln!();
+    settings.progress.say(&line);
     Row {
         program: program.name.clone(),
         cells,
     }
 }
 
-fn write_markdown(
-    file: &Path,
-    lineup: &Lineup,
-    runs: usize,
-    args: &[String],
-    table: &str,
-) -> Result<(), String> {
-    let info = RunInfo {
+fn run_info(lineup: &Lineup, runs: usize, args: &[String], root: &Path) -> RunInfo {
+    RunInfo {
         date: machine::now_utc(),
         machine: machine::description(),
-        commit: machine::git_commit(Path::new(ROOT)),
+        commit: machine::git_commit(root),
         versions: lineup
             .implementations
             .iter()
@@ -201,21 +285,43 @@ fn write_markdown(
         skipped: lineup.skipped.clone(),
         runs,
         command: command_line(args),
-    };
-    std::fs::write(file, report::document(&info, table))
-        .map_err(|e| format!("{}: {e}", file.display()))?;
-    eprintln!("compare: wrote {}", file.display());
-    Ok(())
+    }
+}
+
+/// Writes `results.md` and a chart per baseline into `dir`; returns the
+/// files written.
+fn write_results(
+    dir: &Path,
+    info: &RunInfo,
+    tables: &Tables,
+    names: &[String],
+    rows: &[Row],
+    baselines: &[usize],
+) -> Result<Vec<PathBuf>, String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut charts = Vec::new();
+    for &baseline in baselines {
+        let file = format!("ratios-to-{}.svg", names[baseline]);
+        if chart::write(&dir.join(&file), names, rows, baseline)? {
+            charts.push(file);
+        }
+    }
+    let results = dir.join("results.md");
+    let document = report::document(info, tables, &charts);
+    std::fs::write(&results, document).map_err(|e| format!("{}: {e}", results.display()))?;
+    let mut files = vec![results];
+    files.extend(charts.iter().map(|c| dir.join(c)));
+    for file in &files {
+        eprintln!("compare: wrote {}", file.display());
+    }
+    Ok(files)
 }
 
 /// The command that reproduces this run, as a user would type it.
 fn command_line(args: &[String]) -> String {
-    let mut line = "cargo bench --bench compare".to_string();
-    if !args.is_empty() {
-        let quoted: Vec<String> = args.iter().map(|a| shell_word(a)).collect();
-        line += &format!(" -- {}", quoted.join(" "));
-    }
-    line
+    let mut words = vec!["cargo".to_string(), "compare".to_string()];
+    words.extend(args.iter().map(|a| shell_word(a)));
+    words.join(" ")
 }
 
 fn shell_word(word: &str) -> String {

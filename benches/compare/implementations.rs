@@ -7,17 +7,29 @@ use std::process::Command;
 
 use crate::suite::Program;
 
-/// Elle's configurations, each a column: (label, arguments before the file).
-/// When the JIT lands this becomes
-/// `&[("elle --jit off", &["--jit", "off"]), ("elle --jit auto", &["--jit", "auto"])]`.
-pub const ELLE_CONFIGS: &[(&str, &[&str])] = &[("elle", &[])];
+/// One of Elle's tiers: a `--jit` mode of the binary, a column of its own.
+pub struct ElleTier {
+    /// The `--jit` value, also what the runner's `--jit` option selects.
+    pub mode: &'static str,
+}
 
-/// The default baseline of the ratio columns.
-pub const DEFAULT_BASELINE: &str = "lua5.4";
+impl ElleTier {
+    /// The column's name, which is also how to run it.
+    pub fn label(&self) -> String {
+        format!("elle --jit {}", self.mode)
+    }
+}
+
+/// The tiers the binary supports, in column order. When the JIT lands, the
+/// line `ElleTier { mode: "auto" },` adds its column.
+pub const ELLE_TIERS: &[ElleTier] = &[ElleTier { mode: "off" }];
+
+/// The default baselines of the ratio columns, those that are run.
+pub const DEFAULT_BASELINES: &[&str] = &["c", "lua5.4"];
 
 /// How a peer runs a program.
 #[derive(Debug, Clone, Copy)]
-enum Kind {
+pub enum Kind {
     /// `COMMAND ARGS... FILE`.
     Script,
     /// `COMMAND ARGS... -o EXE FILE -lm`, then `EXE`.
@@ -25,27 +37,26 @@ enum Kind {
 }
 
 /// A peer as the runner knows it before looking for it.
-struct PeerSpec {
+pub struct PeerSpec {
     /// Its name in columns, `--peers` and `--baseline`.
-    name: &'static str,
+    pub name: &'static str,
     /// The executable, looked up on `PATH`.
-    command: &'static str,
+    pub command: &'static str,
     /// Its programs are `benches/peers/DIR/NAME.EXT`.
-    dir: &'static str,
-    ext: &'static str,
-    kind: Kind,
+    pub dir: &'static str,
+    pub ext: &'static str,
+    pub kind: Kind,
     /// Arguments before the program file (compiler flags for C).
-    args: &'static [&'static str],
+    pub args: &'static [&'static str],
     /// Arguments that make it print its version.
-    version: &'static [&'static str],
+    pub version: &'static [&'static str],
     /// Arguments that make it print the path of the real executable, for
     /// commands that may be wrappers (a pyenv shim costs ~50 ms per start).
-    real_exe: Option<&'static [&'static str]>,
+    pub real_exe: Option<&'static [&'static str]>,
 }
 
-/// The peers, in column order. Guile and Chez run only if
-/// `benches/peers/guile/` or `benches/peers/chez/` exists.
-const PEERS: &[PeerSpec] = &[
+/// The peers, in column order.
+pub const PEERS: &[PeerSpec] = &[
     PeerSpec {
         name: "c",
         command: "gcc",
@@ -109,8 +120,13 @@ const PEERS: &[PeerSpec] = &[
 ];
 
 /// The names `--peers` and `--baseline` accept, besides Elle's labels.
-pub fn peer_names() -> Vec<&'static str> {
-    PEERS.iter().map(|p| p.name).collect()
+pub fn peer_names(peers: &[PeerSpec]) -> Vec<&'static str> {
+    peers.iter().map(|p| p.name).collect()
+}
+
+/// The `--jit` modes the runner can measure.
+pub fn tier_modes() -> Vec<&'static str> {
+    ELLE_TIERS.iter().map(|t| t.mode).collect()
 }
 
 /// One column of the table: something that runs the programs.
@@ -245,33 +261,50 @@ pub struct Lineup {
     pub skipped: Vec<String>,
 }
 
-/// Finds Elle and the peers. `root` is the package root, `scratch` a folder
-/// for compiled programs, `wanted` the `--peers` selection.
-pub fn discover(
-    elle: &Path,
-    root: &Path,
-    scratch: &Path,
-    wanted: Option<&[String]>,
-) -> Result<Lineup, String> {
-    if let Some(unknown) = wanted
+/// Where the implementations come from.
+pub struct Sources<'a> {
+    /// The `elle` binary.
+    pub elle: &'a Path,
+    /// The `--jit` modes to run (`None`: every tier).
+    pub tiers: Option<&'a [String]>,
+    /// The peers the runner knows ([`PEERS`] outside tests).
+    pub peers: &'a [PeerSpec],
+    /// The peers to run (`None`: every installed one).
+    pub wanted: Option<&'a [String]>,
+    /// The folder of the peers' programs, one sub-folder per language.
+    pub peer_programs: &'a Path,
+    /// The folders searched for the peers' commands (`PATH`).
+    pub search_path: &'a [PathBuf],
+    /// A folder for compiled programs.
+    pub scratch: &'a Path,
+}
+
+/// Finds Elle's tiers and the peers.
+pub fn discover(sources: &Sources) -> Result<Lineup, String> {
+    let known = peer_names(sources.peers);
+    if let Some(unknown) = sources
+        .wanted
         .into_iter()
         .flatten()
-        .find(|w| !peer_names().contains(&w.as_str()))
+        .find(|w| !known.contains(&w.as_str()))
     {
         return Err(format!(
             "no such peer: {unknown} (the peers are: {})",
-            peer_names().join(" ")
+            known.join(" ")
         ));
     }
     let mut lineup = Lineup {
-        implementations: elle_configs(elle),
+        implementations: elle_tiers(sources.elle, sources.tiers)?,
         skipped: Vec::new(),
     };
-    for spec in PEERS {
-        if wanted.is_some_and(|w| !w.iter().any(|n| n == spec.name)) {
+    for spec in sources.peers {
+        if sources
+            .wanted
+            .is_some_and(|w| !w.iter().any(|n| n == spec.name))
+        {
             continue;
         }
-        match find_peer(spec, root, scratch) {
+        match find_peer(spec, sources) {
             Ok(found) => lineup.implementations.push(found),
             Err(why) => lineup.skipped.push(format!("{} ({why})", spec.name)),
         }
@@ -279,28 +312,40 @@ pub fn discover(
     Ok(lineup)
 }
 
-fn elle_configs(elle: &Path) -> Vec<Implementation> {
+/// A column per tier asked for (every tier when `wanted` is `None`).
+fn elle_tiers(elle: &Path, wanted: Option<&[String]>) -> Result<Vec<Implementation>, String> {
+    if let Some(unknown) = wanted
+        .into_iter()
+        .flatten()
+        .find(|w| !tier_modes().contains(&w.as_str()))
+    {
+        return Err(format!(
+            "no such Elle tier: --jit {unknown} (this build has: {})",
+            tier_modes().join(" ")
+        ));
+    }
     let version = version_line(elle, &["--version"]);
-    ELLE_CONFIGS
+    Ok(ELLE_TIERS
         .iter()
-        .map(|(label, args)| Implementation {
-            name: label.to_string(),
+        .filter(|tier| wanted.is_none_or(|w| w.iter().any(|m| m == tier.mode)))
+        .map(|tier| Implementation {
+            name: tier.label(),
             version: format!("{version} ({})", elle.display()),
             runner: Runner::Elle {
                 exe: elle.to_path_buf(),
-                args: args.iter().map(|a| a.to_string()).collect(),
+                args: vec!["--jit".to_string(), tier.mode.to_string()],
             },
         })
-        .collect()
+        .collect())
 }
 
 /// A peer ready to run, or why it cannot.
-fn find_peer(spec: &PeerSpec, root: &Path, scratch: &Path) -> Result<Implementation, String> {
-    let dir = root.join("benches/peers").join(spec.dir);
+fn find_peer(spec: &PeerSpec, sources: &Sources) -> Result<Implementation, String> {
+    let dir = sources.peer_programs.join(spec.dir);
     if !dir.is_dir() {
-        return Err(format!("no programs in {}", relative(&dir, root)));
+        return Err(format!("no programs in {}", dir.display()));
     }
-    let found = which(spec.command).ok_or("not installed")?;
+    let found = which(spec.command, sources.search_path).ok_or("not installed")?;
     let exe = spec
         .real_exe
         .and_then(|args| real_executable(&found, args))
@@ -316,7 +361,7 @@ fn find_peer(spec: &PeerSpec, root: &Path, scratch: &Path) -> Result<Implementat
             ext: spec.ext,
         },
         Kind::CompiledC => {
-            let out = scratch.join("c");
+            let out = sources.scratch.join("c");
             std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
             version.push_str(&format!(", flags {}", args.join(" ")));
             Runner::CompiledC {
@@ -334,10 +379,15 @@ fn find_peer(spec: &PeerSpec, root: &Path, scratch: &Path) -> Result<Implementat
     })
 }
 
-/// `command` as found on `PATH`.
-pub fn which(command: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
+/// The folders of `PATH`.
+pub fn search_path() -> Vec<PathBuf> {
+    std::env::var_os("PATH").map_or_else(Vec::new, |p| std::env::split_paths(&p).collect())
+}
+
+/// `command` as found in the folders of `search_path`.
+pub fn which(command: &str, search_path: &[PathBuf]) -> Option<PathBuf> {
+    search_path
+        .iter()
         .map(|dir| dir.join(command))
         .find(|p| is_executable(p))
 }
@@ -390,12 +440,5 @@ fn first_line(text: &str) -> String {
         .find(|l| !l.trim().is_empty())
         .unwrap_or("")
         .trim()
-        .to_string()
-}
-
-fn relative(path: &Path, root: &Path) -> String {
-    path.strip_prefix(root)
-        .unwrap_or(path)
-        .display()
         .to_string()
 }

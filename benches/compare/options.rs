@@ -1,23 +1,29 @@
-//! The runner's command line: `cargo bench --bench compare -- [OPTIONS] [PROGRAM...]`.
+//! The runner's command line: `cargo compare [OPTIONS] [PROGRAM...]`, an alias
+//! of `cargo bench --bench compare -- [OPTIONS] [PROGRAM...]`.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 pub const USAGE: &str = "\
-usage: cargo bench --bench compare -- [OPTIONS] [PROGRAM...]
+usage: cargo compare [OPTIONS] [PROGRAM...]
+   or: cargo bench --bench compare -- [OPTIONS] [PROGRAM...]
 
-Runs the benchmark programs (all of them, or the PROGRAMs named) with Elle and
-every installed peer, interleaved, and prints a markdown table of median
-whole-process wall times with ratios Elle/baseline.
+Builds Elle in release mode, runs the benchmark programs (all of them, or the
+PROGRAMs named) with each Elle tier and every installed peer, interleaved,
+checks every output, prints a table of median whole-process wall times with
+ratios to the baselines, and writes results.md (medians, min, max, ratios,
+peak memory) and ratios.svg (a bar chart) to the results folder.
 
 options:
   --runs N           timed runs per implementation, after one warm-up (default 5)
-  --baseline NAME    implementation Elle is divided by; repeat for several
-                     (default lua5.4)
+  --jit MODES        Elle tiers to run, as --jit modes of the binary,
+                     comma-separated (default: every tier it has)
   --peers A,B,...    run only these peers (default: every installed one):
                      c, luajit, lua5.4, python3, guile-3.0, chezscheme
-  --markdown FILE    also write the table to FILE with a header (date, machine,
-                     versions, command); FILE is relative to the package root
+  --baseline NAME    an implementation to divide by; repeat for several
+                     (default: c and lua5.4, those that run)
+  --out DIR          the results folder (default: target/bench-results);
+                     a relative DIR is relative to the package root
   --timeout SECS     a run taking longer is killed and reported (default 300)
   --help             this text";
 
@@ -29,9 +35,12 @@ pub struct Options {
     pub runs: usize,
     /// Implementations to divide Elle's times by; empty means the default.
     pub baselines: Vec<String>,
+    /// Elle's tiers to run, as `--jit` modes; `None` means every tier.
+    pub tiers: Option<Vec<String>>,
     /// Peers to run; `None` means every installed one.
     pub peers: Option<Vec<String>>,
-    pub markdown: Option<PathBuf>,
+    /// The results folder; `None` means the default.
+    pub out: Option<PathBuf>,
     pub timeout: Duration,
     pub help: bool,
 }
@@ -42,8 +51,9 @@ impl Default for Options {
             programs: Vec::new(),
             runs: 5,
             baselines: Vec::new(),
+            tiers: None,
             peers: None,
-            markdown: None,
+            out: None,
             timeout: Duration::from_secs(300),
             help: false,
         }
@@ -86,14 +96,18 @@ fn apply(opts: &mut Options, flag: &str, value: String) -> Result<(), String> {
         "--runs" => opts.runs = positive(flag, &value)?,
         "--timeout" => opts.timeout = Duration::from_secs(positive(flag, &value)? as u64),
         "--baseline" => opts.baselines.push(value),
-        "--markdown" => opts.markdown = Some(PathBuf::from(value)),
-        "--peers" => {
-            let names = value.split(',').map(str::trim).filter(|s| !s.is_empty());
-            opts.peers = Some(names.map(String::from).collect());
-        }
+        "--out" => opts.out = Some(PathBuf::from(value)),
+        "--peers" => opts.peers = Some(list(&value)),
+        "--jit" => opts.tiers = Some(list(&value)),
         _ => return Err(format!("unknown option {flag}")),
     }
     Ok(())
+}
+
+/// The items of a comma-separated list.
+fn list(value: &str) -> Vec<String> {
+    let items = value.split(',').map(str::trim).filter(|s| !s.is_empty());
+    items.map(String::from).collect()
 }
 
 fn positive(flag: &str, value: &str) -> Result<usize, String> {

@@ -1,4 +1,6 @@
-//! The markdown table, and the header that goes with it in `--markdown FILE`.
+//! The markdown tables: the summary printed on stdout, and `results.md` in
+//! the results folder (summary, every implementation's details, geometric
+//! means, with a header saying how and where it was measured).
 
 use crate::measure::Cell;
 
@@ -47,9 +49,13 @@ fn markdown_row(cells: &[String]) -> String {
 
 /// The first column left-aligned, the numbers right-aligned.
 fn alignment(numeric: usize) -> String {
-    let mut marks = vec!["---"];
-    marks.extend(std::iter::repeat_n("---:", numeric));
-    markdown_row(&marks.iter().map(|m| m.to_string()).collect::<Vec<_>>())
+    alignment_after(1, numeric)
+}
+
+/// `text` columns left-aligned, then `numeric` columns right-aligned.
+fn alignment_after(text: usize, numeric: usize) -> String {
+    let marks = std::iter::repeat_n("---", text).chain(std::iter::repeat_n("---:", numeric));
+    markdown_row(&marks.map(String::from).collect::<Vec<_>>())
 }
 
 fn seconds_cell(cell: &Cell) -> String {
@@ -77,9 +83,14 @@ pub fn format_seconds(s: f64) -> String {
 }
 
 fn ratio(row: &Row, r: Ratio) -> Option<f64> {
-    let elle = row.cells.get(r.elle)?.median()?;
-    let baseline = row.cells.get(r.baseline)?.median()?;
-    (baseline > 0.0).then(|| elle / baseline)
+    relative(row, r.elle, r.baseline)
+}
+
+/// The median of column `column` divided by that of column `baseline`.
+pub fn relative(row: &Row, column: usize, baseline: usize) -> Option<f64> {
+    let value = row.cells.get(column)?.median()?;
+    let base = row.cells.get(baseline)?.median()?;
+    (base > 0.0).then(|| value / base)
 }
 
 fn ratio_cell(value: Option<f64>) -> String {
@@ -89,12 +100,82 @@ fn ratio_cell(value: Option<f64>) -> String {
 /// The geometric mean of a ratio column over the rows that have it, noting
 /// how many rows that is when some are missing.
 fn mean_cell(rows: &[Row], r: Ratio) -> String {
-    let values: Vec<f64> = rows.iter().filter_map(|row| ratio(row, r)).collect();
+    relative_mean_cell(rows, r.elle, r.baseline)
+}
+
+/// The geometric mean of column / baseline over the programs, as a cell.
+fn relative_mean_cell(rows: &[Row], column: usize, baseline: usize) -> String {
+    let values: Vec<f64> = rows
+        .iter()
+        .filter_map(|row| relative(row, column, baseline))
+        .collect();
     match geometric_mean(&values) {
         None => "–".to_string(),
         Some(mean) if values.len() == rows.len() => format!("**{mean:.2}**"),
         Some(mean) => format!("**{mean:.2}** ({} of {})", values.len(), rows.len()),
     }
+}
+
+/// A row per program and implementation: median, min and max seconds, the
+/// median relative to each baseline, and the peak memory.
+pub fn details(names: &[String], rows: &[Row], baselines: &[usize]) -> String {
+    let mut header: Vec<String> = ["program", "implementation", "median s", "min s", "max s"]
+        .map(String::from)
+        .to_vec();
+    header.extend(baselines.iter().map(|&b| format!("÷ {}", names[b])));
+    header.push("peak MiB".to_string());
+    let mut lines = vec![markdown_row(&header), alignment_after(2, header.len() - 2)];
+    for row in rows {
+        for (column, cell) in row.cells.iter().enumerate() {
+            if *cell == Cell::Absent {
+                continue;
+            }
+            let mut cells = vec![row.program.clone(), names[column].clone()];
+            cells.push(seconds_cell(cell));
+            cells.push(optional(cell.min(), format_seconds));
+            cells.push(optional(cell.max(), format_seconds));
+            cells.extend(
+                baselines
+                    .iter()
+                    .map(|&b| ratio_cell(relative(row, column, b))),
+            );
+            cells.push(peak_cell(cell));
+            lines.push(markdown_row(&cells));
+        }
+    }
+    lines.join("\n") + "\n"
+}
+
+/// A row per implementation: the geometric mean over the programs of its
+/// median relative to each baseline's.
+pub fn means(names: &[String], rows: &[Row], baselines: &[usize]) -> String {
+    let mut header = vec!["implementation".to_string()];
+    header.extend(baselines.iter().map(|&b| format!("÷ {}", names[b])));
+    let mut lines = vec![markdown_row(&header), alignment(baselines.len())];
+    for (column, name) in names.iter().enumerate() {
+        let mut cells = vec![name.clone()];
+        cells.extend(
+            baselines
+                .iter()
+                .map(|&b| relative_mean_cell(rows, column, b)),
+        );
+        lines.push(markdown_row(&cells));
+    }
+    lines.join("\n") + "\n"
+}
+
+/// Peak memory in MiB, `≤ X` when the program stayed below what can be
+/// measured.
+fn peak_cell(cell: &Cell) -> String {
+    match cell.peak_mib() {
+        None => "–".to_string(),
+        Some((mib, true)) => format!("≤ {mib:.1}"),
+        Some((mib, false)) => format!("{mib:.1}"),
+    }
+}
+
+fn optional(value: Option<f64>, format: impl Fn(f64) -> String) -> String {
+    value.map_or_else(|| "–".to_string(), format)
 }
 
 pub fn geometric_mean(values: &[f64]) -> Option<f64> {
@@ -105,7 +186,7 @@ pub fn geometric_mean(values: &[f64]) -> Option<f64> {
     Some((log_sum / values.len() as f64).exp())
 }
 
-/// Everything the `--markdown` header states.
+/// Everything the header of `results.md` states.
 pub struct RunInfo {
     pub date: String,
     pub machine: String,
@@ -117,8 +198,16 @@ pub struct RunInfo {
     pub command: String,
 }
 
-/// The markdown document: header, table and how to read it.
-pub fn document(info: &RunInfo, table: &str) -> String {
+/// The tables of one run, in markdown.
+pub struct Tables {
+    pub summary: String,
+    pub details: String,
+    pub means: String,
+}
+
+/// `results.md`: the header, the charts (files beside it), the tables and
+/// how to read them.
+pub fn document(info: &RunInfo, tables: &Tables, charts: &[String]) -> String {
     let mut out = format!(
         "# Elle compared with other implementations, {}\n\n",
         info.date
@@ -134,9 +223,20 @@ pub fn document(info: &RunInfo, table: &str) -> String {
         out += &format!("- Not run: {}\n", info.skipped.join(", "));
     }
     out += &format!("- Command: `{}`\n\n", info.command);
-    out += table;
+    out += &tables.summary;
     out += "\n";
     out += &legend(info.runs);
+    for chart in charts {
+        out += &format!("\n![Median time relative to a baseline, per program]({chart})\n");
+    }
+    out += "\n## Every implementation\n\n";
+    out += &tables.details;
+    out += "\nMedian, fastest and slowest of the timed runs; `÷ X`: the median \
+            divided by X's; peak MiB: the largest resident set size of a run \
+            (`ru_maxrss` from `wait4`); `≤ X`: the program used less than the \
+            runner itself, whose size Linux counts in every child's peak.\n";
+    out += "\n## Geometric means over the programs\n\n";
+    out += &tables.means;
     out
 }
 

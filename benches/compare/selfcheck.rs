@@ -1,13 +1,18 @@
-//! What the runner does when `cargo test` runs it (without `--bench`): a few
-//! quick checks of its own parts, so that it is built and exercised by the
-//! test suite without measuring anything.
+//! What the runner does when `cargo test` runs it (without `--bench`): quick
+//! checks of its parts, then two tiny runs of the whole runner on fixture
+//! programs (one run each, a shell standing in for a peer), so that output
+//! checking, skipping and the results folder are tested without measuring
+//! the real suite.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use crate::implementations::{Kind, PeerSpec};
+
+use crate::Setup;
 use crate::implementations;
 use crate::machine;
-use crate::measure::{self, Cell};
+use crate::measure::{self, Cell, Samples};
 use crate::options;
 use crate::report::{self, Ratio, Row};
 use crate::suite;
@@ -19,7 +24,10 @@ pub fn run(root: &Path) {
     dates();
     suite_is_complete(root);
     peers_are_known();
-    println!("compare: self-check passed (measure with `cargo bench --bench compare`)");
+    details_and_memory();
+    tiny_run_reports_wrong_output_and_skips_missing_peers();
+    tiny_run_of_correct_programs_succeeds();
+    println!("compare: self-check passed (measure with `cargo compare`)");
 }
 
 fn options_parse() {
@@ -68,8 +76,8 @@ fn table() {
         Row {
             program: "fib".to_string(),
             cells: vec![
-                Cell::Times(vec![2.0, 3.0, 9.0]),
-                Cell::Times(vec![1.0, 1.0, 1.0]),
+                measured(&[2.0, 3.0, 9.0], 2048),
+                measured(&[1.0, 1.0, 1.0], 1024),
             ],
         },
         Row {
@@ -119,8 +127,199 @@ fn suite_is_complete(root: &Path) {
 }
 
 fn peers_are_known() {
-    let names = implementations::peer_names();
-    assert!(names.contains(&implementations::DEFAULT_BASELINE));
-    assert!(implementations::which("sh").is_some());
-    assert!(implementations::which("no-such-command-anywhere").is_none());
+    let names = implementations::peer_names(implementations::PEERS);
+    for baseline in implementations::DEFAULT_BASELINES {
+        assert!(names.contains(baseline), "{baseline}");
+    }
+    let path = implementations::search_path();
+    assert!(implementations::which("sh", &path).is_some());
+    assert!(implementations::which("no-such-command-anywhere", &path).is_none());
+    assert!(implementations::which("sh", &[]).is_none());
+}
+
+fn measured(times: &[f64], peak_kib: u64) -> Cell {
+    Cell::Measured(Samples {
+        times: times.to_vec(),
+        peak_kib,
+        floor_kib: 0,
+    })
+}
+
+fn details_and_memory() {
+    let names = ["elle".to_string(), "c".to_string()];
+    let small = Cell::Measured(Samples {
+        times: vec![0.5],
+        peak_kib: 3072,
+        floor_kib: 3072,
+    });
+    let rows = [Row {
+        program: "fib".to_string(),
+        cells: vec![measured(&[3.0, 1.0, 2.0], 10 * 1024), small],
+    }];
+    let expected = "\
+| program | implementation | median s | min s | max s | ÷ c | peak MiB |
+| --- | --- | ---: | ---: | ---: | ---: | ---: |
+| fib | elle | 2.00 | 1.00 | 3.00 | 4.00 | 10.0 |
+| fib | c | 0.500 | 0.500 | 0.500 | 1.00 | ≤ 3.0 |
+";
+    assert_eq!(report::details(&names, &rows, &[1]), expected);
+    let means = report::means(&names, &rows, &[1]);
+    assert!(means.contains("| elle | **4.00** |"), "{means}");
+}
+
+/// Peers for the tiny runs: a shell running `peers/sh/NAME.sh`, one that
+/// is not installed, and one without a folder of programs.
+const FIXTURE_PEERS: &[PeerSpec] = &[
+    PeerSpec {
+        name: "sh",
+        command: "sh",
+        dir: "sh",
+        ext: "sh",
+        kind: Kind::Script,
+        args: &[],
+        version: &["-c", "echo a POSIX shell"],
+        real_exe: None,
+    },
+    PeerSpec {
+        name: "not-installed",
+        command: "no-such-interpreter-for-elle-tests",
+        dir: "sh",
+        ext: "sh",
+        kind: Kind::Script,
+        args: &[],
+        version: &[],
+        real_exe: None,
+    },
+    PeerSpec {
+        name: "portless",
+        command: "sh",
+        dir: "no-ports-here",
+        ext: "sh",
+        kind: Kind::Script,
+        args: &[],
+        version: &[],
+        real_exe: None,
+    },
+];
+
+/// A fresh fixture folder: `good` (right output in Elle and sh), `bad`
+/// (Elle prints 2, its `.out` says 3; the sh port prints 3) and `lonely`
+/// (no sh port).
+fn fixture(name: &str) -> Setup {
+    let dir = PathBuf::from(crate::SCRATCH)
+        .join("compare-selfcheck")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    let files = [
+        ("programs/good.lisp", "(println 1)\n"),
+        ("programs/good.out", "1\n"),
+        ("programs/bad.lisp", "(println 2)\n"),
+        ("programs/bad.out", "3\n"),
+        ("programs/lonely.lisp", "(println (+ 2 3))\n"),
+        ("programs/lonely.out", "5\n"),
+        ("peers/sh/good.sh", "echo 1\n"),
+        ("peers/sh/bad.sh", "echo 3\n"),
+    ];
+    for (file, text) in files {
+        let path = dir.join(file);
+        std::fs::create_dir_all(path.parent().expect("a file in a folder"))
+            .expect("fixture folder");
+        std::fs::write(&path, text).expect("fixture file");
+    }
+    Setup {
+        elle: PathBuf::from(crate::ELLE),
+        root: dir.clone(),
+        programs: dir.join("programs"),
+        peer_programs: dir.join("peers"),
+        peers: FIXTURE_PEERS,
+        search_path: implementations::search_path(),
+        scratch: dir.join("scratch"),
+        default_out: dir.join("results"),
+        progress: false,
+    }
+}
+
+fn tiny_run_reports_wrong_output_and_skips_missing_peers() {
+    let setup = fixture("wrong");
+    let opts = options::parse(["--runs", "1"]).expect("options");
+    let report = crate::run(&opts, &setup, &[]).expect("the tiny run completes");
+    assert!(!report.all_correct, "bad.lisp prints the wrong output");
+    assert_eq!(
+        report.lineup_skipped.len(),
+        2,
+        "{:?}",
+        report.lineup_skipped
+    );
+    assert_eq!(report.lineup_skipped[0], "not-installed (not installed)");
+    assert!(report.lineup_skipped[1].starts_with("portless (no programs in "));
+
+    let results = setup.default_out.join("results.md");
+    let chart = setup.default_out.join("ratios-to-sh.svg");
+    assert_eq!(report.files, [results.clone(), chart.clone()]);
+    let text = std::fs::read_to_string(&results).expect("results.md is written");
+    for expected in [
+        "- Not run: not-installed (not installed), portless (no programs in ",
+        "| program | elle --jit off | sh | elle --jit off/sh |",
+        "| bad | **WRONG** | ",
+        "| lonely | ",
+        "| bad | sh | ",
+        "![Median time relative to a baseline, per program](ratios-to-sh.svg)",
+        "## Geometric means over the programs",
+    ] {
+        assert!(
+            text.contains(expected),
+            "results.md lacks {expected:?}:\n{text}"
+        );
+    }
+    let lonely = text
+        .lines()
+        .find(|l| l.starts_with("| lonely |"))
+        .expect("lonely row");
+    assert!(
+        lonely.contains("| – |"),
+        "sh has no port of lonely: {lonely}"
+    );
+    let svg = std::fs::read_to_string(&chart).expect("the chart is written");
+    assert!(svg.starts_with("<svg"), "an SVG document");
+    for label in [
+        "good",
+        "lonely",
+        "geo. mean",
+        "elle --jit off",
+        "relative to sh",
+    ] {
+        assert!(svg.contains(label), "the chart lacks {label:?}");
+    }
+}
+
+fn tiny_run_of_correct_programs_succeeds() {
+    let setup = fixture("right");
+    let opts = options::parse(["good", "--runs", "2", "--peers", "sh", "--out", "elsewhere"])
+        .expect("options");
+    let report = crate::run(&opts, &setup, &[]).expect("the tiny run completes");
+    assert!(report.all_correct);
+    assert!(report.lineup_skipped.is_empty(), "only sh was asked for");
+    let results = setup.root.join("elsewhere/results.md");
+    let text = std::fs::read_to_string(&results).expect("--out is the results folder");
+    let rows: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("| good | "))
+        .collect();
+    assert_eq!(
+        rows.len(),
+        3,
+        "a summary row and a detail row per implementation"
+    );
+    let detail = rows[1];
+    let columns = detail.split(" | ").count();
+    assert_eq!(
+        columns, 7,
+        "program, implementation, median, min, max, ÷ sh, peak: {detail}"
+    );
+    assert!(!detail.contains('–'), "every number was measured: {detail}");
+    let unknown = options::parse(["--jit", "eager"]).expect("options");
+    let err = crate::run(&unknown, &setup, &[])
+        .err()
+        .expect("an unknown tier is refused");
+    assert_eq!(err, "no such Elle tier: --jit eager (this build has: off)");
 }
