@@ -37,15 +37,22 @@ pub fn wait(child: Child) -> io::Result<(ExitStatus, u64)> {
     Ok((ExitStatus::from_raw(status), peak_kib))
 }
 
-/// This process's own peak resident set size in KiB: the least a child
-/// can report (see the module's comment).
+/// The peak resident set size of this process's address space in KiB
+/// (`VmHWM` in `/proc/self/status`): the least a child can report (see the
+/// module's comment), or 0 if it cannot be read.
+///
+/// Not `getrusage(RUSAGE_SELF)`: that also counts the address space this
+/// process itself replaced at its `exec`, i.e. cargo's (about 50 MiB).
 pub fn own_peak_kib() -> u64 {
-    // SAFETY: an all-zero `rusage` is a valid value of that plain C struct.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: RUSAGE_SELF is a valid target and `usage` a live local.
-    let done = unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
-    if done != 0 {
-        return 0;
-    }
-    u64::try_from(usage.ru_maxrss).unwrap_or(0)
+    std::fs::read_to_string("/proc/self/status").map_or(0, |status| vm_hwm_kib(&status))
+}
+
+/// The `VmHWM:` line of a `/proc/PID/status` text, in KiB.
+pub fn vm_hwm_kib(status: &str) -> u64 {
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|rest| rest.trim().strip_suffix("kB"))
+        .and_then(|kib| kib.trim().parse().ok())
+        .unwrap_or(0)
 }

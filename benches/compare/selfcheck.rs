@@ -15,6 +15,7 @@ use crate::machine;
 use crate::measure::{self, Cell, Samples};
 use crate::options;
 use crate::report::{self, Ratio, Row};
+use crate::rusage;
 use crate::suite;
 
 pub fn run(root: &Path) {
@@ -146,6 +147,11 @@ fn measured(times: &[f64], peak_kib: u64) -> Cell {
 }
 
 fn details_and_memory() {
+    let status = "Name:\tcompare\nVmPeak:\t  20000 kB\nVmHWM:\t    3584 kB\nVmRSS:\t 3500 kB\n";
+    assert_eq!(rusage::vm_hwm_kib(status), 3584);
+    assert_eq!(rusage::vm_hwm_kib("Name:\tx\n"), 0);
+    let own = rusage::own_peak_kib();
+    assert!(own > 0 && own < 1 << 20, "the runner's own peak: {own} KiB");
     let names = ["elle".to_string(), "c".to_string()];
     let small = Cell::Measured(Samples {
         times: vec![0.5],
