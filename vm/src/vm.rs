@@ -55,9 +55,17 @@ pub struct Native {
 /// `Vm::pending_protos`. Both are garbage-collection roots, so the prototype
 /// outlives the frame. Not counting references keeps a call to two plain
 /// stores and a return to a plain load.
+///
+/// For the same reason the frame can point straight at the captured
+/// values of its closure: a closure's captures are a boxed slice made once
+/// when the closure is made and never resized or replaced, and the box's
+/// contents stay put when the heap's object table moves the closure.
 #[derive(Clone, Copy)]
 pub struct Frame {
     proto: *const Proto,
+    /// The captured values of the closure at `base - 1`, as many as
+    /// `proto.captures` (none, and dangling, for top-level code).
+    captures: *const Value,
     /// The next instruction (saved when the frame is not the running one).
     pub pc: usize,
     /// Index of the frame's first register in the value stack. The function
@@ -70,9 +78,10 @@ pub struct Frame {
 }
 
 impl Frame {
-    pub fn new(proto: *const Proto, base: usize, ret: usize) -> Frame {
+    pub fn new(proto: *const Proto, captures: *const Value, base: usize, ret: usize) -> Frame {
         Frame {
             proto,
+            captures,
             pc: 0,
             base,
             ret,
@@ -93,10 +102,15 @@ impl Frame {
         self.proto
     }
 
+    pub(crate) fn captures_ptr(&self) -> *const Value {
+        self.captures
+    }
+
     /// Turns this frame into a fresh call of `proto` (a tail call whose
     /// function value the caller has just put below the frame).
-    pub(crate) fn become_call_of(&mut self, proto: *const Proto) {
+    pub(crate) fn become_call_of(&mut self, proto: *const Proto, captures: *const Value) {
         self.proto = proto;
+        self.captures = captures;
         self.pc = 0;
     }
 

@@ -52,6 +52,7 @@ impl Vm {
     pub(super) fn push_frame(
         &mut self,
         proto: *const Proto,
+        captures: *const Value,
         base: usize,
         ret: usize,
     ) -> RtResult<()> {
@@ -62,7 +63,7 @@ impl Vm {
         // from `pending_protos`.
         let nregs = unsafe { (*proto).nregs } as usize;
         self.ensure_stack(base + nregs);
-        self.push_frame_record(Frame::new(proto, base, ret));
+        self.push_frame_record(Frame::new(proto, captures, base, ret));
         Ok(())
     }
 
@@ -111,13 +112,14 @@ impl Vm {
             let f = self.stack[fpos];
             match f {
                 Value::Obj(r) => {
-                    let Obj::Closure(Closure { proto, .. }) = self.heap.get(r) else {
+                    let Obj::Closure(Closure { proto, captures }) = self.heap.get(r) else {
                         return Err(not_callable(self, f));
                     };
                     let proto = Rc::as_ptr(proto);
+                    let captures = captures.as_ptr();
                     // SAFETY: the closure at `fpos` keeps its prototype alive.
                     self.bind_arguments(unsafe { &*proto }, fpos + 1, argc)?;
-                    self.push_frame(proto, fpos + 1, ret)?;
+                    self.push_frame(proto, captures, fpos + 1, ret)?;
                     return Ok(Entered::Frame);
                 }
                 Value::Native(_) => match self.call_native(fpos, argc)? {

@@ -245,17 +245,6 @@ impl Vm {
         self.call_value(f, args)
     }
 
-    #[inline(always)]
-    pub(super) fn capture(&self, base: usize, k: u16) -> Value {
-        match self.stack[base - 1] {
-            Value::Obj(r) => match self.heap.get(r) {
-                Obj::Closure(c) => c.captures.get(k as usize).copied().unwrap_or(Value::Nil),
-                _ => Value::Nil,
-            },
-            _ => Value::Nil,
-        }
-    }
-
     /// The content of a cell: a pointer valid until the heap is next
     /// changed. Compiled code only ever gives cells here.
     #[inline(always)]

@@ -31,9 +31,17 @@ impl Vm {
         // prototype is owned (and its constants rooted) by `pending_protos`
         // while it runs.
         self.stack[fpos] = Value::Nil;
+        if !proto.captures.is_empty() {
+            // Its frame has no closure to take captured values from.
+            return Err(RtError::new(
+                "internal-error",
+                "top-level code with captured variables",
+            ));
+        }
         let ptr = Rc::as_ptr(&proto);
         self.pending_protos.push(proto);
-        let r = match self.push_frame(ptr, fpos + 1, fpos) {
+        let no_captures = std::ptr::NonNull::<Value>::dangling().as_ptr();
+        let r = match self.push_frame(ptr, no_captures, fpos + 1, fpos) {
             Ok(()) => self.execute(),
             Err(e) => Err(e),
         };
@@ -119,6 +127,8 @@ impl Vm {
         // whenever the running frame changes.
         let mut fi;
         let mut proto: *const Proto;
+        // The running closure's captured values (see `Frame`).
+        let mut captures: *const Value;
         let mut code: *const Cell<Op>;
         let mut pc: usize;
         let mut base: usize;
@@ -128,6 +138,7 @@ impl Vm {
                 fi = self.frames.len() - 1;
                 let f = self.frames[fi];
                 proto = f.proto_ptr();
+                captures = f.captures_ptr();
                 // SAFETY: a frame's prototype outlives the frame (see `Frame`).
                 code = unsafe { (*proto).code.as_ptr() };
                 pc = f.pc;
@@ -142,6 +153,17 @@ impl Vm {
             () => {
                 // SAFETY: as in `load_frame!`.
                 unsafe { &*proto }
+            };
+        }
+        // Captured value `k` of the running closure.
+        macro_rules! capture {
+            ($k:expr) => {
+                // SAFETY: `captures` points at the running closure's
+                // captured values, alive as long as the frame (see `Frame`),
+                // and there are `proto.captures.len()` of them: `Op::Closure`
+                // makes exactly that many, and `Proto::verify` checks that
+                // every capture instruction's `k` is below it.
+                unsafe { *captures.add($k as usize) }
             };
         }
         // Records the running frame's position, for a return into it or a
@@ -276,15 +298,15 @@ impl Vm {
                         copy!(reg_ptr!(src), p);
                     }
                 }
-                Op::CaptureGet { dst, k } => set_reg!(dst, self.capture(base, k)),
+                Op::CaptureGet { dst, k } => set_reg!(dst, capture!(k)),
                 Op::CaptureCellGet { dst, k } => {
-                    let cell = self.capture(base, k);
+                    let cell = capture!(k);
                     if let Some(p) = self.cell_slot(cell) {
                         copy!(p, reg_ptr!(dst));
                     }
                 }
                 Op::CaptureCellSet { k, src } => {
-                    let cell = self.capture(base, k);
+                    let cell = capture!(k);
                     if let Some(p) = self.cell_slot(cell) {
                         copy!(reg_ptr!(src), p);
                     }
@@ -379,13 +401,13 @@ impl Vm {
                     }
                 }
                 Op::ForPrep { state } => attempt!(self.for_prep(base + state as usize)),
-                Op::ForNext { state, var } => match self.for_next(base + state as usize) {
-                    Some(item) => {
-                        set_reg!(var, item);
+                Op::ForNext { state, var } => {
+                    if self.for_next(base + state as usize, base + var as usize) {
                         pc += 1;
+                    } else {
+                        attempt!(self.for_end(base + state as usize));
                     }
-                    None => attempt!(self.for_end(base + state as usize)),
-                },
+                }
                 Op::Call { base: b, argc, dst } => {
                     save_pc!();
                     if self.heap.should_collect() {
@@ -398,15 +420,18 @@ impl Vm {
                         && let Obj::Closure(c) = self.heap.get(r)
                     {
                         let callee = Rc::as_ptr(&c.proto);
+                        let callee_captures = c.captures.as_ptr();
                         // SAFETY: the closure, in register `b`, keeps its
                         // prototype alive.
                         let p = unsafe { &*callee };
                         if p.fast_argc == argc as u32 && self.frames.len() < self.depth_limit() {
                             let new_base = fpos + 1;
                             self.ensure_stack(new_base + p.nregs as usize);
-                            self.push_frame_record(Frame::new(callee, new_base, ret));
+                            let frame = Frame::new(callee, callee_captures, new_base, ret);
+                            self.push_frame_record(frame);
                             fi += 1;
                             proto = callee;
+                            captures = callee_captures;
                             code = p.code.as_ptr();
                             pc = 0;
                             base = new_base;
@@ -438,13 +463,15 @@ impl Vm {
                         && c.proto.fast_argc == argc as u32
                     {
                         let callee = Rc::as_ptr(&c.proto);
+                        let callee_captures = c.captures.as_ptr();
                         self.stack.copy_within(fpos..fpos + argc + 1, base - 1);
                         // SAFETY: the closure, now in the slot below this
                         // frame, keeps its prototype alive.
                         let p = unsafe { &*callee };
                         self.ensure_stack(base + p.nregs as usize);
-                        self.frames[fi].become_call_of(callee);
+                        self.frames[fi].become_call_of(callee, callee_captures);
                         proto = callee;
+                        captures = callee_captures;
                         code = p.code.as_ptr();
                         pc = 0;
                         continue;
@@ -505,7 +532,7 @@ impl Vm {
                         .iter()
                         .map(|c| match *c {
                             CaptureFrom::Local(s) => reg!(s),
-                            CaptureFrom::Capture(k) => self.capture(base, k as u16),
+                            CaptureFrom::Capture(k) => capture!(k),
                         })
                         .collect();
                     let closure = Obj::Closure(Closure {

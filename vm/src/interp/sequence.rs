@@ -10,7 +10,7 @@
 use crate::error::RtResult;
 use crate::object::Obj;
 use crate::primitives::expected;
-use crate::value::Value;
+use crate::value::{Value, copy_value};
 use crate::vm::Vm;
 
 impl Vm {
@@ -42,35 +42,52 @@ impl Vm {
         Ok(())
     }
 
-    /// `ForNext`: the next item of the sequence walked in slots `s` and
-    /// `s + 1`, advancing past it; `None` at the end (check it with
-    /// [`Vm::for_end`]). A vector that shrank ends early.
+    /// `ForNext`: puts the next item of the sequence walked in slots `s`
+    /// and `s + 1` into slot `dst`, advancing past it; `false` at the end
+    /// (check it with [`Vm::for_end`]). A vector that shrank ends early.
+    ///
+    /// The item goes straight to its slot, word by word, rather than back
+    /// through an `Option<Value>`: returned in memory, that option was
+    /// written whole and re-read in halves, which stalls.
     #[inline(always)]
-    pub(super) fn for_next(&mut self, s: usize) -> Option<Value> {
+    pub(super) fn for_next(&mut self, s: usize, dst: usize) -> bool {
         let Value::Obj(r) = self.stack[s] else {
-            return None;
+            return false;
         };
         match self.heap.get(r) {
             Obj::Pair(car, cdr) => {
-                let (car, cdr) = (*car, *cdr);
+                let (car, cdr) = (car as *const Value, *cdr);
+                // SAFETY: `car` points into the heap's object table and `dst`
+                // into the value stack, two different allocations; nothing
+                // changes the heap before the copy.
+                unsafe { copy_value(car, self.stack.as_mut_ptr().add(dst)) };
                 self.stack[s] = cdr;
-                Some(car)
+                true
             }
             Obj::Vector(items) => {
                 // A list's tail that is a vector has no position.
                 let (Value::Int(i), Value::Int(end)) = (self.stack[s + 1], self.stack[s + 2])
                 else {
-                    return None;
+                    return false;
                 };
                 if i >= end {
-                    return None;
+                    return false;
                 }
-                let item = *usize::try_from(i).ok().and_then(|i| items.get(i))?;
+                let Some(&item) = usize::try_from(i).ok().and_then(|i| items.get(i)) else {
+                    return false;
+                };
                 self.stack[s + 1] = Value::Int(i + 1);
-                Some(item)
+                self.stack[dst] = item;
+                true
             }
-            Obj::Str(_) => self.next_char(s),
-            _ => None,
+            Obj::Str(_) => match self.next_char(s) {
+                Some(item) => {
+                    self.stack[dst] = item;
+                    true
+                }
+                None => false,
+            },
+            _ => false,
         }
     }
 
