@@ -243,7 +243,8 @@ pub enum Op {
         src: Reg,
         slot: u32,
     },
-    /// A forward jump.
+    /// A jump that does not close a loop: forward, or back from the
+    /// out-of-line call of an inlined fold (see `Proto::folds`).
     Jump {
         target: u32,
     },
@@ -736,7 +737,9 @@ pub struct Proto {
     /// Inlined folds `(+ a b c...)`: the position of the first inlined
     /// instruction and of the call that replaces the whole fold when the
     /// operator is redefined (the first instruction then becomes a jump
-    /// there, so the global is called once with every operand).
+    /// there, so the global is called once with every operand). The calls
+    /// sit after the function's code, each ending in a jump back to just
+    /// after its fold, so the inlined path never jumps over them.
     pub folds: Vec<(u32, u32)>,
 }
 

@@ -91,6 +91,31 @@ struct Emitter<'a> {
     label: Option<u32>,
     /// A fused branch could not reach its target.
     fusion_failed: bool,
+    /// Calls that stand in for inlined folds, placed after the function's
+    /// code (see [`Emitter::fold`]).
+    fold_calls: Vec<FoldCall>,
+    /// Float constants that loops use as operands, loaded once on entry:
+    /// (bits, register).
+    constant_regs: Vec<(u64, Reg)>,
+}
+
+/// At most this many constants per function get a register of their own.
+const MAX_CONSTANT_REGS: usize = 16;
+
+/// The out-of-line call of a fold's global, run instead of the inlined
+/// chain once the operator is redefined.
+struct FoldCall {
+    /// The chain's first instruction, which redefinition turns into a jump
+    /// here.
+    head: usize,
+    slot: u32,
+    /// Where the operands are, and the consecutive registers of the call.
+    operands: Vec<Reg>,
+    window: Reg,
+    dst: Reg,
+    /// Where execution continues after the chain.
+    resume: u32,
+    span: Span,
 }
 
 impl<'a> Emitter<'a> {
@@ -112,6 +137,8 @@ impl<'a> Emitter<'a> {
             fuse,
             label: None,
             fusion_failed: false,
+            fold_calls: Vec::new(),
+            constant_regs: Vec::new(),
         }
     }
 
@@ -119,6 +146,7 @@ impl<'a> Emitter<'a> {
         if let Some(e) = self.error {
             return Err(e);
         }
+        self.emit_fold_calls();
         self.proto.nparams = nparams;
         self.proto.rest = rest;
         self.proto.fast_argc = if rest { u32::MAX } else { nparams };
@@ -302,6 +330,11 @@ impl<'a> Emitter<'a> {
         {
             return r;
         }
+        if let Expr::Const(Value::Float(f)) = n.expr
+            && let Some(&(_, r)) = self.constant_regs.iter().find(|(b, _)| *b == f.to_bits())
+        {
+            return r;
+        }
         let r = self.alloc(n.span);
         self.compile_to(n, r);
         r
@@ -456,30 +489,62 @@ impl<'a> Emitter<'a> {
     /// needed), as a call would.
     fn rebind(&mut self, params: &'a [VarId], values: &'a [Node], span: Span) {
         let m = self.mark();
-        let temps: Vec<Reg> = values.iter().map(|v| self.any(v)).collect();
+        // `None`: the value was compiled straight into its parameter.
+        let mut temps: Vec<Option<Reg>> = Vec::with_capacity(values.len());
+        for (i, v) in values.iter().enumerate() {
+            match self.direct_rebind(params, values, &temps, i) {
+                Some(slot) => {
+                    self.compile_to(v, slot);
+                    temps.push(None);
+                }
+                None => temps.push(Some(self.any(v))),
+            }
+        }
         // `any` may return a parameter's own register: copy those first so a
         // later store cannot clobber them.
-        let temps: Vec<Reg> = temps
+        let temps: Vec<Option<Reg>> = temps
             .into_iter()
-            .map(|r| {
+            .map(|t| {
+                let r = t?;
                 if params.iter().any(|&p| self.plain_local(p) == Some(r)) {
                     let t = self.alloc(span);
                     self.mov(t, r, span);
-                    t
+                    Some(t)
                 } else {
-                    r
+                    Some(r)
                 }
             })
             .collect();
-        for (&p, r) in params.iter().zip(temps) {
+        for (&p, t) in params.iter().zip(temps) {
             let info = self.var(p);
             let slot = info.slot as Reg;
-            self.mov(slot, r, span);
+            if let Some(r) = t {
+                self.mov(slot, r, span);
+            }
             if info.boxed() {
                 self.op(Op::MakeCell { reg: slot }, span);
             }
         }
         self.release(m);
+    }
+
+    /// The register of parameter `i` if its new value can be compiled
+    /// straight into it (saving a move per loop iteration): it is a plain
+    /// register, no later value reads it, no earlier value was left in it,
+    /// and its own value does not read it after writing its destination.
+    fn direct_rebind(
+        &self,
+        params: &[VarId],
+        values: &[Node],
+        earlier: &[Option<Reg>],
+        i: usize,
+    ) -> Option<Reg> {
+        let p = params[i];
+        let slot = self.plain_local(p)?;
+        let later_reads = values[i + 1..].iter().any(|x| may_read(x, p));
+        let left_there = earlier.contains(&Some(slot));
+        let own_safe = writes_only_at_end(&values[i]) || !may_read(&values[i], p);
+        (!later_reads && !left_there && own_safe).then_some(slot)
     }
 
     fn recur(&mut self, id: LoopId, args: &'a [Node], span: Span) {
@@ -690,27 +755,70 @@ impl<'a> Emitter<'a> {
         self.any(n)
     }
 
-    /// `(+ a b c...)`: the operands go where a call would want them, then
-    /// a chain of inline operations. If `+` is redefined, the chain's first
-    /// instruction becomes a jump to a call of the global with all of them
-    /// (`Proto::folds`).
+    /// `(+ a b c...)`: a chain of inline operations on the operands where
+    /// they are. If `+` is redefined, the chain's first instruction becomes
+    /// a jump to a call of the global with all the operands
+    /// (`Proto::folds`), placed after the function's code so that the
+    /// inlined path has no jump over it.
     fn fold(&mut self, op: BinOp, slot: u32, args: &'a [Node], dst: Reg, span: Span) {
-        let base = self.alloc(span);
-        let regs: Vec<Reg> = args.iter().map(|a| self.alloc(a.span)).collect();
-        for (a, &r) in args.iter().zip(&regs) {
-            self.compile_to(a, r);
+        let operands: Vec<Reg> = (0..args.len())
+            .map(|i| {
+                let later: Vec<&'a Node> = args[i + 1..].iter().collect();
+                self.operand_before(&args[i], &later)
+            })
+            .collect();
+        // The chain writes its result before it reads the third operand on.
+        let acc = if operands[2..].contains(&dst) {
+            self.alloc(span)
+        } else {
+            dst
+        };
+        let head = self.op(Op::binary(op, acc, operands[0], operands[1]), span);
+        for &r in &operands[2..] {
+            self.op(Op::binary(op, acc, acc, r), span);
         }
-        let head = self.op(Op::binary(op, dst, regs[0], regs[1]), span);
-        for &r in &regs[2..] {
-            self.op(Op::binary(op, dst, dst, r), span);
+        self.mov(dst, acc, span);
+        let resume = self.here();
+        // The call runs instead of the chain, so registers free here are
+        // free for it.
+        let window = self.alloc(span);
+        (0..args.len()).for_each(|_| {
+            self.alloc(span);
+        });
+        self.fold_calls.push(FoldCall {
+            head,
+            slot,
+            operands,
+            window,
+            dst,
+            resume,
+            span,
+        });
+    }
+
+    /// Appends the folds' calls (each returning to after its chain).
+    fn emit_fold_calls(&mut self) {
+        for call in std::mem::take(&mut self.fold_calls) {
+            let at = self.here();
+            self.proto.folds.push((call.head as u32, at));
+            self.op(
+                Op::GlobalGet {
+                    dst: call.window,
+                    slot: call.slot,
+                },
+                call.span,
+            );
+            for (i, &r) in call.operands.iter().enumerate() {
+                self.mov(call.window + 1 + i as Reg, r, call.span);
+            }
+            self.call_op(call.window, call.operands.len(), call.dst, call.span);
+            self.op(
+                Op::Jump {
+                    target: call.resume,
+                },
+                call.span,
+            );
         }
-        let done = self.op(Op::Jump { target: 0 }, span);
-        let call = self.here();
-        self.proto.folds.push((head as u32, call));
-        self.op(Op::GlobalGet { dst: base, slot }, span);
-        self.call_op(base, args.len(), dst, span);
-        let end = self.here();
-        self.patch(done, end);
     }
 
     fn call_op(&mut self, base: Reg, argc: usize, dst: Reg, span: Span) {
@@ -971,8 +1079,22 @@ impl<'a> Emitter<'a> {
         }
     }
 
+    /// Gives each float constant that a loop of `body` uses as an operand a
+    /// register, loaded here on entry, so that the loop does not load it on
+    /// every iteration.
+    fn hoist_loop_constants(&mut self, body: &Node, span: Span) {
+        let mut found = Vec::new();
+        loop_operand_constants(body, false, &mut found);
+        for f in found.into_iter().take(MAX_CONSTANT_REGS) {
+            let r = self.alloc(span);
+            self.load_constant(Value::Float(f), r, span);
+            self.constant_regs.push((f.to_bits(), r));
+        }
+    }
+
     fn lambda(&mut self, l: &'a Lambda, dst: Reg, span: Span) {
         let child = emit_function(self.info, l.id, l.name, |child| {
+            child.hoist_loop_constants(&l.body, span);
             for &p in l.params.iter().chain(l.rest.iter()) {
                 let info = child.var(p);
                 if info.boxed() {
@@ -1054,6 +1176,41 @@ fn unary(op: UnOp, dst: Reg, src: Reg) -> Op {
 /// made it captured).
 fn assigns(n: &Node, v: VarId) -> bool {
     n.contains(&|e: &Expr| matches!(e, Expr::SetLocal(x, _) if *x == v))
+}
+
+/// The float constants that are operands of arithmetic or comparisons
+/// inside loops of `n` (lambda bodies excluded), without repeats.
+fn loop_operand_constants(n: &Node, in_loop: bool, found: &mut Vec<f64>) {
+    let in_loop = in_loop
+        || matches!(
+            n.expr,
+            Expr::While { .. } | Expr::For { .. } | Expr::Loop { .. }
+        );
+    if in_loop {
+        let operands: Vec<&Node> = match &n.expr {
+            Expr::Bin(_, a, b) => vec![a, b],
+            Expr::Fold { args, .. } => args.iter().collect(),
+            _ => Vec::new(),
+        };
+        for x in operands {
+            if let Expr::Const(Value::Float(f)) = x.expr
+                && !found.iter().any(|g: &f64| g.to_bits() == f.to_bits())
+            {
+                found.push(f);
+            }
+        }
+    }
+    n.for_each_child(|c| loop_operand_constants(c, in_loop, found));
+}
+
+/// Whether evaluating `n` may read or write local `v`: a mention of it, or
+/// a lambda (which may capture it by value when made).
+fn may_read(n: &Node, v: VarId) -> bool {
+    n.contains(&|e: &Expr| match e {
+        Expr::Local(x) | Expr::SetLocal(x, _) => *x == v,
+        Expr::Lambda(_) => true,
+        _ => false,
+    })
 }
 
 /// Expressions that write their destination only as their last step, so
