@@ -58,3 +58,24 @@
 (println (chain-into-operand 3 5))
 (set! * original*)
 (println (scaled 1.0) (loop-scaled 4))
+
+;; Forms whose value is not used (`let`, `if` without else, `when`,
+;; `unless`) still do everything, with `vector-set!` as their last form.
+(define (effects v)
+  (let ((i 0))
+    (while (< i (vector-length v))
+      (let ((x (vector-ref v i)))
+        (if (even? x) (vector-set! v i (* x 10)))
+        (when (= x 3) (vector-set! v i 'three))
+        (unless (< x 5)
+          (let ((y (+ x 1)))
+            (vector-set! v i y))))
+      (set! i (+ i 1)))
+    v))
+(println (effects (vector 1 2 3 4 5 6 7)))
+(define hits 0)
+(define (count-evens xs)
+  (for x in xs
+    (if (even? x) (set! hits (+ hits 1)) (set! hits (- hits 0))))
+  hits)
+(println (count-evens '(1 2 3 4 6)))

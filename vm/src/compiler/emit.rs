@@ -344,12 +344,39 @@ impl<'a> Emitter<'a> {
     fn effect(&mut self, n: &'a Node) {
         let m = self.mark();
         match &n.expr {
-            Expr::Const(_) | Expr::Local(_) | Expr::Lambda(_) => {}
+            _ if has_no_effect(n) => {}
             Expr::SetLocal(v, value) => {
                 self.assign(*v, value, n.span);
             }
             Expr::Seq(nodes) => nodes.iter().for_each(|x| self.effect(x)),
             Expr::VectorSet(args, _) => self.vector_set(args, n.span),
+            // Effect context reaches the bodies, so that their last form
+            // (a `vector-set!`, an assignment...) needs no value either.
+            Expr::Let(binds, body) => {
+                for (v, init) in binds {
+                    self.bind(*v, init);
+                }
+                self.effect(body);
+            }
+            Expr::Declare(vars, body) => {
+                self.declare(vars, n.span);
+                self.effect(body);
+            }
+            Expr::If(c, t, e) => {
+                let jf = self.branch(c, false);
+                self.effect(t);
+                if has_no_effect(e) {
+                    let end = self.here();
+                    self.patch_all(jf, end);
+                } else {
+                    let j = self.op(Op::Jump { target: 0 }, n.span);
+                    let else_at = self.here();
+                    self.patch_all(jf, else_at);
+                    self.effect(e);
+                    let end = self.here();
+                    self.patch(j, end);
+                }
+            }
             _ => {
                 let r = self.alloc(n.span);
                 self.compile_to(n, r);
@@ -1201,6 +1228,12 @@ fn loop_operand_constants(n: &Node, in_loop: bool, found: &mut Vec<f64>) {
         }
     }
     n.for_each_child(|c| loop_operand_constants(c, in_loop, found));
+}
+
+/// Whether evaluating `n` does nothing at all (what `effect` emits no code
+/// for).
+fn has_no_effect(n: &Node) -> bool {
+    matches!(n.expr, Expr::Const(_) | Expr::Local(_) | Expr::Lambda(_))
 }
 
 /// Whether evaluating `n` may read or write local `v`: a mention of it, or
