@@ -6,6 +6,8 @@
 //! function marks the variable captured and adds it to the capture list of
 //! every function between the use and the definition.
 
+use std::borrow::Cow;
+
 use rustc_hash::FxHashMap;
 
 use crate::bytecode::{BinOp, UnOp, VECTOR_SET_BIT};
@@ -108,6 +110,11 @@ fn nil(span: Span) -> Node {
     node(Expr::Const(Value::Nil), span)
 }
 
+/// Whether `d` is a `(begin ...)` form.
+fn is_begin(d: &Datum) -> bool {
+    d.head_symbol().is_some_and(|s| s.name() == "begin")
+}
+
 fn sym_is(d: &Datum, name: &str) -> bool {
     d.as_symbol().is_some_and(|s| s.name() == name)
 }
@@ -207,19 +214,29 @@ impl<'vm> Analyzer<'vm> {
         self.vm.macros.get(&head).copied()
     }
 
-    /// Expands macro calls at the head of `d` until it is not one.
-    fn expand(&mut self, d: &Datum) -> RtResult<Datum> {
-        let mut cur = d.clone();
-        for _ in 0..MAX_EXPANSIONS {
+    /// Expands macro calls at the head of `d` until it is not one. A form
+    /// that is not a macro call comes back borrowed: bodies and definitions
+    /// pass through here form by form, and copying each would copy the
+    /// whole program once more.
+    fn expand<'d>(&mut self, d: &'d Datum) -> RtResult<Cow<'d, Datum>> {
+        match self.macro_for(d) {
+            None => Ok(Cow::Borrowed(d)),
+            Some(m) => {
+                let once = crate::compiler::desugar::expand_macro_call(self.vm, m, d)?;
+                self.expand_further(once, d.span, 1).map(Cow::Owned)
+            }
+        }
+    }
+
+    /// Goes on expanding `cur`, the result of `done` expansions.
+    fn expand_further(&mut self, mut cur: Datum, span: Span, done: usize) -> RtResult<Datum> {
+        for _ in done..MAX_EXPANSIONS {
             let Some(m) = self.macro_for(&cur) else {
                 return Ok(cur);
             };
             cur = crate::compiler::desugar::expand_macro_call(self.vm, m, &cur)?;
         }
-        Err(RtError::syntax(
-            d.span,
-            "macro expansion does not terminate",
-        ))
+        Err(RtError::syntax(span, "macro expansion does not terminate"))
     }
 
     // ----- expressions -----
@@ -461,14 +478,42 @@ impl<'vm> Analyzer<'vm> {
         }
     }
 
-    fn flatten_body(&mut self, forms: &[Datum], out: &mut Vec<Datum>) -> RtResult<()> {
+    /// The forms of a body with macros at their heads expanded and `begin`
+    /// forms spliced in.
+    fn flatten_body<'d>(
+        &mut self,
+        forms: &'d [Datum],
+        out: &mut Vec<Cow<'d, Datum>>,
+    ) -> RtResult<()> {
         for f in forms {
-            let f = self.expand(f)?;
-            if f.head_symbol().is_some_and(|s| s.name() == "begin") {
-                let inner = f.as_list().unwrap_or(&[]);
-                self.flatten_body(&inner[1..], out)?;
+            match self.expand(f)? {
+                Cow::Borrowed(f) if is_begin(f) => {
+                    self.flatten_body(&f.as_list().unwrap_or(&[])[1..], out)?;
+                }
+                Cow::Owned(f) if is_begin(&f) => self.flatten_expanded_begin(f, out)?,
+                f => out.push(f),
+            }
+        }
+        Ok(())
+    }
+
+    /// Splices the forms of a `begin` that a macro produced.
+    fn flatten_expanded_begin<'d>(
+        &mut self,
+        mut begin: Datum,
+        out: &mut Vec<Cow<'d, Datum>>,
+    ) -> RtResult<()> {
+        // `Datum` has a `Drop` (an iterative one), so its parts are taken.
+        let DatumKind::List(items, _) = std::mem::replace(&mut begin.kind, DatumKind::Nil) else {
+            return Ok(());
+        };
+        for item in items.into_iter().skip(1) {
+            let span = item.span;
+            let item = self.expand_further(item, span, 0)?;
+            if is_begin(&item) {
+                self.flatten_expanded_begin(item, out)?;
             } else {
-                out.push(f);
+                out.push(Cow::Owned(item));
             }
         }
         Ok(())
