@@ -337,6 +337,19 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
+fn jit_off_runs_the_interpreter_and_other_modes_are_usage_errors() {
+    assert_ok(&elle(&["--jit", "off", "-e", "(+ 1 2)"]), "3\n");
+    for mode in ["auto", "eager", "fast"] {
+        let o = elle(&["--jit", mode, "-e", "(+ 1 2)"]);
+        assert_eq!(status(&o), 2, "--jit {mode}: {}", stderr(&o));
+        let expected = format!("invalid value '{mode}' for '--jit <MODE>'");
+        assert!(stderr(&o).contains(&expected), "{}", stderr(&o));
+        assert!(stderr(&o).contains("[possible values: off]"), "{}", stderr(&o));
+        assert_eq!(stdout(&o), "");
+    }
+}
+
+#[test]
 fn help_and_version_exit_0() {
     let o = elle(&["--help"]);
     assert_eq!(status(&o), 0);
