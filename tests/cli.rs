@@ -344,7 +344,11 @@ fn jit_off_runs_the_interpreter_and_other_modes_are_usage_errors() {
         assert_eq!(status(&o), 2, "--jit {mode}: {}", stderr(&o));
         let expected = format!("invalid value '{mode}' for '--jit <MODE>'");
         assert!(stderr(&o).contains(&expected), "{}", stderr(&o));
-        assert!(stderr(&o).contains("[possible values: off]"), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("[possible values: off]"),
+            "{}",
+            stderr(&o)
+        );
         assert_eq!(stdout(&o), "");
     }
 }
