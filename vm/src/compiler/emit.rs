@@ -809,9 +809,9 @@ impl<'a> Emitter<'a> {
         // The call runs instead of the chain, so registers free here are
         // free for it.
         let window = self.alloc(span);
-        (0..args.len()).for_each(|_| {
+        for _ in args {
             self.alloc(span);
-        });
+        }
         self.fold_calls.push(FoldCall {
             head,
             slot,
