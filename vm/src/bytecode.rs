@@ -1158,12 +1158,14 @@ impl Proto {
             return Err("fold out of range".into());
         }
         for child in &self.children {
+            // The interpreter reads a captured value without bounds checks
+            // (a frame points straight at its closure's captures).
             let ok = child.captures.iter().all(|c| match *c {
                 CaptureFrom::Local(s) => s < self.nregs,
-                CaptureFrom::Capture(_) => true,
+                CaptureFrom::Capture(k) => (k as usize) < self.captures.len(),
             });
             if !ok {
-                return Err("closure captures a register outside the frame".into());
+                return Err("closure captures a register or value outside the frame".into());
             }
         }
         Ok(())
@@ -1177,8 +1179,49 @@ impl Proto {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn instructions_are_eight_bytes() {
-        assert_eq!(std::mem::size_of::<super::Op>(), 8);
+        assert_eq!(std::mem::size_of::<Op>(), 8);
+    }
+
+    /// A prototype with one register and `captures`, whose child captures
+    /// `from`.
+    fn parent_of(captures: Vec<CaptureFrom>, from: CaptureFrom) -> Proto {
+        let child = Proto {
+            captures: vec![from],
+            code: vec![Cell::new(Op::Return { src: 0 })],
+            spans: vec![Span::default()],
+            nregs: 1,
+            ..Proto::default()
+        };
+        Proto {
+            captures,
+            children: vec![Rc::new(child)],
+            code: vec![
+                Cell::new(Op::Closure { dst: 0, idx: 0 }),
+                Cell::new(Op::Return { src: 0 }),
+            ],
+            spans: vec![Span::default(); 2],
+            nregs: 1,
+            ..Proto::default()
+        }
+    }
+
+    #[test]
+    fn verify_checks_what_closures_capture() {
+        let capture = CaptureFrom::Capture(0);
+        assert_eq!(
+            parent_of(vec![CaptureFrom::Local(0)], capture).verify(),
+            Ok(())
+        );
+        assert_eq!(parent_of(vec![], CaptureFrom::Local(0)).verify(), Ok(()));
+        let outside = "closure captures a register or value outside the frame";
+        assert_eq!(parent_of(vec![], capture).verify(), Err(outside.into()));
+        assert_eq!(
+            parent_of(vec![], CaptureFrom::Local(1)).verify(),
+            Err(outside.into())
+        );
     }
 }

@@ -57,9 +57,11 @@ impl Vm {
         match self.heap.get(r) {
             Obj::Pair(car, cdr) => {
                 let (car, cdr) = (car as *const Value, *cdr);
-                // SAFETY: `car` points into the heap's object table and `dst`
-                // into the value stack, two different allocations; nothing
-                // changes the heap before the copy.
+                // SAFETY: `car` points into the heap's object table; `dst` is
+                // a register of the running frame (`Proto::verify` checks
+                // registers against `nregs`, and the stack holds the whole
+                // window), so it is inside the value stack, a different
+                // allocation. Nothing changes the heap before the copy.
                 unsafe { copy_value(car, self.stack.as_mut_ptr().add(dst)) };
                 self.stack[s] = cdr;
                 true
