@@ -119,15 +119,21 @@ fn check_compiled_ahead(programs: &[Program], forms: &[Datum]) {
     let mut vm = Vm::new();
     let output = Capture::install(&mut vm);
     let code = compile_all(&mut vm, forms);
-    // Code waiting to run is not reachable from the heap's roots: its
-    // constants must survive the collections made by the code that runs
-    // first.
-    vm.pending_protos.extend(code.iter().cloned());
-    for proto in code {
-        if let Err(e) = vm.run_proto(proto) {
-            let e = vm.host_error(e);
-            panic!("the benchmark programs compiled ahead failed:\n{e}");
-        }
+    // Code waiting to run must survive the collections made by the code
+    // that runs first: its functions are rooted until all have run.
+    let functions: Vec<Value> = code
+        .into_iter()
+        .map(|proto| vm.toplevel_function(proto))
+        .collect::<Result<_, _>>()
+        .unwrap_or_else(|e| panic!("top-level code: {}", vm.host_error(e)));
+    let ran = vm.with_roots(&functions, |vm| {
+        functions
+            .iter()
+            .try_for_each(|&f| vm.call_value(f, &[]).map(drop))
+    });
+    if let Err(e) = ran {
+        let e = vm.host_error(e);
+        panic!("the benchmark programs compiled ahead failed:\n{e}");
     }
     vm.flush_output();
     let expected: String = programs.iter().map(|p| p.expected.as_str()).collect();

@@ -105,9 +105,13 @@ fn read_opt(path: &Path) -> Option<String> {
         .map(|b| String::from_utf8_lossy(&b).into_owned())
 }
 
-fn run(args: &[String], cwd: &Path) -> Outcome {
+/// Environment variables for every run of a suite (`ELLE_GC_STRESS`).
+type Env<'a> = &'a [(&'a str, &'a str)];
+
+fn run(args: &[String], cwd: &Path, env: Env) -> Outcome {
     let mut child = Command::new(BIN)
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(cwd)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -219,7 +223,7 @@ fn diff(expected: &str, actual: &str) -> String {
     out
 }
 
-fn check(case: &Case, root: &Path, mode: &[&str]) -> Option<String> {
+fn check(case: &Case, root: &Path, mode: &[&str], env: Env) -> Option<String> {
     let expected_out = read_opt(&case.stem.with_extension("out")).unwrap();
     let expected_err = read_opt(&case.stem.with_extension("err"));
     let expected_stderr = expected_err
@@ -242,7 +246,7 @@ fn check(case: &Case, root: &Path, mode: &[&str]) -> Option<String> {
         args.extend(pargs.split_whitespace().map(str::to_string));
     }
 
-    let got = run(&args, root);
+    let got = run(&args, root, env);
     let mut problems = Vec::new();
     if got.timed_out {
         problems.push(format!("  timed out after {TIMEOUT:?}\n"));
@@ -291,7 +295,7 @@ fn supported_modes(root: &Path) -> Vec<Vec<&'static str>> {
     for mode in JIT_MODES {
         let mut args: Vec<String> = mode.iter().map(|s| s.to_string()).collect();
         args.extend(["-e".to_string(), "1".to_string()]);
-        let got = run(&args, root);
+        let got = run(&args, root, &[]);
         if got.status == Some(0) && got.stdout == "1\n" {
             modes.push(mode.to_vec());
         } else {
@@ -309,6 +313,19 @@ fn supported_modes(root: &Path) -> Vec<Vec<&'static str>> {
 
 #[test]
 fn golden_programs() {
+    run_suite(&[]);
+}
+
+/// The whole suite with the collector in stress mode (`heap.rs`): it
+/// collects at nearly every safe point and poisons what it frees, so a
+/// value the runtime holds outside its roots is caught as a panic or a
+/// wrong output.
+#[test]
+fn golden_programs_under_gc_stress() {
+    run_suite(&[("ELLE_GC_STRESS", "1")]);
+}
+
+fn run_suite(env: Env) {
     let root = lang_root();
     let mut cases = Vec::new();
     let mut failures = Vec::new();
@@ -336,7 +353,7 @@ fn golden_programs() {
                     let k = next.fetch_add(1, Ordering::SeqCst);
                     let Some(case) = cases.get(k) else { break };
                     for mode in &modes {
-                        if let Some(msg) = check(case, &root, mode) {
+                        if let Some(msg) = check(case, &root, mode, env) {
                             results.lock().unwrap().push((k, msg));
                         }
                     }
@@ -354,9 +371,14 @@ fn golden_programs() {
         .collect();
     assert!(
         failures.is_empty(),
-        "{} of {} golden programs failed: {}\n\n{}",
+        "{} of {} golden programs failed{}: {}\n\n{}",
         failed_files.len(),
         cases.len(),
+        if env.is_empty() {
+            String::new()
+        } else {
+            format!(" (with {env:?})")
+        },
         failed_files.iter().copied().collect::<Vec<_>>().join(" "),
         failures.join("\n")
     );

@@ -326,7 +326,9 @@ impl Vm {
             h.disabled += 1;
         }
         let saved_headroom = self.depth_headroom;
-        self.depth_headroom = saved_headroom + HANDLER_HEADROOM;
+        // Not cumulative: handlers that signal from inside handlers share
+        // one headroom, so the frames stay bounded however deep they nest.
+        self.depth_headroom = HANDLER_HEADROOM;
         let r = match self.call_value(f, &[cond]) {
             // The call failed before the handler ran (not a function, wrong
             // arity, no room): that error is signalled here, where the
@@ -406,7 +408,7 @@ impl Vm {
             let info = &self.frames[h.frame].proto().handlers[h.info as usize];
             if let HandlerInfo::Finally { target: cleanup } = *info {
                 self.frames.truncate(h.frame + 1);
-                self.frames[h.frame].pc = cleanup as usize;
+                self.frames[h.frame].pc = cleanup;
                 self.pending_unwinds.push(PendingUnwind {
                     target,
                     values: std::mem::take(&mut self.transfer_values),
@@ -465,7 +467,7 @@ impl Vm {
                 ));
             }
         };
-        self.frames[h.frame].pc = target as usize;
+        self.frames[h.frame].pc = target;
         // Keep the buffer (emptied) for the next transfer.
         self.transfer_values = values;
         self.transfer_values.clear();

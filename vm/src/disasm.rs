@@ -22,7 +22,7 @@ const MAX_NOTE_CHARS: usize = 60;
 pub fn closure_proto(vm: &Vm, v: Value) -> Option<Rc<Proto>> {
     match v {
         Value::Obj(r) => match vm.heap.get(r) {
-            Obj::Closure(c) => Some(c.proto.clone()),
+            Obj::Closure(c) => Some(c.proto().clone()),
             _ => None,
         },
         _ => None,

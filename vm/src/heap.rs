@@ -5,9 +5,21 @@
 //! unreachable from the roots the VM supplies. Allocation never collects;
 //! the VM collects at safe points (calls and loop back-edges) when
 //! [`Heap::should_collect`] says enough was allocated since the last
-//! collection, so Rust code holding values in locals is always safe.
+//! collection, so Rust code holding values in locals is safe until it next
+//! runs Elle code (docs/ARCHITECTURE.md, "What keeps a value alive").
+//!
+//! # Stress mode
+//!
+//! With `ELLE_GC_STRESS=1` in the environment (read once per process), the
+//! VM collects at every safe point reached after an allocation, and freed
+//! slots are poisoned and kept out of reuse for a while (a quarantine of
+//! [`QUARANTINE`] slots), so that a stale reference reads a poisoned slot
+//! and panics with a clear message instead of silently reading whatever
+//! object reused the slot. Outside stress mode a freed slot is reused at
+//! once; reading one before it is reused panics just the same.
 
-use std::rc::Rc;
+use std::collections::VecDeque;
+use std::sync::OnceLock;
 
 use rustc_hash::FxHashSet;
 
@@ -17,6 +29,23 @@ use crate::value::{ObjRef, Value};
 
 const MIN_GC_THRESHOLD: usize = 1 << 20;
 
+/// Freed slots stress mode keeps out of reuse, oldest reused first.
+pub const QUARANTINE: usize = 1 << 12;
+
+/// Stress mode collects once `1/STRESS_DIVISOR` of the live data was
+/// allocated since the last collection, which bounds its cost on programs
+/// with a large live heap or a deep stack to a constant factor (a
+/// collection after every allocation would be quadratic on them).
+const STRESS_DIVISOR: usize = 256;
+
+/// Whether `ELLE_GC_STRESS` asks for stress mode (read once per process).
+pub fn stress_from_env() -> bool {
+    static STRESS: OnceLock<bool> = OnceLock::new();
+    *STRESS.get_or_init(|| {
+        std::env::var_os("ELLE_GC_STRESS").is_some_and(|v| v != "0" && !v.is_empty())
+    })
+}
+
 pub struct Heap {
     objs: Vec<Obj>,
     marks: Vec<bool>,
@@ -25,9 +54,14 @@ pub struct Heap {
     bytes: usize,
     /// Collect when `bytes` passes this.
     threshold: usize,
-    /// Nonzero while the compiler holds unrooted values (see compiler.rs).
-    pub inhibit: u32,
-    pub collections: u64,
+    /// Nonzero while the compiler holds unrooted values
+    /// (`Vm::without_collection`).
+    inhibit: u32,
+    collections: u64,
+    /// Stress mode (see the module's documentation).
+    stress: bool,
+    /// Stress mode: freed slots not yet reusable, oldest first.
+    quarantine: VecDeque<u32>,
 }
 
 impl Default for Heap {
@@ -48,7 +82,38 @@ impl Heap {
             threshold: MIN_GC_THRESHOLD,
             inhibit: 0,
             collections: 0,
+            stress: false,
+            quarantine: VecDeque::new(),
         }
+    }
+
+    /// Turns stress mode on or off (see the module's documentation).
+    pub fn set_stress(&mut self, on: bool) {
+        self.stress = on;
+        if on {
+            self.threshold = 0;
+        }
+    }
+
+    pub fn stress(&self) -> bool {
+        self.stress
+    }
+
+    /// Collections so far.
+    pub fn collections(&self) -> u64 {
+        self.collections
+    }
+
+    pub(crate) fn inhibit(&mut self) {
+        self.inhibit += 1;
+    }
+
+    pub(crate) fn uninhibit(&mut self) {
+        self.inhibit -= 1;
+    }
+
+    pub(crate) fn inhibited(&self) -> bool {
+        self.inhibit > 0
     }
 
     pub fn bytes(&self) -> usize {
@@ -90,14 +155,27 @@ impl Heap {
         self.bytes += bytes;
     }
 
+    /// The object `r` refers to.
+    ///
+    /// # Panics
+    /// When `r` is a stale reference, to a slot the collector freed: a
+    /// violation of the rooting rules, reported loudly rather than read as
+    /// a wrong object (which stress mode makes likely to be caught here).
     #[inline]
     pub fn get(&self, r: ObjRef) -> &Obj {
-        &self.objs[r.0 as usize]
+        match self.objs.get(r.0 as usize) {
+            Some(Obj::Free(_)) | None => stale(r),
+            Some(o) => o,
+        }
     }
 
+    /// The object `r` refers to, to change it. Panics as [`Heap::get`].
     #[inline]
     pub fn get_mut(&mut self, r: ObjRef) -> &mut Obj {
-        &mut self.objs[r.0 as usize]
+        match self.objs.get_mut(r.0 as usize) {
+            Some(Obj::Free(_)) | None => stale(r),
+            Some(o) => o,
+        }
     }
 
     pub fn alloc_str(&mut self, s: &str) -> Value {
@@ -128,26 +206,19 @@ impl Heap {
         self.bytes > self.threshold
     }
 
-    /// Marks everything reachable from `roots` and the constants of `protos`,
-    /// then frees the rest.
-    pub fn collect<'a>(
-        &mut self,
-        roots: impl Iterator<Item = Value>,
-        protos: impl Iterator<Item = &'a Rc<Proto>>,
-    ) {
-        self.mark(roots, protos);
-        self.sweep();
+    /// Marks everything reachable from `roots` (and the constants of the
+    /// prototypes of the closures reached), then frees the rest.
+    pub fn collect(&mut self, roots: impl Iterator<Item = Value>) {
+        let nroots = self.mark(roots);
+        self.sweep(nroots);
         self.collections += 1;
     }
 
     /// Marks from the roots with an explicit work list (no recursion, so
     /// any depth of structure is fine). Prototypes reached through closures
     /// have their constants (and nested prototypes) marked once each.
-    fn mark<'a>(
-        &mut self,
-        roots: impl Iterator<Item = Value>,
-        protos: impl Iterator<Item = &'a Rc<Proto>>,
-    ) {
+    /// Returns how many roots there were.
+    fn mark(&mut self, roots: impl Iterator<Item = Value>) -> usize {
         let Heap { objs, marks, .. } = self;
         let mut stack: Vec<ObjRef> = Vec::new();
         let mut mark = |v: Value, stack: &mut Vec<ObjRef>| {
@@ -160,15 +231,17 @@ impl Heap {
             }
         };
         let mut seen_protos: FxHashSet<*const Proto> = FxHashSet::default();
-        let mut proto_work: Vec<&Proto> = protos.map(|p| &**p).collect();
+        let mut proto_work: Vec<&Proto> = Vec::new();
+        let mut nroots = 0;
         for v in roots {
+            nroots += 1;
             mark(v, &mut stack);
         }
         loop {
             while let Some(r) = stack.pop() {
                 let obj = &objs[r.0 as usize];
                 if let Obj::Closure(c) = obj {
-                    proto_work.push(&c.proto);
+                    proto_work.push(c.proto());
                 }
                 obj.for_each_child(|v| mark(v, &mut stack));
             }
@@ -181,35 +254,143 @@ impl Heap {
             }
             proto_work.extend(p.children.iter().map(|c| &**c));
         }
+        nroots
     }
 
-    fn sweep(&mut self) {
+    fn sweep(&mut self, nroots: usize) {
         let mut bytes = 0;
+        let mut freed = Vec::new();
         for i in 0..self.objs.len() {
             if self.marks[i] {
                 self.marks[i] = false;
                 bytes += SLOT_BYTES + self.objs[i].extra_bytes();
-            } else {
+            } else if !matches!(self.objs[i], Obj::Free(_)) {
                 self.objs[i] = Obj::Free(u32::MAX);
+                freed.push(i as u32);
             }
         }
-        // Shrink the table when its tail is free, so a burst of garbage
-        // does not pin memory forever.
+        self.bytes = bytes;
+        if self.stress {
+            self.quarantine_freed(freed);
+            // Collect again at the first safe point after a small fraction
+            // of the live data (heap and roots) was allocated: while the
+            // heap is small, after nearly every allocation.
+            self.threshold = bytes + (bytes + nroots * SLOT_BYTES) / STRESS_DIVISOR;
+        } else {
+            self.rebuild_free_list();
+            self.threshold = (bytes * 2).max(MIN_GC_THRESHOLD);
+        }
+    }
+
+    /// Links every free slot into the free list, lowest first, after
+    /// dropping the free tail of the table, so that a burst of garbage
+    /// does not pin memory forever.
+    fn rebuild_free_list(&mut self) {
         while let Some(Obj::Free(_)) = self.objs.last() {
             self.objs.pop();
             self.marks.pop();
         }
-        let len = self.objs.len() as u32;
-        // Rebuild the free list over the remaining slots, lowest first.
         let mut free_head = u32::MAX;
-        for i in (0..len).rev() {
+        for i in (0..self.objs.len() as u32).rev() {
             if let Obj::Free(next) = &mut self.objs[i as usize] {
                 *next = free_head;
                 free_head = i;
             }
         }
         self.free_head = (free_head != u32::MAX).then_some(free_head);
-        self.bytes = bytes;
-        self.threshold = (bytes * 2).max(MIN_GC_THRESHOLD);
+    }
+
+    /// Stress mode: puts the freed slots in quarantine and makes reusable
+    /// only those that have waited behind [`QUARANTINE`] younger ones.
+    fn quarantine_freed(&mut self, freed: Vec<u32>) {
+        self.quarantine.extend(freed);
+        while self.quarantine.len() > QUARANTINE {
+            let Some(i) = self.quarantine.pop_front() else {
+                break;
+            };
+            self.objs[i as usize] = Obj::Free(self.free_head.unwrap_or(u32::MAX));
+            self.free_head = Some(i);
+        }
+    }
+}
+
+/// A stale reference was used: see [`Heap::get`].
+#[cold]
+#[inline(never)]
+fn stale(r: ObjRef) -> ! {
+    panic!(
+        "stale heap reference: object {} was freed by the collector while still in use (a value held outside the roots; see \"What keeps a value alive\" in docs/ARCHITECTURE.md)",
+        r.0
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stress_heap() -> Heap {
+        let mut heap = Heap::new();
+        heap.set_stress(true);
+        heap
+    }
+
+    fn obj_ref(v: Value) -> ObjRef {
+        match v {
+            Value::Obj(r) => r,
+            _ => panic!("not a heap object"),
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "stale heap reference")]
+    fn a_stale_reference_fails_loudly_in_stress_mode() {
+        let mut heap = stress_heap();
+        let kept = heap.cons(Value::Int(1), Value::Nil);
+        let dropped = obj_ref(heap.cons(Value::Int(2), Value::Nil));
+        heap.collect([kept].into_iter());
+        // Later allocations do not reuse the slot while it is quarantined.
+        for i in 0..100 {
+            heap.cons(Value::Int(i), Value::Nil);
+        }
+        let _ = heap.get(dropped);
+    }
+
+    #[test]
+    fn stress_mode_keeps_freed_slots_out_of_reuse() {
+        let mut heap = stress_heap();
+        let dropped = obj_ref(heap.cons(Value::Int(2), Value::Nil));
+        heap.collect(std::iter::empty());
+        let fresh: Vec<ObjRef> = (0..QUARANTINE as i64)
+            .map(|i| obj_ref(heap.cons(Value::Int(i), Value::Nil)))
+            .collect();
+        assert!(!fresh.contains(&dropped));
+        // Once enough other slots were freed behind it, it is reused.
+        heap.collect(std::iter::empty());
+        let reused = obj_ref(heap.cons(Value::Nil, Value::Nil));
+        assert_eq!(reused, dropped);
+    }
+
+    #[test]
+    #[should_panic(expected = "stale heap reference")]
+    fn a_freed_slot_not_yet_reused_fails_loudly_outside_stress_mode() {
+        let mut heap = Heap::new();
+        let kept = heap.cons(Value::Int(1), Value::Nil);
+        let dropped = obj_ref(heap.cons(Value::Int(2), Value::Nil));
+        let _after = heap.cons(Value::Int(3), Value::Nil);
+        heap.collect([kept, _after].into_iter());
+        let _ = heap.get(dropped);
+    }
+
+    #[test]
+    fn live_objects_survive_and_their_children_too() {
+        let mut heap = stress_heap();
+        let inner = heap.cons(Value::Int(1), Value::Nil);
+        let outer = heap.cons(inner, Value::Nil);
+        heap.collect([outer].into_iter());
+        assert!(matches!(
+            heap.get(obj_ref(inner)),
+            Obj::Pair(Value::Int(1), _)
+        ));
+        assert_eq!(heap.live_objects(), 2);
     }
 }

@@ -15,6 +15,7 @@ pub mod eval;
 pub mod heap;
 pub mod inlining;
 pub mod interp;
+pub mod native_stack;
 pub mod object;
 pub mod prelude;
 pub mod primitives;

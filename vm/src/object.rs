@@ -91,10 +91,52 @@ pub fn new_map() -> Map {
 
 /// A function value made by `lambda`: its code and its captured variables
 /// (values for captures never assigned, cells for assigned ones).
+///
+/// It always has exactly as many captured values as its prototype names
+/// (the constructors check it): the interpreter reads them without bounds
+/// checks (`vm::Frame`).
 #[derive(Debug)]
 pub struct Closure {
-    pub proto: Rc<Proto>,
-    pub captures: Box<[Value]>,
+    proto: Rc<Proto>,
+    captures: Box<[Value]>,
+}
+
+impl Closure {
+    /// A closure of `proto` over `captures`, one per `proto.captures`.
+    ///
+    /// # Panics
+    /// If the counts differ (a compiler bug: `Op::Closure` builds exactly
+    /// that many).
+    pub(crate) fn new(proto: Rc<Proto>, captures: Box<[Value]>) -> Closure {
+        assert_eq!(
+            captures.len(),
+            proto.captures.len(),
+            "a closure needs one value per captured variable"
+        );
+        Closure { proto, captures }
+    }
+
+    /// A closure of top-level code, which captures nothing.
+    pub(crate) fn toplevel(proto: Rc<Proto>) -> crate::error::RtResult<Closure> {
+        if !proto.captures.is_empty() {
+            return Err(crate::error::RtError::new(
+                "internal-error",
+                "top-level code with captured variables",
+            ));
+        }
+        Ok(Closure {
+            proto,
+            captures: Box::new([]),
+        })
+    }
+
+    pub fn proto(&self) -> &Rc<Proto> {
+        &self.proto
+    }
+
+    pub fn captures(&self) -> &[Value] {
+        &self.captures
+    }
 }
 
 /// A raised or raisable condition.

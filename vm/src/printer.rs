@@ -134,7 +134,7 @@ impl<'a> Printer<'a> {
         let vm = self.vm;
         match vm.heap.get(r) {
             Obj::Str(s) => escape_string(&s.text, &mut self.out),
-            Obj::Closure(c) => match c.proto.name {
+            Obj::Closure(c) => match c.proto().name {
                 Some(n) => {
                     let _ = write!(self.out, "#<function {n}>");
                 }

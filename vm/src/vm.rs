@@ -13,9 +13,9 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::bytecode::Proto;
 use crate::error::{RtError, RtResult};
 use crate::heap::Heap;
-use crate::object::{Obj, Trace, TraceEntry};
+use crate::object::{Closure, Obj, Trace, TraceEntry};
 use crate::symbol::Sym;
-use crate::value::{NativeId, Value};
+use crate::value::{NativeId, ObjRef, Value};
 
 /// Default limit on nested (non-tail) calls.
 pub const DEFAULT_MAX_DEPTH: usize = 100_000;
@@ -49,52 +49,56 @@ pub struct Native {
 
 /// One activation of a compiled function.
 ///
-/// The frame does not own its prototype: the function value it runs sits in
-/// the stack slot below its registers (`base - 1`) for the frame's whole
-/// life, or, for top-level code, the prototype is in
-/// `Vm::pending_protos`. Both are garbage-collection roots, so the prototype
-/// outlives the frame. Not counting references keeps a call to two plain
-/// stores and a return to a plain load.
-///
-/// For the same reason the frame can point straight at the captured
-/// values of its closure: a closure's captures are a boxed slice made once
-/// when the closure is made and never resized or replaced, and the box's
-/// contents stay put when the heap's object table moves the closure.
+/// A frame names the closure it runs (`closure`), and the collector marks
+/// the closure of every frame on the frame stack, so the closure, its
+/// prototype and its captured values live at least as long as the frame.
+/// The two raw pointers are caches derived from that closure when the frame
+/// is made ([`Frame::running`]), so that a call is a few plain stores and a
+/// captured variable is one load: the prototype is owned by the closure's
+/// `Rc`, and the captured values are a boxed slice made once with the
+/// closure, never resized or replaced, whose contents stay put when the
+/// heap's object table moves the closure. No other constructor exists, so
+/// a frame cannot point at something its closure does not own.
 #[derive(Clone, Copy)]
-pub struct Frame {
+pub(crate) struct Frame {
     proto: *const Proto,
-    /// The captured values of the closure at `base - 1`, as many as
-    /// `proto.captures` (none, and dangling, for top-level code).
+    /// The captured values of the closure, as many as `proto.captures`.
     captures: *const Value,
-    /// The next instruction (saved when the frame is not the running one).
-    pub pc: usize,
     /// Index of the frame's first register in the value stack. The function
-    /// value itself sits just below, at `base - 1`, and the result of the
-    /// call is written there.
-    pub base: usize,
+    /// value sits just below, at `base - 1`, when the call starts, and the
+    /// result of a call from Rust is written there.
+    pub(crate) base: usize,
     /// Where the result goes: a register of the caller, or the slot below
     /// `base` for calls made from Rust.
-    pub ret: usize,
+    pub(crate) ret: usize,
+    /// The next instruction (saved when the frame is not the running one).
+    pub(crate) pc: u32,
+    /// The closure this frame runs: a collection root while the frame is on
+    /// the frame stack.
+    closure: ObjRef,
 }
 
 impl Frame {
-    pub fn new(proto: *const Proto, captures: *const Value, base: usize, ret: usize) -> Frame {
+    /// A frame running the closure `c`, which is heap object `r`.
+    #[inline(always)]
+    pub(crate) fn running(r: ObjRef, c: &Closure, base: usize, ret: usize) -> Frame {
         Frame {
-            proto,
-            captures,
-            pc: 0,
+            proto: Rc::as_ptr(c.proto()),
+            captures: c.captures().as_ptr(),
             base,
             ret,
+            pc: 0,
+            closure: r,
         }
     }
 
     /// The prototype this frame runs.
     #[inline(always)]
-    pub fn proto(&self) -> &Proto {
-        // SAFETY: the prototype is kept alive by the function value at
-        // `base - 1` or by `Vm::pending_protos` for as long as the frame is
-        // on the frame stack (see the type's documentation), and frames are
-        // only read while they are on it.
+    pub(crate) fn proto(&self) -> &Proto {
+        // SAFETY: the prototype is owned by the closure `self.closure`, which
+        // the collector keeps alive while the frame is on the frame stack
+        // (see the type's documentation); frames are only read while they
+        // are on it.
         unsafe { &*self.proto }
     }
 
@@ -106,16 +110,13 @@ impl Frame {
         self.captures
     }
 
-    /// Turns this frame into a fresh call of `proto` (a tail call whose
-    /// function value the caller has just put below the frame).
-    pub(crate) fn become_call_of(&mut self, proto: *const Proto, captures: *const Value) {
-        self.proto = proto;
-        self.captures = captures;
-        self.pc = 0;
+    /// The closure this frame runs.
+    pub(crate) fn closure(&self) -> ObjRef {
+        self.closure
     }
 
     /// One past the frame's last register.
-    pub fn top(&self) -> usize {
+    pub(crate) fn top(&self) -> usize {
         self.base + self.proto().nregs as usize
     }
 }
@@ -125,7 +126,7 @@ pub use crate::conditions::Handler;
 pub struct Vm {
     pub heap: Heap,
     pub stack: Vec<Value>,
-    pub frames: Vec<Frame>,
+    pub(crate) frames: Vec<Frame>,
     pub handlers: Vec<Handler>,
     pub globals: Vec<Value>,
     pub global_names: Vec<Sym>,
@@ -149,13 +150,12 @@ pub struct Vm {
     /// The file being loaded, for resolving relative imports.
     pub current_file: Option<PathBuf>,
     pub command_line: Vec<String>,
-    /// Values the host keeps alive across collections.
-    pub host_roots: Vec<Value>,
-    /// Top-level code compiled but not yet finished (GC roots).
-    pub pending_protos: Vec<Rc<Proto>>,
     pub gensym_counter: u64,
-    /// Stack slots in use by the host's own calls when no frame is running.
-    pub host_top: usize,
+    /// The floor of the rooted part of the value stack: slots below it hold
+    /// values that Rust code placed there ([`Vm::with_roots`], the callee
+    /// and arguments of [`Vm::call_value`]). The collector roots every slot
+    /// below [`Vm::stack_top`], which is never below this.
+    pub(crate) rooted_top: usize,
 }
 
 impl Vm {
@@ -190,11 +190,10 @@ impl Vm {
             imported: FxHashSet::default(),
             current_file: None,
             command_line: Vec::new(),
-            host_roots: Vec::new(),
-            pending_protos: Vec::new(),
             gensym_counter: 0,
-            host_top: 0,
+            rooted_top: 0,
         };
+        vm.heap.set_stress(crate::heap::stress_from_env());
         crate::conditions::install_builtin_types(&mut vm);
         vm
     }
@@ -280,9 +279,27 @@ impl Vm {
         }
     }
 
-    /// The first stack slot above every live frame's registers.
-    pub fn stack_top(&self) -> usize {
-        self.frames.last().map_or(self.host_top, Frame::top)
+    /// The first stack slot above everything in use: the running frame's
+    /// registers and the values Rust code has rooted on the stack.
+    pub(crate) fn stack_top(&self) -> usize {
+        self.frames
+            .last()
+            .map_or(self.rooted_top, |f| f.top().max(self.rooted_top))
+    }
+
+    /// Runs `f` with `values` rooted: they are copied to the value stack
+    /// below [`Vm::stack_top`] for the whole extent of `f`, so a collection
+    /// that happens while `f` runs Elle code keeps them (and everything they
+    /// refer to) alive. This is how Rust code keeps a value across a call
+    /// into Elle that does not take it as an argument.
+    pub fn with_roots<R>(&mut self, values: &[Value], f: impl FnOnce(&mut Vm) -> R) -> R {
+        let at = self.stack_top();
+        self.ensure_stack(at + values.len());
+        self.stack[at..at + values.len()].copy_from_slice(values);
+        let saved = std::mem::replace(&mut self.rooted_top, at + values.len());
+        let r = f(self);
+        self.rooted_top = saved;
+        r
     }
 
     /// The stack trace of the current execution point, innermost first.
@@ -292,9 +309,9 @@ impl Vm {
             .rev()
             .map(|f| {
                 let proto = f.proto();
-                let at =
-                    f.pc.saturating_sub(1)
-                        .min(proto.spans.len().saturating_sub(1));
+                let at = (f.pc as usize)
+                    .saturating_sub(1)
+                    .min(proto.spans.len().saturating_sub(1));
                 TraceEntry {
                     function: proto.trace_name(),
                     span: proto.spans.get(at).copied().unwrap_or_default(),
@@ -305,25 +322,41 @@ impl Vm {
 
     /// Collects garbage now. Safe only where every live value is reachable
     /// from the VM's roots (the interpreter's safe points). Does nothing
-    /// while the compiler holds unrooted values (`Heap::inhibit`).
+    /// while the compiler holds unrooted values
+    /// ([`Vm::without_collection`]).
     ///
-    /// Running frames need no roots of their own: each one's function value
-    /// is on the stack and top-level code is in `pending_protos`.
+    /// The roots are the value stack below [`Vm::stack_top`], the closure
+    /// of every frame, globals, macros and the values of transfers of
+    /// control in flight or parked (`conditions.rs`).
     pub fn collect_garbage(&mut self) {
-        if self.heap.inhibit > 0 {
+        if self.heap.inhibited() {
             return;
         }
         let top = self.stack_top().min(self.stack.len());
         let roots = self.stack[..top]
             .iter()
-            .chain(self.globals.iter())
-            .chain(self.macros.values())
-            .chain(self.host_roots.iter())
-            .chain(self.pending_unwinds.iter().flat_map(|p| p.values.iter()))
-            .chain(self.transfer_values.iter())
-            .copied();
-        self.heap.collect(roots, self.pending_protos.iter());
+            .copied()
+            .chain(self.frames.iter().map(|f| Value::Obj(f.closure())))
+            .chain(self.globals.iter().copied())
+            .chain(self.macros.values().copied())
+            .chain(
+                self.pending_unwinds
+                    .iter()
+                    .flat_map(|p| p.values.iter().copied()),
+            )
+            .chain(self.transfer_values.iter().copied());
+        self.heap.collect(roots);
         self.prune_code_registry();
+    }
+
+    /// Runs `f` with collection off: for the compiler, whose constants and
+    /// macro results are heap values that nothing roots until the compiled
+    /// code runs. Nests.
+    pub fn without_collection<R>(&mut self, f: impl FnOnce(&mut Vm) -> R) -> R {
+        self.heap.inhibit();
+        let r = f(self);
+        self.heap.uninhibit();
+        r
     }
 
     pub fn flush_output(&mut self) {
@@ -354,5 +387,53 @@ impl Vm {
 impl Default for Vm {
     fn default() -> Self {
         Vm::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A VM in GC stress mode with a function that allocates and collects.
+    fn churning_vm() -> (Vm, Value) {
+        let mut vm = Vm::new();
+        vm.heap.set_stress(true);
+        let src = "(define (churn) (let loop ((i 0)) (when (< i 1000) (list i i) (loop (+ i 1)))))";
+        vm.eval_source(src, "t").expect("define churn");
+        let churn = vm.get_global("churn").expect("churn is defined");
+        (vm, churn)
+    }
+
+    #[test]
+    #[should_panic(expected = "stale heap reference")]
+    fn a_value_held_across_a_call_without_a_root_is_caught() {
+        let (mut vm, churn) = churning_vm();
+        let held = vm.heap.cons(Value::Int(1), Value::Nil);
+        vm.call_value(churn, &[]).expect("churn runs");
+        let Value::Obj(r) = held else { unreachable!() };
+        let _ = vm.heap.get(r);
+    }
+
+    #[test]
+    fn with_roots_keeps_a_value_across_a_call() {
+        let (mut vm, churn) = churning_vm();
+        let held = vm.heap.cons(Value::Int(1), Value::Nil);
+        let before = vm.heap.collections();
+        vm.with_roots(&[held], |vm| vm.call_value(churn, &[]))
+            .expect("churn runs");
+        assert!(vm.heap.collections() > before, "the collector never ran");
+        assert_eq!(crate::printer::write_string(&vm, held), "(1)");
+    }
+
+    #[test]
+    fn call_value_keeps_its_arguments_even_if_the_callee_drops_them() {
+        let (mut vm, _) = churning_vm();
+        let src = "(define (drop-it x) (set! x nil) (churn) x)";
+        vm.eval_source(src, "t").expect("define drop-it");
+        let f = vm.get_global("drop-it").expect("defined");
+        let arg = vm.heap.cons(Value::Int(7), Value::Nil);
+        let r = vm.call_value(f, &[arg]).expect("drop-it runs");
+        assert!(r.is_nil());
+        assert_eq!(crate::printer::write_string(&vm, arg), "(7)");
     }
 }

@@ -250,6 +250,9 @@ impl<'vm> Analyzer<'vm> {
                 ),
             ));
         }
+        if crate::native_stack::exhausted() {
+            return Err(crate::native_stack::overflow("expressions", Some(d.span)));
+        }
         self.depth += 1;
         let r = self.expr_inner(d);
         self.depth -= 1;

@@ -43,6 +43,9 @@ pub fn value_to_datum(vm: &Vm, v: Value, span: Span) -> RtResult<Datum> {
 }
 
 fn to_datum(vm: &Vm, v: Value, span: Span, depth: usize) -> RtResult<Datum> {
+    if crate::native_stack::exhausted() {
+        return Err(crate::native_stack::overflow("macro results", Some(span)));
+    }
     if depth > MAX_NESTING {
         return Err(RtError::syntax(
             span,

@@ -67,9 +67,8 @@ pub fn expand_macro_call(vm: &mut Vm, m: Value, form: &Datum) -> RtResult<Datum>
         .map(|d| datum_to_value(vm, d))
         .collect();
     let outer_frames = vm.frames.len();
-    vm.heap.inhibit += 1;
+    // `call_value` roots the arguments while the macro runs.
     let result = vm.call_value(m, &args);
-    vm.heap.inhibit -= 1;
     match result {
         Ok(v) => value_to_datum(vm, v, form.span),
         Err(e) => Err(expansion_failed(vm, e, form, outer_frames)),
@@ -366,6 +365,12 @@ fn thread(args: &[Datum], first: bool, span: Span) -> RtResult<Datum> {
 
 /// Quasiquote at nesting `depth` (1 for the outermost).
 fn quasi(x: &Datum, depth: usize) -> RtResult<Datum> {
+    if crate::native_stack::exhausted() {
+        return Err(crate::native_stack::overflow(
+            "quasiquoted forms",
+            Some(x.span),
+        ));
+    }
     let span = x.span;
     match &x.kind {
         DatumKind::List(items, tail) if !items.is_empty() => {

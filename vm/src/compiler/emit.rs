@@ -172,6 +172,18 @@ impl<'a> Emitter<'a> {
         r as Reg
     }
 
+    /// Whether the native stack is too short to compile one more level of
+    /// nesting at `span` (then the function fails to compile with a
+    /// `stack-overflow`).
+    fn too_deep(&mut self, span: Span) -> bool {
+        if !crate::native_stack::exhausted() {
+            return false;
+        }
+        self.error
+            .get_or_insert_with(|| crate::native_stack::overflow("expressions", Some(span)));
+        true
+    }
+
     fn mark(&self) -> u32 {
         self.next
     }
@@ -342,6 +354,9 @@ impl<'a> Emitter<'a> {
 
     /// Compiles `n` for its effects only.
     fn effect(&mut self, n: &'a Node) {
+        if self.too_deep(n.span) {
+            return;
+        }
         let m = self.mark();
         match &n.expr {
             _ if has_no_effect(n) => {}
@@ -388,6 +403,9 @@ impl<'a> Emitter<'a> {
     /// Compiles `n` so that its value ends up in `dst`.
     fn compile_to(&mut self, n: &'a Node, dst: Reg) {
         let span = n.span;
+        if self.too_deep(span) {
+            return;
+        }
         let m = self.mark();
         match &n.expr {
             Expr::Const(v) => self.load_constant(*v, dst, span),
@@ -585,6 +603,9 @@ impl<'a> Emitter<'a> {
     /// Compiles `n` in tail position: its value is returned.
     fn tail(&mut self, n: &'a Node) {
         let span = n.span;
+        if self.too_deep(span) {
+            return;
+        }
         let m = self.mark();
         match &n.expr {
             Expr::Call(f, args) => {
@@ -680,6 +701,9 @@ impl<'a> Emitter<'a> {
     /// instruction where one exists; `and` and `or` become chains of tests
     /// that never build their value.
     fn branch(&mut self, c: &'a Node, when: bool) -> Vec<usize> {
+        if self.too_deep(c.span) {
+            return Vec::new();
+        }
         let m = self.mark();
         let fuse = self.fuse;
         let span = c.span;

@@ -33,10 +33,10 @@ pub fn compile_macro(
     name: crate::symbol::Sym,
     span: crate::span::Span,
 ) -> RtResult<Rc<Proto>> {
-    vm.heap.inhibit += 1;
-    let result = analyze::analyze_macro(vm, params, body, name, span)
-        .and_then(|(node, info)| emit::emit_toplevel(&node, &info));
-    vm.heap.inhibit -= 1;
+    let result = vm.without_collection(|vm| {
+        analyze::analyze_macro(vm, params, body, name, span)
+            .and_then(|(node, info)| emit::emit_toplevel(&node, &info))
+    });
     if let Ok(proto) = &result {
         vm.register_code(proto);
     }
@@ -45,10 +45,10 @@ pub fn compile_macro(
 
 /// Compiles one top-level form into a function of no arguments.
 pub fn compile_toplevel(vm: &mut Vm, form: &Datum) -> RtResult<Rc<Proto>> {
-    vm.heap.inhibit += 1;
-    let result = analyze::analyze_toplevel(vm, form)
-        .and_then(|(node, info)| emit::emit_toplevel(&node, &info));
-    vm.heap.inhibit -= 1;
+    let result = vm.without_collection(|vm| {
+        analyze::analyze_toplevel(vm, form)
+            .and_then(|(node, info)| emit::emit_toplevel(&node, &info))
+    });
     if let Ok(proto) = &result {
         vm.register_code(proto);
     }

@@ -3,11 +3,9 @@
 //! case (a closure called with exactly its parameters) lives in the
 //! dispatch loop; everything else comes here.
 
-use std::rc::Rc;
-
 use crate::bytecode::Proto;
 use crate::error::{RtError, RtResult};
-use crate::object::{Closure, Obj};
+use crate::object::Obj;
 use crate::value::{NativeId, Value};
 use crate::vm::{Control, Frame, Native, NativeImpl, Vm};
 
@@ -42,28 +40,19 @@ impl Vm {
         self.stack.resize(new_len, Value::Nil);
     }
 
-    /// Pushes a frame running `proto` (kept alive by the caller, see
-    /// [`Frame`]) after checking the depth limit and making room for its
+    /// Pushes `frame` after checking the depth limit (not counting the
+    /// frame a tail call is about to replace) and making room for its
     /// registers. Its registers past the arguments are not cleared: the
     /// compiler writes every local and temporary before reading it, and a
     /// stale value in a register can at worst keep an object alive until the
     /// register is reused.
     #[inline(always)]
-    pub(super) fn push_frame(
-        &mut self,
-        proto: *const Proto,
-        captures: *const Value,
-        base: usize,
-        ret: usize,
-    ) -> RtResult<()> {
-        if self.frames.len() >= self.depth_limit() {
+    pub(super) fn push_frame(&mut self, frame: Frame, replacing: bool) -> RtResult<()> {
+        if self.frames.len() - usize::from(replacing) >= self.depth_limit() {
             return Err(self.stack_overflow());
         }
-        // SAFETY: `proto` is alive: it comes from a closure on the stack or
-        // from `pending_protos`.
-        let nregs = unsafe { (*proto).nregs } as usize;
-        self.ensure_stack(base + nregs);
-        self.push_frame_record(Frame::new(proto, captures, base, ret));
+        self.ensure_stack(frame.top());
+        self.push_frame_record(frame);
         Ok(())
     }
 
@@ -101,25 +90,25 @@ impl Vm {
 
     /// Starts a call of the function at `stack[fpos]` with `argc` arguments
     /// after it: pushes a frame for a closure (returning into stack slot
-    /// `ret`), or runs a built-in to its value.
+    /// `ret`), or runs a built-in to its value. `replacing`: a tail call,
+    /// whose caller's frame is still on top and goes once the call started.
     pub(super) fn enter_call(
         &mut self,
         fpos: usize,
         mut argc: usize,
         ret: usize,
+        replacing: bool,
     ) -> RtResult<Entered> {
         loop {
             let f = self.stack[fpos];
             match f {
                 Value::Obj(r) => {
-                    let Obj::Closure(Closure { proto, captures }) = self.heap.get(r) else {
+                    let Obj::Closure(c) = self.heap.get(r) else {
                         return Err(not_callable(self, f));
                     };
-                    let proto = Rc::as_ptr(proto);
-                    let captures = captures.as_ptr();
-                    // SAFETY: the closure at `fpos` keeps its prototype alive.
-                    self.bind_arguments(unsafe { &*proto }, fpos + 1, argc)?;
-                    self.push_frame(proto, captures, fpos + 1, ret)?;
+                    let frame = Frame::running(r, c, fpos + 1, ret);
+                    self.bind_arguments(frame.proto(), fpos + 1, argc)?;
+                    self.push_frame(frame, replacing)?;
                     return Ok(Entered::Frame);
                 }
                 Value::Native(_) => match self.call_native(fpos, argc)? {
@@ -174,17 +163,23 @@ impl Vm {
             large = self.stack[fpos + 1..fpos + 1 + argc].to_vec();
             &large
         };
-        match imp {
-            NativeImpl::Plain(func) => Ok(NativeOutcome::Value(func(self, args)?)),
-            NativeImpl::Control(func) => match func(self, args)? {
-                Control::Return(v) => Ok(NativeOutcome::Value(v)),
-                Control::Call(g, gargs) => {
-                    self.ensure_stack(fpos + 1 + gargs.len());
-                    self.stack[fpos] = g;
-                    self.stack[fpos + 1..fpos + 1 + gargs.len()].copy_from_slice(&gargs);
-                    Ok(NativeOutcome::Redirect(gargs.len()))
-                }
-            },
+        // The arguments stay rooted while the built-in runs, even when a
+        // control built-in's redirection put them above the running frame.
+        let saved_top = self.rooted_top;
+        self.rooted_top = saved_top.max(fpos + 1 + argc);
+        let outcome = match imp {
+            NativeImpl::Plain(func) => func(self, args).map(Control::Return),
+            NativeImpl::Control(func) => func(self, args),
+        };
+        self.rooted_top = saved_top;
+        match outcome? {
+            Control::Return(v) => Ok(NativeOutcome::Value(v)),
+            Control::Call(g, gargs) => {
+                self.ensure_stack(fpos + 1 + gargs.len());
+                self.stack[fpos] = g;
+                self.stack[fpos + 1..fpos + 1 + gargs.len()].copy_from_slice(&gargs);
+                Ok(NativeOutcome::Redirect(gargs.len()))
+            }
         }
     }
 

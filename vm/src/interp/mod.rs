@@ -23,50 +23,51 @@ use crate::vm::{Frame, Handler, Vm};
 use call::{Entered, NativeOutcome};
 
 impl Vm {
-    /// Runs top-level code to completion.
+    /// Runs top-level code to completion, as a call of a closure made for
+    /// it (so its frame roots its prototype like any other).
     pub fn run_proto(&mut self, proto: Rc<Proto>) -> RtResult<Value> {
-        let fpos = self.stack_top();
-        self.ensure_stack(fpos + 1);
-        // Top-level code has no function value below its registers; its
-        // prototype is owned (and its constants rooted) by `pending_protos`
-        // while it runs.
-        self.stack[fpos] = Value::Nil;
-        if !proto.captures.is_empty() {
-            // Its frame has no closure to take captured values from.
-            return Err(RtError::new(
-                "internal-error",
-                "top-level code with captured variables",
-            ));
-        }
-        let ptr = Rc::as_ptr(&proto);
-        self.pending_protos.push(proto);
-        let no_captures = std::ptr::NonNull::<Value>::dangling().as_ptr();
-        let r = match self.push_frame(ptr, no_captures, fpos + 1, fpos) {
-            Ok(()) => self.execute(),
-            Err(e) => Err(e),
-        };
-        self.pending_protos.pop();
-        r
+        let f = self.toplevel_function(proto)?;
+        self.call_value(f, &[])
+    }
+
+    /// The function of no arguments that runs compiled top-level code. Like
+    /// any value, it must be rooted to outlive a collection.
+    pub fn toplevel_function(&mut self, proto: Rc<Proto>) -> RtResult<Value> {
+        Ok(self.heap.alloc(Obj::Closure(Closure::toplevel(proto)?)))
     }
 
     /// Calls a function value with arguments and runs it to completion.
     ///
-    /// Values held only in Rust locals are not roots: a caller that keeps
-    /// values across this call must keep them reachable (in registers, in
-    /// globals or in `host_roots`).
+    /// `f` and `args` stay rooted until the call returns, whatever the
+    /// callee does with its parameters: Rust code may keep them in locals
+    /// across the call. Anything else it keeps must be rooted with
+    /// [`Vm::with_roots`] (docs/ARCHITECTURE.md, "What keeps a value
+    /// alive").
     pub fn call_value(&mut self, f: Value, args: &[Value]) -> RtResult<Value> {
+        if crate::native_stack::exhausted() {
+            return Err(crate::native_stack::overflow(
+                "calls from Rust into Elle",
+                None,
+            ));
+        }
+        self.with_roots(&[f], |vm| vm.with_roots(args, |vm| vm.call_rooted(f, args)))
+    }
+
+    /// `call_value` once `f` and `args` are rooted: the callee and its
+    /// arguments are placed again above them, where the callee's frame
+    /// takes them as its registers.
+    fn call_rooted(&mut self, f: Value, args: &[Value]) -> RtResult<Value> {
         let fpos = self.stack_top();
         self.ensure_stack(fpos + 1 + args.len());
         self.stack[fpos] = f;
         self.stack[fpos + 1..fpos + 1 + args.len()].copy_from_slice(args);
-        let saved_top = self.host_top;
-        self.host_top = fpos + 1 + args.len();
-        let r = match self.enter_call(fpos, args.len(), fpos) {
+        let saved_top = std::mem::replace(&mut self.rooted_top, fpos + 1 + args.len());
+        let r = match self.enter_call(fpos, args.len(), fpos, false) {
             Ok(Entered::Frame) => self.execute(),
             Ok(Entered::Value(v)) => Ok(v),
             Err(e) => Err(e),
         };
-        self.host_top = saved_top;
+        self.rooted_top = saved_top;
         r
     }
 
@@ -141,7 +142,7 @@ impl Vm {
                 captures = f.captures_ptr();
                 // SAFETY: a frame's prototype outlives the frame (see `Frame`).
                 code = unsafe { (*proto).code.as_ptr() };
-                pc = f.pc;
+                pc = f.pc as usize;
                 base = f.base;
             }};
         }
@@ -172,7 +173,7 @@ impl Vm {
             () => {
                 // SAFETY: `fi` is `self.frames.len() - 1`: `load_frame!` sets
                 // it and every push or pop of a frame is followed by one.
-                unsafe { self.frames.get_unchecked_mut(fi).pc = pc }
+                unsafe { self.frames.get_unchecked_mut(fi).pc = pc as u32 }
             };
         }
         macro_rules! throw {
@@ -418,25 +419,21 @@ impl Vm {
                     // Fast path: a closure called with exactly its parameters.
                     if let Value::Obj(r) = reg!(b)
                         && let Obj::Closure(c) = self.heap.get(r)
+                        && c.proto().fast_argc == argc as u32
+                        && self.frames.len() < self.depth_limit()
                     {
-                        let callee = Rc::as_ptr(&c.proto);
-                        let callee_captures = c.captures.as_ptr();
-                        // SAFETY: the closure, in register `b`, keeps its
-                        // prototype alive.
-                        let p = unsafe { &*callee };
-                        if p.fast_argc == argc as u32 && self.frames.len() < self.depth_limit() {
-                            let new_base = fpos + 1;
-                            self.ensure_stack(new_base + p.nregs as usize);
-                            let frame = Frame::new(callee, callee_captures, new_base, ret);
-                            self.push_frame_record(frame);
-                            fi += 1;
-                            proto = callee;
-                            captures = callee_captures;
-                            code = p.code.as_ptr();
-                            pc = 0;
-                            base = new_base;
-                            continue;
-                        }
+                        let new_base = fpos + 1;
+                        let frame = Frame::running(r, c, new_base, ret);
+                        let p = frame.proto();
+                        self.ensure_stack(new_base + p.nregs as usize);
+                        proto = frame.proto_ptr();
+                        captures = frame.captures_ptr();
+                        code = p.code.as_ptr();
+                        self.push_frame_record(frame);
+                        fi += 1;
+                        pc = 0;
+                        base = new_base;
+                        continue;
                     }
                     if let Value::Native(id) = reg!(b)
                         && let Some(r) = self.call_native_fast(id, fpos, argc as usize)
@@ -444,7 +441,7 @@ impl Vm {
                         set_reg!(dst, attempt!(r));
                         continue;
                     }
-                    match attempt!(self.enter_call(fpos, argc as usize, ret)) {
+                    match attempt!(self.enter_call(fpos, argc as usize, ret, false)) {
                         Entered::Frame => load_frame!(),
                         Entered::Value(v) => self.stack[ret] = v,
                     }
@@ -460,19 +457,17 @@ impl Vm {
                     // parameters takes over this frame in place.
                     if let Value::Obj(r) = reg!(b)
                         && let Obj::Closure(c) = self.heap.get(r)
-                        && c.proto.fast_argc == argc as u32
+                        && c.proto().fast_argc == argc as u32
                     {
-                        let callee = Rc::as_ptr(&c.proto);
-                        let callee_captures = c.captures.as_ptr();
+                        let ret = self.frames[fi].ret;
+                        let frame = Frame::running(r, c, base, ret);
                         self.stack.copy_within(fpos..fpos + argc + 1, base - 1);
-                        // SAFETY: the closure, now in the slot below this
-                        // frame, keeps its prototype alive.
-                        let p = unsafe { &*callee };
+                        let p = frame.proto();
                         self.ensure_stack(base + p.nregs as usize);
-                        self.frames[fi].become_call_of(callee, callee_captures);
-                        proto = callee;
-                        captures = callee_captures;
+                        proto = frame.proto_ptr();
+                        captures = frame.captures_ptr();
                         code = p.code.as_ptr();
+                        self.frames[fi] = frame;
                         pc = 0;
                         continue;
                     }
@@ -489,27 +484,25 @@ impl Vm {
                         }
                     }
                     // Slide the callee and its arguments down over this
-                    // frame, which the callee replaces.
+                    // frame, which the callee replaces. The frame stays on
+                    // the frame stack (rooting its closure and, in its
+                    // registers, the arguments) until the callee has
+                    // started, so an error on the way is reported from it.
                     let dest = base - 1;
                     self.stack.copy_within(fpos..fpos + argc + 1, dest);
-                    let replaced = self.frames[fi];
-                    self.frames.pop();
-                    match self.enter_call(dest, argc, replaced.ret) {
-                        Ok(Entered::Frame) => load_frame!(),
-                        Ok(Entered::Value(v)) => {
-                            self.stack[replaced.ret] = v;
+                    let ret = self.frames[fi].ret;
+                    match attempt!(self.enter_call(dest, argc, ret, true)) {
+                        Entered::Frame => {
+                            self.frames.swap_remove(fi);
+                            load_frame!();
+                        }
+                        Entered::Value(v) => {
+                            self.stack[ret] = v;
+                            self.frames.pop();
                             if self.frames.len() == entry {
                                 return Ok(v);
                             }
                             load_frame!();
-                        }
-                        Err(e) => {
-                            // Put the caller's frame back so the trace shows
-                            // where the call was made. Its function value was
-                            // just overwritten, but no collection can happen
-                            // before the error has unwound past this frame.
-                            self.push_frame_record(replaced);
-                            return Err(e);
                         }
                     }
                 }
@@ -535,11 +528,10 @@ impl Vm {
                             CaptureFrom::Capture(k) => capture!(k),
                         })
                         .collect();
-                    let closure = Obj::Closure(Closure {
-                        proto: child,
-                        captures,
-                    });
-                    set_reg!(dst, self.heap.alloc(closure));
+                    set_reg!(
+                        dst,
+                        self.heap.alloc(Obj::Closure(Closure::new(child, captures)))
+                    );
                 }
                 Op::Add { dst, a, b } => binary!(BinOp::Add, inline::add, dst, reg!(a), reg!(b)),
                 Op::AddI { dst, a, n } => binary!(BinOp::Add, inline::add, dst, reg!(a), int(n)),

@@ -90,10 +90,8 @@ fn signal_or_nil(vm: &mut Vm, cond: Value) -> RtResult<Value> {
 fn warn(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
     str_arg(vm, "warn", a[0])?;
     let cond = vm.make_condition(sym::WARNING, a[0], Value::Nil);
-    // Kept reachable while handlers run (they may collect garbage).
-    vm.host_roots.push(cond);
+    // Handlers get it as their argument, which roots it while they run.
     let r = signal_or_nil(vm, cond);
-    vm.host_roots.pop();
     if matches!(r, Ok(Value::Nil)) {
         vm.flush_output();
         eprintln!("warning: {}", str_arg(vm, "warn", a[0])?);
