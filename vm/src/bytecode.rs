@@ -1109,6 +1109,10 @@ impl Proto {
     /// the code cannot run off its end.
     pub fn verify(&self) -> Result<(), String> {
         let n = self.code.len();
+        if n > u32::MAX as usize {
+            // A frame saves its position as a `u32`.
+            return Err("code too long".into());
+        }
         if !self.code.last().is_some_and(|op| op.get().is_terminator()) {
             return Err("code does not end in a return or jump".into());
         }
