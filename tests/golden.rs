@@ -105,13 +105,26 @@ fn read_opt(path: &Path) -> Option<String> {
         .map(|b| String::from_utf8_lossy(&b).into_owned())
 }
 
-/// Environment variables for every run of a suite (`ELLE_GC_STRESS`).
-type Env<'a> = &'a [(&'a str, &'a str)];
+/// How a suite runs the binary: with extra environment variables
+/// (`ELLE_GC_STRESS`), and under a wrapper command (valgrind).
+#[derive(Clone, Copy, Default)]
+struct Env<'a> {
+    vars: &'a [(&'a str, &'a str)],
+    wrapper: &'a [&'a str],
+}
 
 fn run(args: &[String], cwd: &Path, env: Env) -> Outcome {
-    let mut child = Command::new(BIN)
+    let mut command = match env.wrapper.split_first() {
+        Some((program, options)) => {
+            let mut c = Command::new(program);
+            c.args(options).arg(BIN);
+            c
+        }
+        None => Command::new(BIN),
+    };
+    let mut child = command
         .args(args)
-        .envs(env.iter().copied())
+        .envs(env.vars.iter().copied())
         .current_dir(cwd)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -295,7 +308,7 @@ fn supported_modes(root: &Path) -> Vec<Vec<&'static str>> {
     for mode in JIT_MODES {
         let mut args: Vec<String> = mode.iter().map(|s| s.to_string()).collect();
         args.extend(["-e".to_string(), "1".to_string()]);
-        let got = run(&args, root, &[]);
+        let got = run(&args, root, Env::default());
         if got.status == Some(0) && got.stdout == "1\n" {
             modes.push(mode.to_vec());
         } else {
@@ -313,7 +326,7 @@ fn supported_modes(root: &Path) -> Vec<Vec<&'static str>> {
 
 #[test]
 fn golden_programs() {
-    run_suite(&[]);
+    run_suite(Env::default(), None);
 }
 
 /// The whole suite with the collector in stress mode (`heap.rs`): it
@@ -322,16 +335,36 @@ fn golden_programs() {
 /// wrong output.
 #[test]
 fn golden_programs_under_gc_stress() {
-    run_suite(&[("ELLE_GC_STRESS", "1")]);
+    let vars = &[("ELLE_GC_STRESS", "1")];
+    run_suite(Env { vars, wrapper: &[] }, None);
 }
 
-fn run_suite(env: Env) {
+/// The regression tests of use-after-free bugs found in review, under
+/// valgrind's memcheck: any invalid read or write fails them (exit status
+/// 99). The whole suite under valgrind is too slow for every run; see
+/// docs/testing.md for that run.
+#[test]
+fn gc_regressions_under_valgrind() {
+    if Command::new("valgrind").arg("--version").output().is_err() {
+        eprintln!("NOTE: valgrind is not installed; the memcheck run is skipped");
+        return;
+    }
+    let wrapper = &["valgrind", "-q", "--error-exitcode=99"];
+    run_suite(Env { vars: &[], wrapper }, Some("conditions/gc_"));
+}
+
+/// Runs every golden program (those whose path contains `only`, or
+/// `GOLDEN_FILTER`, when given) and fails with every difference.
+fn run_suite(env: Env, only: Option<&str>) {
     let root = lang_root();
     let mut cases = Vec::new();
     let mut failures = Vec::new();
     collect(&root, &root, &mut cases, &mut failures);
     if let Ok(filter) = std::env::var("GOLDEN_FILTER") {
         cases.retain(|c| c.rel.contains(&filter));
+    }
+    if let Some(only) = only {
+        cases.retain(|c| c.rel.contains(only));
     }
     assert!(
         !cases.is_empty() || !failures.is_empty(),
@@ -374,10 +407,10 @@ fn run_suite(env: Env) {
         "{} of {} golden programs failed{}: {}\n\n{}",
         failed_files.len(),
         cases.len(),
-        if env.is_empty() {
+        if env.vars.is_empty() && env.wrapper.is_empty() {
             String::new()
         } else {
-            format!(" (with {env:?})")
+            format!(" (with {:?} {:?})", env.vars, env.wrapper)
         },
         failed_files.iter().copied().collect::<Vec<_>>().join(" "),
         failures.join("\n")
