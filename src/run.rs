@@ -62,9 +62,9 @@ fn run(inv: Invocation) -> i32 {
 
 fn new_vm(inv: &Invocation) -> Vm {
     let mut vm = Vm::new();
-    vm.command_line = inv.args.clone();
+    vm.set_command_line(inv.args.clone());
     if let Some(depth) = inv.max_depth {
-        vm.max_depth = depth;
+        vm.set_max_depth(depth);
     }
     match inv.jit {
         // The interpreter is the VM's only tier in this build.

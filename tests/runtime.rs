@@ -32,7 +32,7 @@ fn peak_rss_kib() -> Option<u64> {
 fn a_million_dropped_cycles_stay_in_bounded_memory() {
     on_big_stack(|| {
         let mut vm = Vm::new();
-        vm.out = Box::new(std::io::sink());
+        vm.set_output(Box::new(std::io::sink()));
         // Each iteration builds two cycles: a table holding itself and two
         // closures that refer to each other through shared cells.
         let src = r#"
@@ -51,12 +51,12 @@ fn a_million_dropped_cycles_stay_in_bounded_memory() {
         "#;
         let before = peak_rss_kib();
         assert_eq!(eval(&mut vm, src), "1000000");
-        assert!(vm.heap.collections() > 0, "the collector never ran");
+        assert!(vm.heap().collections() > 0, "the collector never ran");
         // The heap holds what is live plus at most one threshold of garbage.
         assert!(
-            vm.heap.bytes() < 64 << 20,
+            vm.heap().bytes() < 64 << 20,
             "heap grew to {} bytes",
-            vm.heap.bytes()
+            vm.heap().bytes()
         );
         if let (Some(b), Some(a)) = (before, peak_rss_kib()) {
             assert!(a - b < 256 * 1024, "peak RSS grew by {} KiB", a - b);
@@ -68,7 +68,7 @@ fn a_million_dropped_cycles_stay_in_bounded_memory() {
 fn a_million_iteration_tail_recursive_loop_runs_in_constant_stack() {
     on_big_stack(|| {
         let mut vm = Vm::new();
-        vm.max_depth = 1000;
+        vm.set_max_depth(1000);
         let src = r#"
             (define (count-down n acc)
               (cond ((= n 0) acc)
@@ -86,7 +86,7 @@ fn a_million_iteration_tail_recursive_loop_runs_in_constant_stack() {
 fn mutual_tail_recursion_runs_in_constant_stack() {
     on_big_stack(|| {
         let mut vm = Vm::new();
-        vm.max_depth = 1000;
+        vm.set_max_depth(1000);
         let src = r#"
             (define (my-even? n) (if (= n 0) #t (my-odd? (- n 1))))
             (define (my-odd? n) (if (= n 0) #f (my-even? (- n 1))))
@@ -109,7 +109,7 @@ fn ten_thousand_deep_recursion_works() {
 fn exceeding_the_depth_limit_raises_stack_overflow() {
     on_big_stack(|| {
         let mut vm = Vm::new();
-        vm.max_depth = 5000;
+        vm.set_max_depth(5000);
         let src = "(define (depth n) (if (= n 0) 0 (+ 1 (depth (- n 1))))) (depth 10000)";
         let err = vm.eval_source(src, "test").expect_err("must overflow");
         assert_eq!(err.ctype, "stack-overflow");

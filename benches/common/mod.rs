@@ -118,7 +118,7 @@ impl Capture {
     /// Makes the VM's output go to a new capture.
     pub fn install(vm: &mut Vm) -> Capture {
         let capture = Capture::default();
-        vm.out = Box::new(capture.clone());
+        vm.set_output(Box::new(capture.clone()));
         capture
     }
 

@@ -7,7 +7,7 @@ use rustyline::hint::Hinter;
 use rustyline::validate::Validator;
 use rustyline::{Context, Helper};
 
-use elle_vm::{Value, Vm};
+use elle_vm::Vm;
 
 /// Commands offered when completing a `:` at the start of an entry.
 const COMMANDS: &[&str] = &[":help", ":quit", ":time", ":dis", ":load"];
@@ -44,13 +44,8 @@ impl ElleHelper {
 /// Bound globals, macros and special forms, sorted and without duplicates.
 /// `%`-prefixed globals are the compiler's internals, not for users.
 pub fn completion_names(vm: &Vm) -> Vec<String> {
-    let bound_globals = vm
-        .global_names
-        .iter()
-        .zip(&vm.globals)
-        .filter(|(_, v)| !matches!(v, Value::Unbound))
-        .map(|(s, _)| s.name());
-    let macros = vm.macros.keys().map(|s| s.name());
+    let bound_globals = vm.global_names().map(|s| s.name());
+    let macros = vm.macro_names().map(|s| s.name());
     let specials = elle_vm::compiler::desugar::SPECIAL_FORMS.iter().copied();
     let mut names: Vec<String> = bound_globals
         .chain(macros)

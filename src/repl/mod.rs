@@ -203,7 +203,7 @@ fn load(vm: &mut Vm, path: &Path, tracker: &LineTracker) -> Flow {
 fn disassemble_global(vm: &Vm, name: &str) -> Result<String, String> {
     let value = vm
         .get_global(name)
-        .or_else(|| vm.macros.get(&elle_vm::symbol::Sym::intern(name)).copied())
+        .or_else(|| vm.get_macro(name))
         .ok_or_else(|| format!("{name} is not defined"))?;
     if let Some(proto) = elle_vm::disasm::closure_proto(vm, value) {
         return Ok(elle_vm::disasm::disassemble(vm, &proto));

@@ -22,10 +22,10 @@ impl LineTracker {
         let tracker = LineTracker {
             at_line_start: Rc::new(Cell::new(true)),
         };
-        vm.out = Box::new(TrackingWriter {
+        vm.set_output(Box::new(TrackingWriter {
             inner: io::stdout(),
             at_line_start: tracker.at_line_start.clone(),
-        });
+        }));
         tracker
     }
 

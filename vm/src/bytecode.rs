@@ -712,35 +712,35 @@ impl HandlerInfo {
 }
 
 /// A compiled function.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Proto {
-    pub name: Option<Sym>,
+    pub(crate) name: Option<Sym>,
     /// The instructions. Cells, because an instruction that inlines a
     /// built-in is rewritten in place when the program redefines it.
-    pub code: Vec<Cell<Op>>,
+    pub(crate) code: Vec<Cell<Op>>,
     /// Source position of each instruction (parallel to `code`).
-    pub spans: Vec<Span>,
-    pub consts: Vec<Value>,
-    pub children: Vec<Rc<Proto>>,
-    pub captures: Vec<CaptureFrom>,
-    pub handlers: Vec<HandlerInfo>,
+    pub(crate) spans: Vec<Span>,
+    pub(crate) consts: Vec<Value>,
+    pub(crate) children: Vec<Rc<Proto>>,
+    pub(crate) captures: Vec<CaptureFrom>,
+    pub(crate) handlers: Vec<HandlerInfo>,
     /// Required parameters.
-    pub nparams: u32,
+    pub(crate) nparams: u32,
     /// Whether extra arguments are collected into a rest list.
-    pub rest: bool,
+    pub(crate) rest: bool,
     /// Registers the frame needs: parameters (and the rest list), locals and
     /// temporaries.
-    pub nregs: u32,
+    pub(crate) nregs: u32,
     /// The argument count of the call fast path: `nparams`, or `u32::MAX`
     /// (matching no call) when a rest list must be built.
-    pub fast_argc: u32,
+    pub(crate) fast_argc: u32,
     /// Inlined folds `(+ a b c...)`: the position of the first inlined
     /// instruction and of the call that replaces the whole fold when the
     /// operator is redefined (the first instruction then becomes a jump
     /// there, so the global is called once with every operand). The calls
     /// sit after the function's code, each ending in a jump back to just
     /// after its fold, so the inlined path never jumps over them.
-    pub folds: Vec<(u32, u32)>,
+    pub(crate) folds: Vec<(u32, u32)>,
 }
 
 impl Op {
@@ -1103,6 +1103,30 @@ impl Op {
 }
 
 impl Proto {
+    /// An empty prototype named `name`, for the emitter to fill in (its
+    /// code must pass [`Proto::verify`] before it runs).
+    pub(crate) fn named(name: Option<Sym>) -> Proto {
+        Proto {
+            name,
+            code: Vec::new(),
+            spans: Vec::new(),
+            consts: Vec::new(),
+            children: Vec::new(),
+            captures: Vec::new(),
+            handlers: Vec::new(),
+            nparams: 0,
+            rest: false,
+            nregs: 0,
+            fast_argc: 0,
+            folds: Vec::new(),
+        }
+    }
+
+    /// The function's name, if it has one.
+    pub fn name(&self) -> Option<Sym> {
+        self.name
+    }
+
     /// Checks the invariants the interpreter relies on to index registers
     /// and code without bounds checks: every register an instruction names
     /// is inside the frame's window, every jump and index is in range, and
@@ -1198,7 +1222,7 @@ mod tests {
             code: vec![Cell::new(Op::Return { src: 0 })],
             spans: vec![Span::default()],
             nregs: 1,
-            ..Proto::default()
+            ..Proto::named(None)
         };
         Proto {
             captures,
@@ -1209,7 +1233,7 @@ mod tests {
             ],
             spans: vec![Span::default(); 2],
             nregs: 1,
-            ..Proto::default()
+            ..Proto::named(None)
         }
     }
 

@@ -4,7 +4,7 @@
 //! dangling pointer behind: a slot is reused only after it was found
 //! unreachable from the roots the VM supplies. Allocation never collects;
 //! the VM collects at safe points (calls and loop back-edges) when
-//! [`Heap::should_collect`] says enough was allocated since the last
+//! `Heap::should_collect` says enough was allocated since the last
 //! collection, so Rust code holding values in locals is safe until it next
 //! runs Elle code (docs/ARCHITECTURE.md, "What keeps a value alive").
 //!
@@ -64,16 +64,10 @@ pub struct Heap {
     quarantine: VecDeque<u32>,
 }
 
-impl Default for Heap {
-    fn default() -> Self {
-        Heap::new()
-    }
-}
-
 const SLOT_BYTES: usize = std::mem::size_of::<Obj>() + 1;
 
 impl Heap {
-    pub fn new() -> Heap {
+    pub(crate) fn new() -> Heap {
         Heap {
             objs: Vec::new(),
             marks: Vec::new(),
@@ -88,7 +82,7 @@ impl Heap {
     }
 
     /// Turns stress mode on or off (see the module's documentation).
-    pub fn set_stress(&mut self, on: bool) {
+    pub(crate) fn set_stress(&mut self, on: bool) {
         self.stress = on;
         if on {
             self.threshold = 0;
@@ -128,7 +122,7 @@ impl Heap {
     }
 
     #[inline]
-    pub fn alloc(&mut self, obj: Obj) -> Value {
+    pub(crate) fn alloc(&mut self, obj: Obj) -> Value {
         self.bytes += SLOT_BYTES + obj.extra_bytes();
         let idx = match self.free_head {
             Some(i) => {
@@ -151,7 +145,7 @@ impl Heap {
 
     /// Records that an object grew (a vector push, a table insert).
     #[inline]
-    pub fn note_growth(&mut self, bytes: usize) {
+    pub(crate) fn note_growth(&mut self, bytes: usize) {
         self.bytes += bytes;
     }
 
@@ -171,44 +165,44 @@ impl Heap {
 
     /// The object `r` refers to, to change it. Panics as [`Heap::get`].
     #[inline]
-    pub fn get_mut(&mut self, r: ObjRef) -> &mut Obj {
+    pub(crate) fn get_mut(&mut self, r: ObjRef) -> &mut Obj {
         match self.objs.get_mut(r.0 as usize) {
             Some(Obj::Free(_)) | None => stale(r),
             Some(o) => o,
         }
     }
 
-    pub fn alloc_str(&mut self, s: &str) -> Value {
+    pub(crate) fn alloc_str(&mut self, s: &str) -> Value {
         self.alloc(Obj::Str(Str::new(s.into())))
     }
 
-    pub fn alloc_string(&mut self, s: String) -> Value {
+    pub(crate) fn alloc_string(&mut self, s: String) -> Value {
         self.alloc(Obj::Str(Str::new(s.into_boxed_str())))
     }
 
-    pub fn cons(&mut self, car: Value, cdr: Value) -> Value {
+    pub(crate) fn cons(&mut self, car: Value, cdr: Value) -> Value {
         self.alloc(Obj::Pair(car, cdr))
     }
 
     /// Builds a proper list from `items`.
-    pub fn list(&mut self, items: &[Value]) -> Value {
+    pub(crate) fn list(&mut self, items: &[Value]) -> Value {
         self.list_with_tail(items, Value::Nil)
     }
 
-    pub fn list_with_tail(&mut self, items: &[Value], tail: Value) -> Value {
+    pub(crate) fn list_with_tail(&mut self, items: &[Value], tail: Value) -> Value {
         items.iter().rev().fold(tail, |acc, &x| self.cons(x, acc))
     }
 
     /// Whether enough was allocated since the last collection to collect
     /// again (`Vm::collect_garbage` also honours `inhibit`).
     #[inline(always)]
-    pub fn should_collect(&self) -> bool {
+    pub(crate) fn should_collect(&self) -> bool {
         self.bytes > self.threshold
     }
 
     /// Marks everything reachable from `roots` (and the constants of the
     /// prototypes of the closures reached), then frees the rest.
-    pub fn collect(&mut self, roots: impl Iterator<Item = Value>) {
+    pub(crate) fn collect(&mut self, roots: impl Iterator<Item = Value>) {
         let nroots = self.mark(roots);
         self.sweep(nroots);
         self.collections += 1;

@@ -2,23 +2,23 @@
 //!
 //! Pipeline: [`reader`] (text → [`datum::Datum`] with spans) →
 //! [`compiler`] (macro expansion, scope analysis, bytecode) → the
-//! interpreter ([`interp`], driven by [`vm::Vm`]).
+//! interpreter (driven by [`vm::Vm`]).
 
 pub mod bytecode;
 pub mod compiler;
-pub mod conditions;
+pub(crate) mod conditions;
 pub mod datum;
 pub mod disasm;
-pub mod equality;
+pub(crate) mod equality;
 pub mod error;
-pub mod eval;
+pub(crate) mod eval;
 pub mod heap;
-pub mod inlining;
-pub mod interp;
-pub mod native_stack;
+pub(crate) mod inlining;
+pub(crate) mod interp;
+pub(crate) mod native_stack;
 pub mod object;
-pub mod prelude;
-pub mod primitives;
+pub(crate) mod prelude;
+pub(crate) mod primitives;
 pub mod printer;
 pub mod reader;
 pub mod span;

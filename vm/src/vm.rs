@@ -124,33 +124,32 @@ impl Frame {
 pub use crate::conditions::Handler;
 
 pub struct Vm {
-    pub heap: Heap,
-    pub stack: Vec<Value>,
+    pub(crate) heap: Heap,
+    pub(crate) stack: Vec<Value>,
     pub(crate) frames: Vec<Frame>,
-    pub handlers: Vec<Handler>,
-    pub globals: Vec<Value>,
-    pub global_names: Vec<Sym>,
-    pub global_index: FxHashMap<Sym, u32>,
-    pub natives: Vec<Native>,
-    pub macros: FxHashMap<Sym, Value>,
+    pub(crate) handlers: Vec<Handler>,
+    pub(crate) globals: Vec<Value>,
+    pub(crate) global_names: Vec<Sym>,
+    pub(crate) global_index: FxHashMap<Sym, u32>,
+    pub(crate) natives: Vec<Native>,
+    pub(crate) macros: FxHashMap<Sym, Value>,
     /// Condition type → parent type.
-    pub condition_parents: FxHashMap<Sym, Sym>,
+    pub(crate) condition_parents: FxHashMap<Sym, Sym>,
     /// The inlined built-ins and the code that inlines them.
-    pub inlining: crate::inlining::Inlining,
-    pub max_depth: usize,
+    pub(crate) inlining: crate::inlining::Inlining,
+    pub(crate) max_depth: usize,
     /// Frames allowed beyond `max_depth` while a condition handler runs.
     pub(crate) depth_headroom: usize,
     /// Transfers of control waiting for a `finally` cleanup to end.
     pub(crate) pending_unwinds: Vec<crate::conditions::PendingUnwind>,
     /// The values carried by the transfer of control in flight.
     pub(crate) transfer_values: Vec<Value>,
-    pub out: Box<dyn Write>,
+    pub(crate) out: Box<dyn Write>,
     /// Files already run by `import`.
-    pub imported: FxHashSet<PathBuf>,
+    pub(crate) imported: FxHashSet<PathBuf>,
     /// The file being loaded, for resolving relative imports.
-    pub current_file: Option<PathBuf>,
-    pub command_line: Vec<String>,
-    pub gensym_counter: u64,
+    pub(crate) current_file: Option<PathBuf>,
+    pub(crate) command_line: Vec<String>,
     /// The floor of the rooted part of the value stack: slots below it hold
     /// values that Rust code placed there ([`Vm::with_roots`], the callee
     /// and arguments of [`Vm::call_value`]). The collector roots every slot
@@ -190,12 +189,61 @@ impl Vm {
             imported: FxHashSet::default(),
             current_file: None,
             command_line: Vec::new(),
-            gensym_counter: 0,
             rooted_top: 0,
         };
         vm.heap.set_stress(crate::heap::stress_from_env());
         crate::conditions::install_builtin_types(&mut vm);
         vm
+    }
+
+    /// The heap, to read objects and its statistics.
+    pub fn heap(&self) -> &Heap {
+        &self.heap
+    }
+
+    /// Where `print` and friends write (stdout, buffered, by default).
+    pub fn set_output(&mut self, out: Box<dyn Write>) {
+        self.out = out;
+    }
+
+    /// The limit on nested calls (`--max-depth`): deeper is a
+    /// `stack-overflow`.
+    pub fn max_depth(&self) -> usize {
+        self.max_depth
+    }
+
+    pub fn set_max_depth(&mut self, depth: usize) {
+        self.max_depth = depth;
+    }
+
+    /// What `(command-line)` returns.
+    pub fn set_command_line(&mut self, args: Vec<String>) {
+        self.command_line = args;
+    }
+
+    /// Turns the collector's stress mode on or off (`ELLE_GC_STRESS`, see
+    /// `heap.rs`).
+    pub fn set_gc_stress(&mut self, on: bool) {
+        self.heap.set_stress(on);
+    }
+
+    /// The names of the globals that have a value.
+    pub fn global_names(&self) -> impl Iterator<Item = Sym> + '_ {
+        self.global_names
+            .iter()
+            .zip(&self.globals)
+            .filter(|(_, v)| !matches!(v, Value::Unbound))
+            .map(|(name, _)| *name)
+    }
+
+    /// The names of the macros.
+    pub fn macro_names(&self) -> impl Iterator<Item = Sym> + '_ {
+        self.macros.keys().copied()
+    }
+
+    /// The function of the macro `name`.
+    pub fn get_macro(&self, name: &str) -> Option<Value> {
+        self.macros.get(&Sym::intern(name)).copied()
     }
 
     /// The global slot for `name`, created unbound if new.
@@ -288,7 +336,7 @@ impl Vm {
     }
 
     /// Runs `f` with `values` rooted: they are copied to the value stack
-    /// below [`Vm::stack_top`] for the whole extent of `f`, so a collection
+    /// below `Vm::stack_top` for the whole extent of `f`, so a collection
     /// that happens while `f` runs Elle code keeps them (and everything they
     /// refer to) alive. This is how Rust code keeps a value across a call
     /// into Elle that does not take it as an argument.
@@ -325,7 +373,7 @@ impl Vm {
     /// while the compiler holds unrooted values
     /// ([`Vm::without_collection`]).
     ///
-    /// The roots are the value stack below [`Vm::stack_top`], the closure
+    /// The roots are the value stack below `Vm::stack_top`, the closure
     /// of every frame, globals, macros and the values of transfers of
     /// control in flight or parked (`conditions.rs`).
     pub fn collect_garbage(&mut self) {

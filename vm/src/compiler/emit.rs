@@ -124,10 +124,7 @@ impl<'a> Emitter<'a> {
         Emitter {
             info,
             func,
-            proto: Proto {
-                name,
-                ..Proto::default()
-            },
+            proto: Proto::named(name),
             next: nlocals,
             high: nlocals,
             loops: FxHashMap::default(),
@@ -1176,7 +1173,7 @@ impl<'a> Emitter<'a> {
             Ok(p) => p,
             Err(e) => {
                 self.error.get_or_insert(e);
-                Proto::default()
+                Proto::named(None)
             }
         };
         let idx = self.proto.children.len() as u32;
