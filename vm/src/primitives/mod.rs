@@ -148,10 +148,6 @@ pub fn seq_arg(vm: &Vm, func: &str, v: Value) -> RtResult<Vec<Value>> {
     list_arg(vm, func, v).map_err(|_| expected(vm, func, "list or vector", v))
 }
 
-pub fn bool_value(b: bool) -> Value {
-    Value::Bool(b)
-}
-
 impl Vm {
     /// The car and cdr of a pair.
     #[inline(always)]
