@@ -74,7 +74,7 @@ pub fn equal(vm: &Vm, a: Value, b: Value) -> bool {
 pub fn to_key(vm: &Vm, v: Value) -> RtResult<Key> {
     Ok(match v {
         Value::Nil => Key::Nil,
-        Value::Bool(b) => Key::Bool(b),
+        Value::Bool(b) => Key::Bool(b.get()),
         Value::Int(n) => Key::Int(n),
         Value::Float(f) => Key::Float(f.to_bits()),
         Value::Symbol(s) => Key::Symbol(s),
@@ -109,7 +109,7 @@ pub fn keys_of(vm: &mut Vm, r: ObjRef) -> Vec<Value> {
 pub fn key_to_value(vm: &mut Vm, k: &Key) -> Value {
     match k {
         Key::Nil => Value::Nil,
-        Key::Bool(b) => Value::Bool(*b),
+        Key::Bool(b) => Value::bool(*b),
         Key::Int(n) => Value::Int(*n),
         Key::Float(bits) => Value::Float(f64::from_bits(*bits)),
         Key::Symbol(s) => Value::Symbol(*s),

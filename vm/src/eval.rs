@@ -116,7 +116,7 @@ impl Vm {
         };
         let key = full.canonicalize().unwrap_or_else(|_| full.clone());
         if self.imported.contains(&key) {
-            return Ok(Value::Bool(true));
+            return Ok(Value::TRUE);
         }
         if self.frames.len() > 200 && self.imported.len() > 1000 {
             return Err(RtError::io("import: too many nested imports"));
@@ -124,7 +124,7 @@ impl Vm {
         let src = self.read_source(&full, "import: ")?;
         self.imported.insert(key);
         self.run_file_source(&full, &src)?;
-        Ok(Value::Bool(true))
+        Ok(Value::TRUE)
     }
 
     /// A program file's text; failing is an `io-error`

@@ -10,7 +10,7 @@ use std::fmt::Write;
 use crate::object::{Key, Map, Obj};
 use rustc_hash::FxHashSet;
 
-use crate::value::{ObjRef, Value};
+use crate::value::{ObjRef, Truth, Value};
 use crate::vm::Vm;
 
 pub fn write_string(vm: &Vm, v: Value) -> String {
@@ -110,8 +110,8 @@ impl<'a> Printer<'a> {
     fn atom_or_enter(&mut self, v: Value) {
         match v {
             Value::Nil => self.out.push_str("nil"),
-            Value::Bool(true) => self.out.push_str("#t"),
-            Value::Bool(false) => self.out.push_str("#f"),
+            Value::Bool(Truth::True) => self.out.push_str("#t"),
+            Value::Bool(Truth::False) => self.out.push_str("#f"),
             Value::Int(n) => {
                 let _ = write!(self.out, "{n}");
             }
@@ -209,7 +209,7 @@ impl<'a> Printer<'a> {
         let v = match k {
             Key::Str(s) => return escape_string(s, &mut self.out),
             Key::Nil => Value::Nil,
-            Key::Bool(b) => Value::Bool(*b),
+            Key::Bool(b) => Value::bool(*b),
             Key::Int(n) => Value::Int(*n),
             Key::Float(bits) => Value::Float(f64::from_bits(*bits)),
             Key::Symbol(s) => Value::Symbol(*s),

@@ -263,7 +263,7 @@ impl<'vm> Analyzer<'vm> {
         let span = d.span;
         match &d.kind {
             DatumKind::Nil => Ok(nil(span)),
-            DatumKind::Bool(b) => Ok(node(Expr::Const(Value::Bool(*b)), span)),
+            DatumKind::Bool(b) => Ok(node(Expr::Const(Value::bool(*b)), span)),
             DatumKind::Int(n) => Ok(node(Expr::Const(Value::Int(*n)), span)),
             DatumKind::Float(f) => Ok(node(Expr::Const(Value::Float(*f)), span)),
             DatumKind::Keyword(k) => Ok(node(Expr::Const(Value::Keyword(*k)), span)),
@@ -412,13 +412,13 @@ impl<'vm> Analyzer<'vm> {
             "letrec" => self.letrec(args, span),
             "and" => {
                 if args.is_empty() {
-                    return Ok(node(Expr::Const(Value::Bool(true)), span));
+                    return Ok(node(Expr::Const(Value::TRUE), span));
                 }
                 Ok(node(Expr::And(self.exprs(args)?), span))
             }
             "or" => {
                 if args.is_empty() {
-                    return Ok(node(Expr::Const(Value::Bool(false)), span));
+                    return Ok(node(Expr::Const(Value::FALSE), span));
                 }
                 Ok(node(Expr::Or(self.exprs(args)?), span))
             }

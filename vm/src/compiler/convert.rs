@@ -14,7 +14,7 @@ use crate::vm::Vm;
 pub fn datum_to_value(vm: &mut Vm, d: &Datum) -> Value {
     match &d.kind {
         DatumKind::Nil => Value::Nil,
-        DatumKind::Bool(b) => Value::Bool(*b),
+        DatumKind::Bool(b) => Value::bool(*b),
         DatumKind::Int(n) => Value::Int(*n),
         DatumKind::Float(f) => Value::Float(*f),
         DatumKind::Str(s) => vm.heap.alloc_str(s),
@@ -54,7 +54,7 @@ fn to_datum(vm: &Vm, v: Value, span: Span, depth: usize) -> RtResult<Datum> {
     }
     let kind = match v {
         Value::Nil => DatumKind::Nil,
-        Value::Bool(b) => DatumKind::Bool(b),
+        Value::Bool(b) => DatumKind::Bool(b.get()),
         Value::Int(n) => DatumKind::Int(n),
         Value::Float(f) => DatumKind::Float(f),
         Value::Symbol(s) => DatumKind::Symbol(s),

@@ -223,7 +223,7 @@ impl<'a> Emitter<'a> {
     fn load_constant(&mut self, v: Value, dst: Reg, span: Span) {
         let op = match v {
             Value::Nil => Op::LoadNil { dst },
-            Value::Bool(b) => Op::LoadBool { dst, b },
+            Value::Bool(b) => Op::LoadBool { dst, b: b.get() },
             Value::Int(n) if i32::try_from(n).is_ok() => Op::LoadInt { dst, n: n as i32 },
             v => {
                 let k = self.proto.consts.len() as u32;

@@ -176,10 +176,10 @@ impl Vm {
     #[inline(always)]
     pub(super) fn unary_fast(&self, op: UnOp, a: Value) -> Option<Value> {
         match (op, a) {
-            (UnOp::Not, _) => Some(Value::Bool(!a.is_truthy())),
+            (UnOp::Not, _) => Some(Value::bool(!a.is_truthy())),
             (UnOp::Inc, Value::Int(n)) => n.checked_add(1).map(Value::Int),
             (UnOp::Dec, Value::Int(n)) => n.checked_sub(1).map(Value::Int),
-            (UnOp::IsZero, Value::Int(n)) => Some(Value::Bool(n == 0)),
+            (UnOp::IsZero, Value::Int(n)) => Some(Value::bool(n == 0)),
             (UnOp::Neg, Value::Int(n)) => n.checked_neg().map(Value::Int),
             (UnOp::Neg, Value::Float(f)) => Some(Value::Float(-f)),
             (UnOp::Sqrt, Value::Float(f)) => Some(Value::Float(f.sqrt())),
@@ -204,9 +204,9 @@ impl Vm {
     #[inline(never)]
     pub(super) fn unary_slow(&mut self, op: UnOp, a: Value) -> RtResult<Value> {
         Ok(match op {
-            UnOp::Not => Value::Bool(!a.is_truthy()),
-            UnOp::IsNull | UnOp::InternalIsNull => Value::Bool(a.is_nil()),
-            UnOp::IsPair | UnOp::InternalIsPair => Value::Bool(self.is_pair(a)),
+            UnOp::Not => Value::bool(!a.is_truthy()),
+            UnOp::IsNull | UnOp::InternalIsNull => Value::bool(a.is_nil()),
+            UnOp::IsPair | UnOp::InternalIsPair => Value::bool(self.is_pair(a)),
             UnOp::First | UnOp::Car => self.car(a, op.global_name())?,
             UnOp::Rest | UnOp::Cdr => self.cdr(a, op.global_name())?,
             UnOp::InternalCar => self.car(a, "car")?,
@@ -214,8 +214,8 @@ impl Vm {
             UnOp::Inc => arith::step(self, "inc", a, 1)?,
             UnOp::Dec => arith::step(self, "dec", a, -1)?,
             UnOp::IsZero => match a {
-                Value::Int(n) => Value::Bool(n == 0),
-                Value::Float(f) => Value::Bool(f == 0.0),
+                Value::Int(n) => Value::bool(n == 0),
+                Value::Float(f) => Value::bool(f == 0.0),
                 _ => return Err(crate::primitives::expected(self, "zero?", "number", a)),
             },
             // The built-ins produce the errors (overflow, wrong type).

@@ -253,7 +253,7 @@ impl Vm {
         macro_rules! compare {
             ($op:expr, $fast:path, $dst:expr, $x:expr, $y:expr, $yv:expr) => {{
                 let v = match $fast($x, $y) {
-                    Some(b) => Value::Bool(b),
+                    Some(b) => Value::bool(b),
                     _ => slow!(self.binary_slow($op, $x, $yv)),
                 };
                 set_reg!($dst, v);
@@ -284,7 +284,7 @@ impl Vm {
                 Op::LoadConst { dst, k } => set_reg!(dst, proto!().consts[k as usize]),
                 Op::LoadInt { dst, n } => set_reg!(dst, Value::Int(n as i64)),
                 Op::LoadNil { dst } => set_reg!(dst, Value::Nil),
-                Op::LoadBool { dst, b } => set_reg!(dst, Value::Bool(b)),
+                Op::LoadBool { dst, b } => set_reg!(dst, Value::bool(b)),
                 Op::MakeCell { reg } => {
                     let v = reg!(reg);
                     set_reg!(reg, self.heap.alloc(Obj::Cell(v)));
@@ -623,8 +623,8 @@ impl Vm {
                     };
                     set_reg!(dst, v);
                 }
-                Op::IsPair { dst, src, .. } => set_reg!(dst, Value::Bool(self.is_pair(reg!(src)))),
-                Op::IsNull { dst, src, .. } => set_reg!(dst, Value::Bool(reg!(src).is_nil())),
+                Op::IsPair { dst, src, .. } => set_reg!(dst, Value::bool(self.is_pair(reg!(src)))),
+                Op::IsNull { dst, src, .. } => set_reg!(dst, Value::bool(reg!(src).is_nil())),
                 Op::Un { op, dst, src } => {
                     let v = match self.unary_fast(op, reg!(src)) {
                         Some(v) => v,

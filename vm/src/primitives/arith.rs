@@ -19,27 +19,27 @@ pub fn binop(vm: &mut Vm, op: BinOp, a: Value, b: Value) -> RtResult<Value> {
         BinOp::Div => div(vm, a, b),
         BinOp::Mod => modulo(vm, "mod", a, b),
         BinOp::Lt => {
-            compare(vm, "<", a, b).map(|o| Value::Bool(o == Some(std::cmp::Ordering::Less)))
+            compare(vm, "<", a, b).map(|o| Value::bool(o == Some(std::cmp::Ordering::Less)))
         }
         BinOp::Gt => {
-            compare(vm, ">", a, b).map(|o| Value::Bool(o == Some(std::cmp::Ordering::Greater)))
+            compare(vm, ">", a, b).map(|o| Value::bool(o == Some(std::cmp::Ordering::Greater)))
         }
         BinOp::Le => compare(vm, "<=", a, b).map(|o| {
-            Value::Bool(matches!(
+            Value::bool(matches!(
                 o,
                 Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal)
             ))
         }),
         BinOp::Ge => compare(vm, ">=", a, b).map(|o| {
-            Value::Bool(matches!(
+            Value::bool(matches!(
                 o,
                 Some(std::cmp::Ordering::Greater | std::cmp::Ordering::Equal)
             ))
         }),
         BinOp::NumEq => {
-            compare(vm, "==", a, b).map(|o| Value::Bool(o == Some(std::cmp::Ordering::Equal)))
+            compare(vm, "==", a, b).map(|o| Value::bool(o == Some(std::cmp::Ordering::Equal)))
         }
-        BinOp::Eq => Ok(Value::Bool(crate::equality::equal(vm, a, b))),
+        BinOp::Eq => Ok(Value::bool(crate::equality::equal(vm, a, b))),
         BinOp::VectorRef => {
             let f = vm.builtin("vector-ref");
             vm.call_value(f, &[a, b])

@@ -160,7 +160,7 @@ impl Equivalent<Key> for KeyRef<'_> {
 pub fn key_ref<'a>(vm: &'a Vm, func: &str, v: Value) -> RtResult<KeyRef<'a>> {
     Ok(match v {
         Value::Nil => KeyRef::Nil,
-        Value::Bool(b) => KeyRef::Bool(b),
+        Value::Bool(b) => KeyRef::Bool(b.get()),
         Value::Int(n) => KeyRef::Int(n),
         Value::Float(f) => KeyRef::Float(f.to_bits()),
         Value::Symbol(s) => KeyRef::Symbol(s),
@@ -353,7 +353,7 @@ fn map_has(vm: &mut Vm, func: &str, a: &[Value], tables: bool) -> RtResult<Value
         struct_of(vm, func, a[0])?
     };
     let k = key_ref(vm, func, a[1])?;
-    Ok(Value::Bool(m.contains_key(&k)))
+    Ok(Value::bool(m.contains_key(&k)))
 }
 
 fn map_keys(vm: &mut Vm, func: &str, v: Value, structs: bool) -> RtResult<Value> {

@@ -20,7 +20,7 @@ pub fn install(vm: &mut Vm) {
         Ok(vm.make_condition(ctype, a[1], data))
     });
     vm.define_native("condition?", 1, Some(1), |vm, a| {
-        Ok(Value::Bool(vm.as_condition(a[0]).is_some()))
+        Ok(Value::bool(vm.as_condition(a[0]).is_some()))
     });
     vm.define_native("condition-type", 1, Some(1), |vm, a| {
         Ok(Value::Symbol(
@@ -47,7 +47,7 @@ pub fn install(vm: &mut Vm) {
     vm.define_native("condition-is?", 2, Some(2), |vm, a| {
         let ctype = condition_arg(vm, "condition-is?", a[0])?.ctype;
         let t = condition_type_arg(vm, "condition-is?", a[1])?;
-        Ok(Value::Bool(vm.condition_type_is(ctype, t)))
+        Ok(Value::bool(vm.condition_type_is(ctype, t)))
     });
     vm.define_native("throw", 1, Some(1), throw);
     vm.define_native("error", 1, Some(3), error);

@@ -36,7 +36,7 @@ pub fn install(vm: &mut Vm) {
     });
     vm.define_native("file-exists?", 1, Some(1), |vm, a| {
         let path = path_arg(vm, "file-exists?", a[0])?;
-        Ok(Value::Bool(std::path::Path::new(&path).exists()))
+        Ok(Value::bool(std::path::Path::new(&path).exists()))
     });
     vm.define_native("delete-file", 1, Some(1), |vm, a| {
         let path = path_arg(vm, "delete-file", a[0])?;

@@ -11,11 +11,11 @@ pub fn install(vm: &mut Vm) {
     vm.define_native("%car", 1, Some(1), |vm, a| vm.car(a[0], "car"));
     vm.define_native("%cdr", 1, Some(1), |vm, a| vm.cdr(a[0], "cdr"));
     vm.define_native("%pair?", 1, Some(1), |vm, a| {
-        Ok(Value::Bool(vm.is_pair(a[0])))
+        Ok(Value::bool(vm.is_pair(a[0])))
     });
-    vm.define_native("%null?", 1, Some(1), |_, a| Ok(Value::Bool(a[0].is_nil())));
+    vm.define_native("%null?", 1, Some(1), |_, a| Ok(Value::bool(a[0].is_nil())));
     vm.define_native("%equal?", 2, Some(2), |vm, a| {
-        Ok(Value::Bool(crate::equality::equal(vm, a[0], a[1])))
+        Ok(Value::bool(crate::equality::equal(vm, a[0], a[1])))
     });
     vm.define_native("%append", 0, None, append);
     vm.define_native("%list->vector", 1, Some(1), |vm, a| {
@@ -24,13 +24,13 @@ pub fn install(vm: &mut Vm) {
     });
     vm.define_native("%for-items", 1, Some(2), for_items);
     vm.define_native("%list-of-length?", 2, Some(2), |vm, a| {
-        Ok(Value::Bool(
+        Ok(Value::bool(
             list_length(vm, a[0]) == Some(index_arg(vm, "match", a[1])?),
         ))
     });
     vm.define_native("%list-at-least?", 2, Some(2), |vm, a| {
         let n = index_arg(vm, "match", a[1])?;
-        Ok(Value::Bool(
+        Ok(Value::bool(
             list_length(vm, a[0]).is_some_and(|len| len >= n),
         ))
     });
@@ -43,7 +43,7 @@ pub fn install(vm: &mut Vm) {
     });
     vm.define_native("%vector-of-length?", 2, Some(2), |vm, a| {
         let n = index_arg(vm, "match", a[1])?;
-        Ok(Value::Bool(matches!(a[0], Value::Obj(r) if matches!(vm.heap.get(r), Obj::Vector(v) if v.len() == n))))
+        Ok(Value::bool(matches!(a[0], Value::Obj(r) if matches!(vm.heap.get(r), Obj::Vector(v) if v.len() == n))))
     });
     vm.define_native("%vector-ref", 2, Some(2), |vm, a| {
         let i = index_arg(vm, "match", a[1])?;
@@ -60,7 +60,7 @@ pub fn install(vm: &mut Vm) {
     });
     vm.define_native("%all-pairs?", 1, Some(1), |vm, a| {
         let items = crate::primitives::list_arg(vm, "map", a[0])?;
-        Ok(Value::Bool(
+        Ok(Value::bool(
             !items.is_empty() && items.iter().all(|&x| vm.is_pair(x)),
         ))
     });

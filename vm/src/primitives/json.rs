@@ -14,7 +14,7 @@ use crate::error::{RtError, RtResult};
 use crate::object::{Key, Map, Obj, new_map};
 use crate::primitives::{expected, str_arg};
 use crate::printer::{format_float, write_string};
-use crate::value::Value;
+use crate::value::{Truth, Value};
 use crate::vm::Vm;
 
 /// Deepest nesting of arrays and objects accepted (parse) or produced
@@ -87,8 +87,8 @@ pub fn parse(vm: &mut Vm, src: &str) -> RtResult<Value> {
                 let s = p.string()?;
                 vm.heap.alloc_string(s)
             }
-            Some(b't') => p.literal("true", Value::Bool(true))?,
-            Some(b'f') => p.literal("false", Value::Bool(false))?,
+            Some(b't') => p.literal("true", Value::TRUE)?,
+            Some(b'f') => p.literal("false", Value::FALSE)?,
             Some(b'n') => p.literal("null", Value::Nil)?,
             Some(b'-' | b'0'..=b'9') => p.number()?,
             _ => return Err(p.unexpected("a value")),
@@ -434,8 +434,8 @@ fn serialize_one<'a>(
 ) -> RtResult<Option<Open<'a>>> {
     match v {
         Value::Nil => out.push_str("null"),
-        Value::Bool(true) => out.push_str("true"),
-        Value::Bool(false) => out.push_str("false"),
+        Value::Bool(Truth::True) => out.push_str("true"),
+        Value::Bool(Truth::False) => out.push_str("false"),
         Value::Int(n) => {
             let _ = write!(out, "{n}");
         }

@@ -30,12 +30,12 @@ pub fn install(vm: &mut Vm) {
     });
     vm.define_native("list", 0, None, |vm, a| Ok(vm.heap.list(a)));
     vm.define_native("list?", 1, Some(1), |vm, a| {
-        Ok(Value::Bool(is_proper_list(vm, a[0])))
+        Ok(Value::bool(is_proper_list(vm, a[0])))
     });
     vm.define_native("pair?", 1, Some(1), |vm, a| {
-        Ok(Value::Bool(vm.is_pair(a[0])))
+        Ok(Value::bool(vm.is_pair(a[0])))
     });
-    vm.define_native("null?", 1, Some(1), |_, a| Ok(Value::Bool(a[0].is_nil())));
+    vm.define_native("null?", 1, Some(1), |_, a| Ok(Value::bool(a[0].is_nil())));
     vm.alias("nil?", "null?");
     vm.define_native("length", 1, Some(1), length);
     vm.define_native("append", 0, None, append);

@@ -18,8 +18,8 @@ pub fn install(vm: &mut Vm) {
     vm.define_native("macroexpand-1", 1, Some(1), |vm, a| expand(vm, a[0], true));
     vm.define_native("macroexpand", 1, Some(1), |vm, a| expand(vm, a[0], false));
     vm.define_native("macro?", 1, Some(1), |vm, a| match a[0] {
-        Value::Symbol(s) => Ok(Value::Bool(vm.macros.contains_key(&s))),
-        _ => Ok(Value::Bool(false)),
+        Value::Symbol(s) => Ok(Value::bool(vm.macros.contains_key(&s))),
+        _ => Ok(Value::FALSE),
     });
     vm.define_native("exit", 0, Some(1), |vm, a| {
         let code = match a.first() {

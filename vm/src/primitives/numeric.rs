@@ -46,10 +46,10 @@ pub fn install(vm: &mut Vm) {
     vm.define_native("inc", 1, Some(1), |vm, a| arith::step(vm, "inc", a[0], 1));
     vm.define_native("dec", 1, Some(1), |vm, a| arith::step(vm, "dec", a[0], -1));
     vm.define_native("even?", 1, Some(1), |vm, a| {
-        Ok(Value::Bool(int_arg(vm, "even?", a[0])? % 2 == 0))
+        Ok(Value::bool(int_arg(vm, "even?", a[0])? % 2 == 0))
     });
     vm.define_native("odd?", 1, Some(1), |vm, a| {
-        Ok(Value::Bool(int_arg(vm, "odd?", a[0])? % 2 != 0))
+        Ok(Value::bool(int_arg(vm, "odd?", a[0])? % 2 != 0))
     });
     vm.define_native("zero?", 1, Some(1), |vm, a| {
         sign_test(vm, "zero?", a[0], Ordering::Equal)
@@ -105,16 +105,16 @@ pub fn install(vm: &mut Vm) {
     vm.define_native("int", 1, Some(1), to_int);
     vm.define_native("float", 1, Some(1), to_float);
     vm.define_native("number?", 1, Some(1), |_, a| {
-        Ok(Value::Bool(matches!(a[0], Value::Int(_) | Value::Float(_))))
+        Ok(Value::bool(matches!(a[0], Value::Int(_) | Value::Float(_))))
     });
     vm.define_native("integer?", 1, Some(1), |_, a| {
-        Ok(Value::Bool(matches!(a[0], Value::Int(_))))
+        Ok(Value::bool(matches!(a[0], Value::Int(_))))
     });
     vm.define_native("float?", 1, Some(1), |_, a| {
-        Ok(Value::Bool(matches!(a[0], Value::Float(_))))
+        Ok(Value::bool(matches!(a[0], Value::Float(_))))
     });
     vm.define_native("nan?", 1, Some(1), |vm, a| {
-        Ok(Value::Bool(float_arg(vm, "nan?", a[0])?.is_nan()))
+        Ok(Value::bool(float_arg(vm, "nan?", a[0])?.is_nan()))
     });
 }
 
@@ -195,7 +195,7 @@ fn chain(vm: &mut Vm, name: &str, args: &[Value], ok: fn(Ordering) -> bool) -> R
             _ => result = false,
         }
     }
-    Ok(Value::Bool(result))
+    Ok(Value::bool(result))
 }
 
 fn abs(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
@@ -220,7 +220,7 @@ fn extreme(vm: &mut Vm, name: &str, args: &[Value], want: Ordering) -> RtResult<
 }
 
 fn sign_test(vm: &mut Vm, name: &str, v: Value, want: Ordering) -> RtResult<Value> {
-    Ok(Value::Bool(
+    Ok(Value::bool(
         compare(vm, name, v, Value::Int(0))? == Some(want),
     ))
 }

@@ -54,15 +54,15 @@ pub fn install(vm: &mut Vm) {
     });
     vm.define_native("string-contains?", 2, Some(2), |vm, a| {
         let (s, p) = two_strs(vm, "string-contains?", a)?;
-        Ok(Value::Bool(s.contains(p)))
+        Ok(Value::bool(s.contains(p)))
     });
     vm.define_native("string-starts-with?", 2, Some(2), |vm, a| {
         let (s, p) = two_strs(vm, "string-starts-with?", a)?;
-        Ok(Value::Bool(s.starts_with(p)))
+        Ok(Value::bool(s.starts_with(p)))
     });
     vm.define_native("string-ends-with?", 2, Some(2), |vm, a| {
         let (s, p) = two_strs(vm, "string-ends-with?", a)?;
-        Ok(Value::Bool(s.ends_with(p)))
+        Ok(Value::bool(s.ends_with(p)))
     });
     vm.define_native("string->number", 1, Some(2), string_to_number);
     vm.define_native("number->string", 1, Some(2), number_to_string);

@@ -11,12 +11,12 @@ pub fn install(vm: &mut Vm) {
     vm.define_native("type", 1, Some(1), |vm, a| {
         Ok(Value::kw(type_name(vm, a[0])))
     });
-    vm.define_native("not", 1, Some(1), |_, a| Ok(Value::Bool(!a[0].is_truthy())));
+    vm.define_native("not", 1, Some(1), |_, a| Ok(Value::bool(!a[0].is_truthy())));
     vm.define_native("eq?", 2, Some(2), |_, a| {
-        Ok(Value::Bool(a[0].identical(a[1])))
+        Ok(Value::bool(a[0].identical(a[1])))
     });
     vm.define_native("=", 2, None, |vm, a| {
-        Ok(Value::Bool(
+        Ok(Value::bool(
             a.windows(2).all(|w| crate::equality::equal(vm, w[0], w[1])),
         ))
     });
@@ -24,53 +24,53 @@ pub fn install(vm: &mut Vm) {
         Ok(a.iter()
             .copied()
             .find(|v| !v.is_truthy())
-            .unwrap_or(a.last().copied().unwrap_or(Value::Bool(true))))
+            .unwrap_or(a.last().copied().unwrap_or(Value::TRUE)))
     });
     vm.define_native("or", 0, None, |_, a| {
         Ok(a.iter()
             .copied()
             .find(|v| v.is_truthy())
-            .unwrap_or(a.last().copied().unwrap_or(Value::Bool(false))))
+            .unwrap_or(a.last().copied().unwrap_or(Value::FALSE)))
     });
     vm.define_native("xor", 0, None, |_, a| {
-        Ok(Value::Bool(
+        Ok(Value::bool(
             a.iter().filter(|v| v.is_truthy()).count() % 2 == 1,
         ))
     });
     vm.define_native("symbol?", 1, Some(1), |_, a| {
-        Ok(Value::Bool(matches!(a[0], Value::Symbol(_))))
+        Ok(Value::bool(matches!(a[0], Value::Symbol(_))))
     });
     vm.define_native("keyword?", 1, Some(1), |_, a| {
-        Ok(Value::Bool(matches!(a[0], Value::Keyword(_))))
+        Ok(Value::bool(matches!(a[0], Value::Keyword(_))))
     });
     vm.define_native("boolean?", 1, Some(1), |_, a| {
-        Ok(Value::Bool(matches!(a[0], Value::Bool(_))))
+        Ok(Value::bool(matches!(a[0], Value::Bool(_))))
     });
     vm.define_native("string?", 1, Some(1), |vm, a| {
-        Ok(Value::Bool(is_obj(vm, a[0], |o| matches!(o, Obj::Str(_)))))
+        Ok(Value::bool(is_obj(vm, a[0], |o| matches!(o, Obj::Str(_)))))
     });
     vm.define_native("vector?", 1, Some(1), |vm, a| {
-        Ok(Value::Bool(is_obj(vm, a[0], |o| {
+        Ok(Value::bool(is_obj(vm, a[0], |o| {
             matches!(o, Obj::Vector(_))
         })))
     });
     vm.define_native("table?", 1, Some(1), |vm, a| {
-        Ok(Value::Bool(is_obj(vm, a[0], |o| {
+        Ok(Value::bool(is_obj(vm, a[0], |o| {
             matches!(o, Obj::Table(_))
         })))
     });
     vm.define_native("struct?", 1, Some(1), |vm, a| {
-        Ok(Value::Bool(is_obj(vm, a[0], |o| {
+        Ok(Value::bool(is_obj(vm, a[0], |o| {
             matches!(o, Obj::Struct(_))
         })))
     });
     vm.define_native("condition?", 1, Some(1), |vm, a| {
-        Ok(Value::Bool(is_obj(vm, a[0], |o| {
+        Ok(Value::bool(is_obj(vm, a[0], |o| {
             matches!(o, Obj::Condition(_))
         })))
     });
     vm.define_native("function?", 1, Some(1), |vm, a| {
-        Ok(Value::Bool(vm.is_callable(a[0])))
+        Ok(Value::bool(vm.is_callable(a[0])))
     });
     vm.define_native("keyword", 1, Some(1), keyword);
     // `(gensym)` is `G__N`; `(gensym prefix)` (a string or symbol) is
