@@ -6,6 +6,18 @@ use std::process::Command;
 
 #[test]
 fn benchmark_programs_print_their_expected_output() {
+    check_all(&[]);
+}
+
+/// The same with the collector in stress mode (`vm/src/heap.rs`): every
+/// program's output must be identical.
+#[test]
+fn benchmark_programs_print_the_same_under_gc_stress() {
+    check_all(&[("ELLE_GC_STRESS", "1")]);
+}
+
+/// Runs every program (in parallel) with the environment variables `env`.
+fn check_all(env: &[(&str, &str)]) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/programs");
     let mut programs: Vec<_> = std::fs::read_dir(&dir)
         .expect("benches/programs exists")
@@ -15,7 +27,10 @@ fn benchmark_programs_print_their_expected_output() {
     programs.sort();
     assert_eq!(programs.len(), 12, "expected the twelve benchmark programs");
     let failures: Vec<String> = std::thread::scope(|s| {
-        let handles: Vec<_> = programs.iter().map(|p| s.spawn(move || check(p))).collect();
+        let handles: Vec<_> = programs
+            .iter()
+            .map(|p| s.spawn(move || check(p, env)))
+            .collect();
         handles
             .into_iter()
             .zip(&programs)
@@ -31,7 +46,7 @@ fn benchmark_programs_print_their_expected_output() {
 /// Runs one program; returns a description of the failure, if any. A
 /// missing `.out` file or a binary that cannot be started is a failure, not
 /// a pass.
-fn check(program: &Path) -> Option<String> {
+fn check(program: &Path, env: &[(&str, &str)]) -> Option<String> {
     let out_file = program.with_extension("out");
     let expected = match std::fs::read_to_string(&out_file) {
         Ok(text) => text,
@@ -39,6 +54,7 @@ fn check(program: &Path) -> Option<String> {
     };
     let out = match Command::new(env!("CARGO_BIN_EXE_elle"))
         .arg(program)
+        .envs(env.iter().copied())
         .output()
     {
         Ok(out) => out,
@@ -49,7 +65,7 @@ fn check(program: &Path) -> Option<String> {
         return None;
     }
     Some(format!(
-        "{}: status {:?}\n  expected: {:?}\n  got:      {:?}\n  stderr: {}",
+        "{} {env:?}: status {:?}\n  expected: {:?}\n  got:      {:?}\n  stderr: {}",
         program.display(),
         out.status.code(),
         expected,
