@@ -55,20 +55,16 @@ impl Vm {
 
     /// `call_value` once `f` and `args` are rooted: the callee and its
     /// arguments are placed again above them, where the callee's frame
-    /// takes them as its registers.
+    /// takes them as its registers (or `call_native` keeps them rooted).
     fn call_rooted(&mut self, f: Value, args: &[Value]) -> RtResult<Value> {
         let fpos = self.stack_top();
         self.ensure_stack(fpos + 1 + args.len());
         self.stack[fpos] = f;
         self.stack[fpos + 1..fpos + 1 + args.len()].copy_from_slice(args);
-        let saved_top = std::mem::replace(&mut self.rooted_top, fpos + 1 + args.len());
-        let r = match self.enter_call(fpos, args.len(), fpos, false) {
-            Ok(Entered::Frame) => self.execute(),
-            Ok(Entered::Value(v)) => Ok(v),
-            Err(e) => Err(e),
-        };
-        self.rooted_top = saved_top;
-        r
+        match self.enter_call(fpos, args.len(), fpos, false)? {
+            Entered::Frame => self.execute(),
+            Entered::Value(v) => Ok(v),
+        }
     }
 
     /// Runs from the top frame until the frame that is on top now returns,
