@@ -12,6 +12,7 @@ use rustc_hash::FxHashMap;
 
 use crate::bytecode::{BinOp, UnOp, VECTOR_SET_BIT};
 use crate::compiler::ast::*;
+use crate::compiler::check_argc;
 use crate::compiler::convert::datum_to_value;
 use crate::compiler::desugar;
 use crate::datum::{Datum, DatumKind};
@@ -179,7 +180,7 @@ impl<'vm> Analyzer<'vm> {
         let mut f = self.cur_fn;
         while f != owner {
             let fi = &mut self.info.funcs[f];
-            if !fi.captures.contains(&v) {
+            if fi.captured.insert(v) {
                 fi.captures.push(v);
             }
             match fi.parent {
@@ -270,6 +271,9 @@ impl<'vm> Analyzer<'vm> {
             }
             DatumKind::Symbol(s) => self.variable(*s, span),
             DatumKind::Vector(items) => {
+                check_argc(span, items.len(), || {
+                    format!("vector literal has {} elements", items.len())
+                })?;
                 let f = self.vm.builtin("vector");
                 let args = self.exprs(items)?;
                 Ok(node(
@@ -319,6 +323,10 @@ impl<'vm> Analyzer<'vm> {
     }
 
     fn call(&mut self, head: &Datum, args: &[Datum], span: Span) -> RtResult<Node> {
+        check_argc(span, args.len(), || match head.as_symbol() {
+            Some(s) => format!("call of `{s}` has {} arguments", args.len()),
+            None => format!("call has {} arguments", args.len()),
+        })?;
         if let Some(s) = head.as_symbol()
             && self.lookup(s).is_none()
             && let Some(n) = self.inline_op(s, args, span)?

@@ -5,7 +5,9 @@
 //! built-ins through `%`-prefixed globals (`%car`, `%list-tail`...) that user
 //! code has no reason to redefine.
 
+use crate::bytecode::MAX_ARGS;
 use crate::compiler::convert::{datum_to_value, value_to_datum};
+use crate::compiler::over_limit;
 use crate::datum::{Datum, DatumKind};
 use crate::error::{RtError, RtResult};
 use crate::object::{Obj, TraceEntry};
@@ -408,7 +410,11 @@ fn quasi(x: &Datum, depth: usize) -> RtResult<Datum> {
                 _ => (items, tail.as_deref().cloned()),
             };
             // Build with %append over segments: (list e) for plain items,
-            // the spliced list for ,@.
+            // the spliced list for ,@; the tail is one more.
+            if items.len() >= MAX_ARGS {
+                let what = format!("quasiquote template has {} elements", items.len());
+                return Err(over_limit(span, what, MAX_ARGS - 1));
+            }
             let mut segments = Vec::new();
             for it in items {
                 if let Some(parts) = it.as_list()
