@@ -22,9 +22,6 @@ use crate::symbol::Sym;
 use crate::value::Value;
 use crate::vm::Vm;
 
-/// Most macro expansions of one form before it is deemed to loop forever.
-const MAX_EXPANSIONS: usize = 100_000;
-
 /// Deepest nesting of expressions the analyser accepts. The reader caps
 /// source nesting at `datum::MAX_NESTING`, but macros and derived forms
 /// (`cond` with many clauses becomes nested `if`s) can nest further; past
@@ -223,7 +220,7 @@ impl<'vm> Analyzer<'vm> {
         match self.macro_for(d) {
             None => Ok(Cow::Borrowed(d)),
             Some(m) => {
-                let once = crate::compiler::desugar::expand_macro_call(self.vm, m, d)?;
+                let once = desugar::expand_macro_call(self.vm, m, d)?;
                 self.expand_further(once, d.span, 1).map(Cow::Owned)
             }
         }
@@ -231,13 +228,13 @@ impl<'vm> Analyzer<'vm> {
 
     /// Goes on expanding `cur`, the result of `done` expansions.
     fn expand_further(&mut self, mut cur: Datum, span: Span, done: usize) -> RtResult<Datum> {
-        for _ in done..MAX_EXPANSIONS {
+        for _ in done..desugar::MAX_EXPANSIONS {
             let Some(m) = self.macro_for(&cur) else {
                 return Ok(cur);
             };
-            cur = crate::compiler::desugar::expand_macro_call(self.vm, m, &cur)?;
+            cur = desugar::expand_macro_call(self.vm, m, &cur)?;
         }
-        Err(RtError::syntax(span, "macro expansion does not terminate"))
+        Err(desugar::endless_expansion(span))
     }
 
     // ----- expressions -----

@@ -59,6 +59,21 @@ pub fn is_special(s: Sym) -> bool {
     SPECIAL_FORMS.contains(&s.name())
 }
 
+/// Most expansions of one form, by the compiler or `macroexpand`, before
+/// it is deemed to expand forever (a macro whose expansion is a call of
+/// itself never stops on its own).
+pub const MAX_EXPANSIONS: usize = 100_000;
+
+/// The `syntax-error` for a form still a macro call after
+/// [`MAX_EXPANSIONS`] expansions; `at` is where (a source position, or the
+/// built-in that expanded it).
+pub fn endless_expansion(at: impl std::fmt::Display) -> RtError {
+    RtError::of(
+        crate::symbol::sym::SYNTAX_ERROR,
+        format!("{at}: macro expansion does not terminate (more than {MAX_EXPANSIONS} expansions)"),
+    )
+}
+
 /// Calls a macro's function with the unevaluated argument forms and turns
 /// its result back into source data.
 pub fn expand_macro_call(vm: &mut Vm, m: Value, form: &Datum) -> RtResult<Datum> {
