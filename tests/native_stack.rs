@@ -77,7 +77,7 @@ fn a_macro_expanding_into_a_deeper_call_of_itself() {
          (m 1000000)",
         // The macro's own call or the compiler's recursion over the
         // expansion, whichever runs out first.
-        &["expressions", "calls from Rust into Elle"],
+        &["expressions", "macro results", "calls from Rust into Elle"],
     );
 }
 

@@ -169,6 +169,24 @@ impl UnOp {
 /// A register: an index into the running frame's register window.
 pub type Reg = u16;
 
+// The ranges of the instructions' fields. The compiler checks every count
+// and index it stores in a field against these, and a program that exceeds
+// one is a `syntax-error` naming the limit: a narrowing conversion that
+// wrapped would name the wrong register or constant and silently compute a
+// wrong result.
+
+/// Registers one function may use (parameters, locals and temporaries):
+/// exactly the numbers a [`Reg`] can hold.
+pub const MAX_REGS: u32 = Reg::MAX as u32 + 1;
+/// Arguments of one call (`argc` of `Op::Call` and `Op::TailCall`).
+pub const MAX_ARGS: usize = u16::MAX as usize;
+/// Values one closure captures (`k` of `Op::CaptureGet` and the like).
+pub const MAX_CAPTURES: usize = u16::MAX as usize + 1;
+/// Instructions, constants, nested functions and handlers of one function
+/// (their positions and indices are `u32`; a position one past the last
+/// instruction must fit too).
+pub const MAX_ITEMS: usize = u32::MAX as usize;
+
 /// An instruction. Registers hold a frame's parameters, locals and
 /// temporaries; a call's function and arguments sit in consecutive registers
 /// and its result lands in `dst`.

@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
+use crate::compiler::desugar;
 use crate::datum::{Datum, MAX_NESTING};
 use crate::error::{ElleError, RtError, RtResult};
 use crate::reader::{self, ReadError};
@@ -72,22 +73,19 @@ impl Vm {
     /// itself, not a copy, when there is none).
     fn expand_head<'d>(&mut self, form: &'d Datum) -> RtResult<Cow<'d, Datum>> {
         let mut cur = Cow::Borrowed(form);
-        for _ in 0..100_000 {
+        for _ in 0..desugar::MAX_EXPANSIONS {
             let Some(head) = cur.head_symbol() else {
                 return Ok(cur);
             };
             let Some(&m) = self.macros.get(&head) else {
                 return Ok(cur);
             };
-            if crate::compiler::desugar::is_special(head) {
+            if desugar::is_special(head) {
                 return Ok(cur);
             }
-            cur = Cow::Owned(crate::compiler::desugar::expand_macro_call(self, m, &cur)?);
+            cur = Cow::Owned(desugar::expand_macro_call(self, m, &cur)?);
         }
-        Err(RtError::syntax(
-            form.span,
-            "macro expansion does not terminate",
-        ))
+        Err(desugar::endless_expansion(form.span))
     }
 
     /// Runs a file; relative imports inside it resolve against its folder.

@@ -12,6 +12,7 @@ use rustc_hash::FxHashMap;
 
 use crate::bytecode::{BinOp, UnOp, VECTOR_SET_BIT};
 use crate::compiler::ast::*;
+use crate::compiler::check_argc;
 use crate::compiler::convert::datum_to_value;
 use crate::compiler::desugar;
 use crate::datum::{Datum, DatumKind};
@@ -20,9 +21,6 @@ use crate::span::Span;
 use crate::symbol::Sym;
 use crate::value::Value;
 use crate::vm::Vm;
-
-/// Most macro expansions of one form before it is deemed to loop forever.
-const MAX_EXPANSIONS: usize = 100_000;
 
 /// Deepest nesting of expressions the analyser accepts. The reader caps
 /// source nesting at `datum::MAX_NESTING`, but macros and derived forms
@@ -179,7 +177,7 @@ impl<'vm> Analyzer<'vm> {
         let mut f = self.cur_fn;
         while f != owner {
             let fi = &mut self.info.funcs[f];
-            if !fi.captures.contains(&v) {
+            if fi.captured.insert(v) {
                 fi.captures.push(v);
             }
             match fi.parent {
@@ -222,7 +220,7 @@ impl<'vm> Analyzer<'vm> {
         match self.macro_for(d) {
             None => Ok(Cow::Borrowed(d)),
             Some(m) => {
-                let once = crate::compiler::desugar::expand_macro_call(self.vm, m, d)?;
+                let once = desugar::expand_macro_call(self.vm, m, d)?;
                 self.expand_further(once, d.span, 1).map(Cow::Owned)
             }
         }
@@ -230,13 +228,13 @@ impl<'vm> Analyzer<'vm> {
 
     /// Goes on expanding `cur`, the result of `done` expansions.
     fn expand_further(&mut self, mut cur: Datum, span: Span, done: usize) -> RtResult<Datum> {
-        for _ in done..MAX_EXPANSIONS {
+        for _ in done..desugar::MAX_EXPANSIONS {
             let Some(m) = self.macro_for(&cur) else {
                 return Ok(cur);
             };
-            cur = crate::compiler::desugar::expand_macro_call(self.vm, m, &cur)?;
+            cur = desugar::expand_macro_call(self.vm, m, &cur)?;
         }
-        Err(RtError::syntax(span, "macro expansion does not terminate"))
+        Err(desugar::endless_expansion(span))
     }
 
     // ----- expressions -----
@@ -273,6 +271,9 @@ impl<'vm> Analyzer<'vm> {
             }
             DatumKind::Symbol(s) => self.variable(*s, span),
             DatumKind::Vector(items) => {
+                check_argc(span, items.len(), || {
+                    format!("vector literal has {} elements", items.len())
+                })?;
                 let f = self.vm.builtin("vector");
                 let args = self.exprs(items)?;
                 Ok(node(
@@ -322,6 +323,10 @@ impl<'vm> Analyzer<'vm> {
     }
 
     fn call(&mut self, head: &Datum, args: &[Datum], span: Span) -> RtResult<Node> {
+        check_argc(span, args.len(), || match head.as_symbol() {
+            Some(s) => format!("call of `{s}` has {} arguments", args.len()),
+            None => format!("call has {} arguments", args.len()),
+        })?;
         if let Some(s) = head.as_symbol()
             && self.lookup(s).is_none()
             && let Some(n) = self.inline_op(s, args, span)?

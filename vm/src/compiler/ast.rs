@@ -1,5 +1,7 @@
 //! The analysed program: core forms with every name resolved.
 
+use rustc_hash::FxHashSet;
+
 use crate::bytecode::{BinOp, UnOp};
 use crate::span::Span;
 use crate::symbol::Sym;
@@ -238,6 +240,8 @@ pub struct FnInfo {
     pub nlocals: u32,
     /// Variables of enclosing functions this one uses, in capture order.
     pub captures: Vec<VarId>,
+    /// The same, for a lookup that stays quick however many there are.
+    pub captured: FxHashSet<VarId>,
 }
 
 /// Everything the emitter needs besides the tree.

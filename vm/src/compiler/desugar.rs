@@ -5,7 +5,9 @@
 //! built-ins through `%`-prefixed globals (`%car`, `%list-tail`...) that user
 //! code has no reason to redefine.
 
+use crate::bytecode::MAX_ARGS;
 use crate::compiler::convert::{datum_to_value, value_to_datum};
+use crate::compiler::over_limit;
 use crate::datum::{Datum, DatumKind};
 use crate::error::{RtError, RtResult};
 use crate::object::{Obj, TraceEntry};
@@ -55,6 +57,21 @@ pub const SPECIAL_FORMS: &[&str] = &[
 
 pub fn is_special(s: Sym) -> bool {
     SPECIAL_FORMS.contains(&s.name())
+}
+
+/// Most expansions of one form, by the compiler or `macroexpand`, before
+/// it is deemed to expand forever (a macro whose expansion is a call of
+/// itself never stops on its own).
+pub const MAX_EXPANSIONS: usize = 100_000;
+
+/// The `syntax-error` for a form still a macro call after
+/// [`MAX_EXPANSIONS`] expansions; `at` is where (a source position, or the
+/// built-in that expanded it).
+pub fn endless_expansion(at: impl std::fmt::Display) -> RtError {
+    RtError::of(
+        crate::symbol::sym::SYNTAX_ERROR,
+        format!("{at}: macro expansion does not terminate (more than {MAX_EXPANSIONS} expansions)"),
+    )
 }
 
 /// Calls a macro's function with the unevaluated argument forms and turns
@@ -413,7 +430,11 @@ fn quasi(x: &Datum, depth: usize) -> RtResult<Datum> {
                 _ => (items, tail.as_deref().cloned()),
             };
             // Build with %append over segments: (list e) for plain items,
-            // the spliced list for ,@.
+            // the spliced list for ,@; the tail is one more.
+            if items.len() >= MAX_ARGS {
+                let what = format!("quasiquote template has {} elements", items.len());
+                return Err(over_limit(span, what, MAX_ARGS - 1));
+            }
             let mut segments = Vec::new();
             for it in items {
                 if let Some(parts) = it.as_list()

@@ -15,20 +15,18 @@ use std::rc::Rc;
 use rustc_hash::FxHashMap;
 
 use crate::bytecode::{
-    BinOp, BindClause, CaptureFrom, CatchClause, CmpOp, HandlerInfo, Op, Proto, Reg, RestartClause,
-    UnOp,
+    BinOp, BindClause, CaptureFrom, CatchClause, CmpOp, HandlerInfo, MAX_CAPTURES, MAX_ITEMS,
+    MAX_REGS, Op, Proto, Reg, RestartClause, UnOp,
 };
 use crate::compiler::ast::*;
+use crate::compiler::{check_argc, over_limit};
 use crate::error::{RtError, RtResult};
 use crate::span::Span;
 use crate::symbol::Sym;
 use crate::value::Value;
 
-/// Most registers one function may use.
-const MAX_REGS: u32 = u16::MAX as u32;
-
 pub fn emit_toplevel(root: &Node, info: &ProgramInfo) -> RtResult<Rc<Proto>> {
-    let proto = emit_function(info, 0, Some(Sym::intern("<top>")), |e| {
+    let proto = emit_function(info, 0, Some(Sym::intern("<top>")), root.span, |e| {
         // Not in tail position: a top-level form's frame stays in the trace
         // of an error raised by the call it makes.
         let r = e.alloc(root.span);
@@ -38,19 +36,23 @@ pub fn emit_toplevel(root: &Node, info: &ProgramInfo) -> RtResult<Rc<Proto>> {
     Ok(Rc::new(proto.finish(0, false)?))
 }
 
-/// Emits one function's code with `body`. Fused compare-and-branch
-/// instructions reach only 16-bit targets, so a function too long for them
-/// is emitted a second time without fusion.
+/// Emits the code of the function at `span` with `body`. Fused
+/// compare-and-branch instructions reach only 16-bit targets, so a function
+/// too long for them is emitted a second time without fusion.
 fn emit_function<'a>(
     info: &'a ProgramInfo,
     func: FnId,
     name: Option<Sym>,
+    span: Span,
     body: impl Fn(&mut Emitter<'a>),
 ) -> Emitter<'a> {
-    let mut e = Emitter::new(info, func, name, true);
+    let mut e = Emitter::new(info, func, name, span, true);
+    if e.error.is_some() {
+        return e;
+    }
     body(&mut e);
     if e.fusion_failed {
-        e = Emitter::new(info, func, name, false);
+        e = Emitter::new(info, func, name, span, false);
         body(&mut e);
     }
     e
@@ -81,9 +83,12 @@ struct Emitter<'a> {
     named_loops: FxHashMap<LoopId, NamedLoop<'a>>,
     /// Finally cleanups of the `try` forms being emitted, for `break`.
     cleanups: FxHashMap<usize, &'a Node>,
-    /// The first error met (a function needing more registers than an
-    /// instruction can name, in this function or a nested one); reported
-    /// when the function is finished.
+    /// The index of each captured variable among the closure's captures.
+    capture_index: FxHashMap<VarId, u16>,
+    /// The first error met (a function exceeding a limit of the bytecode,
+    /// this one or a nested one); reported when the function is finished.
+    /// The code emitted meanwhile may have wrapped register numbers or
+    /// indices, and is thrown away.
     error: Option<RtError>,
     /// Whether tests may compile to fused compare-and-branch instructions.
     fuse: bool,
@@ -109,9 +114,11 @@ struct FoldCall {
     /// here.
     head: usize,
     slot: u32,
-    /// Where the operands are, and the consecutive registers of the call.
+    /// Where the operands are.
     operands: Vec<Reg>,
+    /// The call's consecutive registers: the function, then the arguments.
     window: Reg,
+    args: Vec<Reg>,
     dst: Reg,
     /// Where execution continues after the chain.
     resume: u32,
@@ -119,9 +126,16 @@ struct FoldCall {
 }
 
 impl<'a> Emitter<'a> {
-    fn new(info: &'a ProgramInfo, func: FnId, name: Option<Sym>, fuse: bool) -> Self {
-        let nlocals = info.funcs[func].nlocals;
-        Emitter {
+    fn new(info: &'a ProgramInfo, func: FnId, name: Option<Sym>, span: Span, fuse: bool) -> Self {
+        let f = &info.funcs[func];
+        let nlocals = f.nlocals;
+        let capture_index = f
+            .captures
+            .iter()
+            .zip(0..=u16::MAX)
+            .map(|(&v, k)| (v, k))
+            .collect();
+        let mut e = Emitter {
             info,
             func,
             proto: Proto::named(name),
@@ -130,20 +144,54 @@ impl<'a> Emitter<'a> {
             loops: FxHashMap::default(),
             named_loops: FxHashMap::default(),
             cleanups: FxHashMap::default(),
+            capture_index,
             error: None,
             fuse,
             label: None,
             fusion_failed: false,
             fold_calls: Vec::new(),
             constant_regs: Vec::new(),
+        };
+        // Every local has a register of its own, and `slot` relies on
+        // their numbers fitting a `Reg`.
+        if nlocals > MAX_REGS {
+            let what = format!("function has {nlocals} parameters and local variables");
+            e.fail(over_limit(span, what, MAX_REGS));
+        }
+        if f.captures.len() > MAX_CAPTURES {
+            let n = f.captures.len();
+            let what = format!("function uses {n} variables of enclosing functions");
+            e.fail(over_limit(span, what, MAX_CAPTURES));
+        }
+        e
+    }
+
+    /// Records an error; the first one is reported.
+    fn fail(&mut self, e: RtError) {
+        self.error.get_or_insert(e);
+    }
+
+    /// `n`, a count or position of something of which a function may have
+    /// at most `MAX_ITEMS` (`what`: "instructions", "constants"...), as
+    /// an instruction field.
+    fn item_index(&mut self, n: usize, what: &str, span: Span) -> u32 {
+        match u32::try_from(n) {
+            Ok(i) if n <= MAX_ITEMS => i,
+            _ => {
+                let e = over_limit(span, format!("function has too many {what}"), MAX_ITEMS);
+                self.fail(e);
+                0
+            }
         }
     }
 
     fn finish(mut self, nparams: u32, rest: bool) -> RtResult<Proto> {
+        if self.error.is_none() {
+            self.emit_fold_calls();
+        }
         if let Some(e) = self.error {
             return Err(e);
         }
-        self.emit_fold_calls();
         self.proto.nparams = nparams;
         self.proto.rest = rest;
         self.proto.fast_argc = if rest { u32::MAX } else { nparams };
@@ -160,13 +208,12 @@ impl<'a> Emitter<'a> {
         let r = self.next;
         self.next += 1;
         self.high = self.high.max(self.next);
-        if self.next >= MAX_REGS {
-            self.error.get_or_insert_with(|| {
-                RtError::syntax(span, "function too large (too many registers)")
-            });
-            return 0;
-        }
-        r as Reg
+        // `MAX_REGS` is exactly the numbers a `Reg` holds.
+        Reg::try_from(r).unwrap_or_else(|_| {
+            let what = "function needs more registers for its variables and intermediate values";
+            self.fail(over_limit(span, what, MAX_REGS));
+            0
+        })
     }
 
     /// Whether the native stack is too short to compile one more level of
@@ -176,8 +223,7 @@ impl<'a> Emitter<'a> {
         if !crate::native_stack::exhausted() {
             return false;
         }
-        self.error
-            .get_or_insert_with(|| crate::native_stack::overflow("expressions", Some(span)));
+        self.fail(crate::native_stack::overflow("expressions", Some(span)));
         true
     }
 
@@ -192,12 +238,16 @@ impl<'a> Emitter<'a> {
     fn op(&mut self, op: Op, span: Span) -> usize {
         self.proto.code.push(Cell::new(op));
         self.proto.spans.push(span);
-        self.proto.code.len() - 1
+        let n = self.proto.code.len();
+        // The position after it is a possible jump target.
+        self.item_index(n, "instructions", span);
+        n - 1
     }
 
     /// The position of the next instruction, as a jump target.
     fn here(&mut self) -> u32 {
-        let at = self.proto.code.len() as u32;
+        // Past `MAX_ITEMS`, `op` has recorded the error.
+        let at = u32::try_from(self.proto.code.len()).unwrap_or(u32::MAX);
         self.label = Some(at);
         at
     }
@@ -207,8 +257,8 @@ impl<'a> Emitter<'a> {
     /// from that instruction: a read of the same variable can then be a
     /// move.
     fn just_stored(&self, stored: impl Fn(Op) -> Option<Reg>) -> Option<Reg> {
-        let at = self.proto.code.len() as u32;
-        if self.label == Some(at) {
+        let at = u32::try_from(self.proto.code.len()).ok();
+        if self.label == at {
             return None;
         }
         self.proto.code.last().and_then(|op| stored(op.get()))
@@ -224,9 +274,9 @@ impl<'a> Emitter<'a> {
         let op = match v {
             Value::Nil => Op::LoadNil { dst },
             Value::Bool(b) => Op::LoadBool { dst, b: b.get() },
-            Value::Int(n) if i32::try_from(n).is_ok() => Op::LoadInt { dst, n: n as i32 },
+            Value::Int(n) if let Ok(n) = i32::try_from(n) => Op::LoadInt { dst, n },
             v => {
-                let k = self.proto.consts.len() as u32;
+                let k = self.item_index(self.proto.consts.len(), "constants", span);
                 self.proto.consts.push(v);
                 Op::LoadConst { dst, k }
             }
@@ -246,24 +296,27 @@ impl<'a> Emitter<'a> {
         &self.info.vars[v]
     }
 
+    /// The register of a local of this function.
+    fn slot(&self, v: VarId) -> Reg {
+        // In range when the function passed the check of `new`; otherwise
+        // its code is thrown away.
+        Reg::try_from(self.var(v).slot).unwrap_or(0)
+    }
+
     /// The register of a local of this function that is not in a cell.
     fn plain_local(&self, v: VarId) -> Option<Reg> {
         let info = self.var(v);
-        (info.func == self.func && !info.boxed()).then_some(info.slot as Reg)
+        (info.func == self.func && !info.boxed()).then(|| self.slot(v))
     }
 
     fn capture_index(&self, v: VarId) -> u16 {
-        self.info.funcs[self.func]
-            .captures
-            .iter()
-            .position(|&c| c == v)
-            .unwrap_or(0) as u16
+        self.capture_index.get(&v).copied().unwrap_or(0)
     }
 
     fn load_var(&mut self, v: VarId, dst: Reg, span: Span) {
         let info = self.var(v);
         if info.func == self.func {
-            let slot = info.slot as Reg;
+            let slot = self.slot(v);
             if !info.boxed() {
                 self.mov(dst, slot, span);
             } else if let Some(src) = self.just_stored(|op| match op {
@@ -307,7 +360,7 @@ impl<'a> Emitter<'a> {
         if info.func == self.func {
             self.op(
                 Op::CellSet {
-                    cell: info.slot as Reg,
+                    cell: self.slot(v),
                     src: r,
                 },
                 span,
@@ -322,7 +375,7 @@ impl<'a> Emitter<'a> {
     /// Binds a fresh variable to a value (a new cell if it needs one).
     fn bind(&mut self, v: VarId, value: &'a Node) {
         let info = self.var(v);
-        let slot = info.slot as Reg;
+        let slot = self.slot(v);
         self.compile_to(value, slot);
         if info.boxed() {
             self.op(Op::MakeCell { reg: slot }, value.span);
@@ -464,14 +517,7 @@ impl<'a> Emitter<'a> {
             Expr::Lambda(l) => self.lambda(l, dst, span),
             Expr::Call(f, args) => {
                 let base = self.call_setup(f, args, span);
-                self.op(
-                    Op::Call {
-                        base,
-                        argc: args.len() as u16,
-                        dst,
-                    },
-                    span,
-                );
+                self.call_op(base, args.len(), dst, span);
             }
             Expr::Bin(op, a, b) => self.binary(*op, a, b, dst, span),
             Expr::Un(op, a) => {
@@ -559,7 +605,7 @@ impl<'a> Emitter<'a> {
             .collect();
         for (&p, t) in params.iter().zip(temps) {
             let info = self.var(p);
-            let slot = info.slot as Reg;
+            let slot = self.slot(p);
             if let Some(r) = t {
                 self.mov(slot, r, span);
             }
@@ -607,13 +653,8 @@ impl<'a> Emitter<'a> {
         match &n.expr {
             Expr::Call(f, args) => {
                 let base = self.call_setup(f, args, span);
-                self.op(
-                    Op::TailCall {
-                        base,
-                        argc: args.len() as u16,
-                    },
-                    span,
-                );
+                let argc = self.argc(args.len(), span);
+                self.op(Op::TailCall { base, argc }, span);
             }
             Expr::If(c, t, e) => {
                 let jf = self.branch(c, false);
@@ -673,7 +714,7 @@ impl<'a> Emitter<'a> {
     fn declare(&mut self, vars: &[VarId], span: Span) {
         for &v in vars {
             let info = self.var(v);
-            let slot = info.slot as Reg;
+            let slot = self.slot(v);
             self.op(Op::LoadNil { dst: slot }, span);
             if info.boxed() {
                 self.op(Op::MakeCell { reg: slot }, span);
@@ -830,14 +871,13 @@ impl<'a> Emitter<'a> {
         // The call runs instead of the chain, so registers free here are
         // free for it.
         let window = self.alloc(span);
-        for _ in args {
-            self.alloc(span);
-        }
+        let call_args = args.iter().map(|_| self.alloc(span)).collect();
         self.fold_calls.push(FoldCall {
             head,
             slot,
             operands,
             window,
+            args: call_args,
             dst,
             resume,
             span,
@@ -848,7 +888,8 @@ impl<'a> Emitter<'a> {
     fn emit_fold_calls(&mut self) {
         for call in std::mem::take(&mut self.fold_calls) {
             let at = self.here();
-            self.proto.folds.push((call.head as u32, at));
+            let head = self.item_index(call.head, "instructions", call.span);
+            self.proto.folds.push((head, at));
             self.op(
                 Op::GlobalGet {
                     dst: call.window,
@@ -856,8 +897,8 @@ impl<'a> Emitter<'a> {
                 },
                 call.span,
             );
-            for (i, &r) in call.operands.iter().enumerate() {
-                self.mov(call.window + 1 + i as Reg, r, call.span);
+            for (&to, &from) in call.args.iter().zip(&call.operands) {
+                self.mov(to, from, call.span);
             }
             self.call_op(call.window, call.operands.len(), call.dst, call.span);
             self.op(
@@ -870,8 +911,18 @@ impl<'a> Emitter<'a> {
     }
 
     fn call_op(&mut self, base: Reg, argc: usize, dst: Reg, span: Span) {
-        let argc = argc as u16;
+        let argc = self.argc(argc, span);
         self.op(Op::Call { base, argc, dst }, span);
+    }
+
+    /// A call's argument count as its instruction field. Analysis refuses
+    /// calls with more (naming what the program wrote); this keeps the
+    /// conversion checked for calls the compiler makes itself.
+    fn argc(&mut self, n: usize, span: Span) -> u16 {
+        check_argc(span, n, || format!("call has {n} arguments")).unwrap_or_else(|e| {
+            self.fail(e);
+            0
+        })
     }
 
     /// A call of the global in `slot` with `args`.
@@ -930,9 +981,9 @@ impl<'a> Emitter<'a> {
         dst: Reg,
         span: Span,
     ) {
-        let state = self.var(state).slot as Reg;
+        let state = self.slot(state);
         let var_info = self.var(var);
-        let var = var_info.slot as Reg;
+        let var = self.slot(var);
         self.compile_to(seq, state);
         self.op(Op::ForPrep { state }, span);
         self.begin_loop(id, dst);
@@ -1088,16 +1139,15 @@ impl<'a> Emitter<'a> {
         let mut infos = Vec::new();
         for c in clauses {
             let target = self.here();
-            let slot = |e: &Self, v: VarId| e.var(v).slot as Reg;
             infos.push(RestartClause {
                 name: c.name,
-                params: c.params.iter().map(|&p| slot(self, p)).collect(),
-                rest: c.rest.map(|r| slot(self, r)),
+                params: c.params.iter().map(|&p| self.slot(p)).collect(),
+                rest: c.rest.map(|r| self.slot(r)),
                 target,
             });
             for &p in c.params.iter().chain(c.rest.iter()) {
                 if self.var(p).boxed() {
-                    self.op(Op::MakeCell { reg: slot(self, p) }, c.body.span);
+                    self.op(Op::MakeCell { reg: self.slot(p) }, c.body.span);
                 }
             }
             self.compile_to(&c.body, dst);
@@ -1111,8 +1161,8 @@ impl<'a> Emitter<'a> {
     /// Adds a dynamic stack entry's description and the instruction that
     /// establishes it; returns its index.
     fn push_handler(&mut self, info: HandlerInfo, span: Span) -> u32 {
+        let idx = self.item_index(self.proto.handlers.len(), "handlers", span);
         self.proto.handlers.push(info);
-        let idx = (self.proto.handlers.len() - 1) as u32;
         self.op(Op::PushHandler { idx }, span);
         idx
     }
@@ -1120,7 +1170,7 @@ impl<'a> Emitter<'a> {
     /// Binds a clause's variable to the value an unwinding left in `src`.
     fn bind_from(&mut self, var: VarId, src: Reg, span: Span) {
         let info = self.var(var);
-        let slot = info.slot as Reg;
+        let slot = self.slot(var);
         self.mov(slot, src, span);
         if info.boxed() {
             self.op(Op::MakeCell { reg: slot }, span);
@@ -1141,17 +1191,12 @@ impl<'a> Emitter<'a> {
     }
 
     fn lambda(&mut self, l: &'a Lambda, dst: Reg, span: Span) {
-        let child = emit_function(self.info, l.id, l.name, |child| {
+        let child = emit_function(self.info, l.id, l.name, span, |child| {
             child.hoist_loop_constants(&l.body, span);
             for &p in l.params.iter().chain(l.rest.iter()) {
-                let info = child.var(p);
-                if info.boxed() {
-                    child.op(
-                        Op::MakeCell {
-                            reg: info.slot as Reg,
-                        },
-                        span,
-                    );
+                if child.var(p).boxed() {
+                    let reg = child.slot(p);
+                    child.op(Op::MakeCell { reg }, span);
                 }
             }
             child.tail(&l.body);
@@ -1165,18 +1210,21 @@ impl<'a> Emitter<'a> {
                 if info.func == self.func {
                     CaptureFrom::Local(info.slot)
                 } else {
-                    CaptureFrom::Capture(self.capture_index(v) as u32)
+                    CaptureFrom::Capture(u32::from(self.capture_index(v)))
                 }
             })
             .collect();
-        let proto = match child.finish(l.params.len() as u32, l.rest.is_some()) {
+        // The parameters are among the function's locals, which a `u32`
+        // counts.
+        let nparams = u32::try_from(l.params.len()).unwrap_or(u32::MAX);
+        let proto = match child.finish(nparams, l.rest.is_some()) {
             Ok(p) => p,
             Err(e) => {
-                self.error.get_or_insert(e);
+                self.fail(e);
                 Proto::named(None)
             }
         };
-        let idx = self.proto.children.len() as u32;
+        let idx = self.item_index(self.proto.children.len(), "nested functions", span);
         self.proto.children.push(Rc::new(proto));
         self.op(Op::Closure { dst, idx }, span);
     }
@@ -1282,4 +1330,33 @@ fn writes_only_at_end(n: &Node) -> bool {
             | Expr::VectorSet(..)
             | Expr::Lambda(_)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The positions and indices stored in `u32` fields cannot be reached
+    /// by a test program (four billion instructions), so the check is
+    /// tested on its own.
+    #[test]
+    fn indices_past_u32_are_a_syntax_error() {
+        let info = ProgramInfo {
+            funcs: vec![FnInfo::default()],
+            ..ProgramInfo::default()
+        };
+        let span = Span::default();
+        let mut e = Emitter::new(&info, 0, None, span, true);
+        assert_eq!(e.item_index(MAX_ITEMS, "constants", span), u32::MAX);
+        assert!(e.error.is_none());
+        assert_eq!(e.item_index(MAX_ITEMS + 1, "constants", span), 0);
+        let Some(RtError::New { ctype, message, .. }) = e.error else {
+            panic!("no error recorded");
+        };
+        assert_eq!(ctype.name(), "syntax-error");
+        assert_eq!(
+            message,
+            format!("{span}: function has too many constants (at most {MAX_ITEMS})")
+        );
+    }
 }

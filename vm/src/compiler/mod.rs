@@ -19,10 +19,31 @@ pub mod emit;
 
 use std::rc::Rc;
 
-use crate::bytecode::Proto;
+use crate::bytecode::{MAX_ARGS, Proto};
 use crate::datum::Datum;
-use crate::error::RtResult;
+use crate::error::{RtError, RtResult};
+use crate::span::Span;
 use crate::vm::Vm;
+
+/// The `syntax-error` for a program that exceeds one of the bytecode's
+/// limits (`bytecode::MAX_REGS`...): `what` it has, then the limit.
+pub(crate) fn over_limit(
+    span: Span,
+    what: impl std::fmt::Display,
+    limit: impl std::fmt::Display,
+) -> RtError {
+    RtError::syntax(span, format!("{what} (at most {limit})"))
+}
+
+/// `n` as the argument count of a call instruction, or the error naming
+/// the limit; `what` describes the count for the message ("call of `f`
+/// has 70000 arguments").
+pub(crate) fn check_argc(span: Span, n: usize, what: impl FnOnce() -> String) -> RtResult<u16> {
+    match u16::try_from(n) {
+        Ok(argc) if n <= MAX_ARGS => Ok(argc),
+        _ => Err(over_limit(span, what(), MAX_ARGS)),
+    }
+}
 
 /// Compiles a macro's function, `(fn params body...)` named `name`, into
 /// top-level code that makes it.
@@ -54,3 +75,6 @@ pub fn compile_toplevel(vm: &mut Vm, form: &Datum) -> RtResult<Rc<Proto>> {
     }
     result
 }
+
+#[cfg(test)]
+mod limit_tests;

@@ -5,6 +5,7 @@ use std::sync::OnceLock;
 use std::time::Instant;
 
 use crate::compiler::convert::{datum_to_value, value_to_datum};
+use crate::compiler::desugar::{MAX_EXPANSIONS, endless_expansion};
 use crate::error::{RtError, RtResult};
 use crate::object::{Closure, Obj};
 use crate::primitives::{expected, int_arg, str_arg};
@@ -75,9 +76,13 @@ fn read_string(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
     }
 }
 
+/// `macroexpand` (`once`: `macroexpand-1`). Bounded like the compiler's
+/// expansion, so that a macro expanding into a call of itself is an error
+/// rather than a hang.
 fn expand(vm: &mut Vm, form: Value, once: bool) -> RtResult<Value> {
+    let who = if once { "macroexpand-1" } else { "macroexpand" };
     let mut cur = form;
-    loop {
+    for _ in 0..MAX_EXPANSIONS {
         let head = match cur {
             Value::Obj(r) => match vm.heap.get(r) {
                 Obj::Pair(Value::Symbol(s), _) => *s,
@@ -88,12 +93,13 @@ fn expand(vm: &mut Vm, form: Value, once: bool) -> RtResult<Value> {
         let Some(&m) = vm.macros.get(&head) else {
             return Ok(cur);
         };
-        let args = crate::primitives::list_arg(vm, "macroexpand", vm.cdr(cur, "macroexpand")?)
-            .map_err(|_| expected(vm, "macroexpand", "proper list", cur))?;
+        let args = crate::primitives::list_arg(vm, who, vm.cdr(cur, who)?)
+            .map_err(|_| expected(vm, who, "proper list", cur))?;
         let r = vm.call_value(m, &args);
         cur = r?;
         if once {
             return Ok(cur);
         }
     }
+    Err(endless_expansion(who))
 }
