@@ -262,6 +262,9 @@ impl Vm {
     fn record_trace(&mut self, cond: Value) {
         if self.as_condition(cond).is_some_and(|c| c.trace.is_empty()) {
             let trace = self.trace();
+            // The condition was counted when it was made, without a trace:
+            // what the trace holds must count towards the next collection.
+            self.heap.note_growth(trace.heap_bytes());
             if let Some(c) = self.as_condition_mut(cond) {
                 c.trace = trace;
             }
@@ -530,7 +533,8 @@ impl Vm {
                 ctype: "exit".into(),
                 message: format!("exit {code}"),
                 data: None,
-                trace: Vec::new(),
+                trace: Box::default(),
+                frames_left_out: 0,
                 restarts: Box::default(),
                 exit_code: Some(code),
             };
@@ -547,7 +551,8 @@ impl Vm {
                     ctype: c.ctype.name().to_string(),
                     message: self.condition_message(&c).to_string(),
                     data,
-                    trace: c.trace.iter().map(|t| t.to_string()).collect(),
+                    trace: c.trace.frames().iter().map(|t| t.to_string()).collect(),
+                    frames_left_out: c.trace.frames_left_out(),
                     restarts: c.restarts.iter().map(|r| r.name().to_string()).collect(),
                     exit_code: None,
                 }
@@ -556,7 +561,8 @@ impl Vm {
                 ctype: "error".into(),
                 message: "unknown error".into(),
                 data: None,
-                trace: Vec::new(),
+                trace: Box::default(),
+                frames_left_out: 0,
                 restarts: Box::default(),
                 exit_code: None,
             },

@@ -128,14 +128,11 @@ fn note_expansion(vm: &mut Vm, cond: Value, form: &Datum, outer_frames: usize) {
     if let Value::Obj(r) = cond
         && let Obj::Condition(c) = vm.heap.get_mut(r)
     {
-        let at = c.trace.len().saturating_sub(outer_frames);
-        c.trace.insert(
-            at,
-            TraceEntry {
-                function: Sym::intern(&name),
-                span: form.span,
-            },
-        );
+        let entry = TraceEntry {
+            function: Sym::intern(&name),
+            span: form.span,
+        };
+        c.trace.insert_from_outer(outer_frames, entry);
     }
 }
 
