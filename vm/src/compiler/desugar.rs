@@ -156,8 +156,10 @@ fn quote(d: Datum, span: Span) -> Datum {
     call("quote", vec![d], span)
 }
 
-fn int(n: i64, span: Span) -> Datum {
-    Datum::new(DatumKind::Int(n), span)
+/// A count or position (in a pattern) as an integer literal.
+fn int(n: usize, span: Span) -> Datum {
+    // The length of a slice fits an `isize`, hence an `i64`.
+    Datum::new(DatumKind::Int(i64::try_from(n).unwrap_or(i64::MAX)), span)
 }
 
 fn nil(span: Span) -> Datum {
@@ -638,15 +640,11 @@ fn pattern(
         DatumKind::Vector(items) => {
             tests.push(call(
                 "%vector-of-length?",
-                vec![subject.clone(), int(items.len() as i64, span)],
+                vec![subject.clone(), int(items.len(), span)],
                 span,
             ));
             for (i, item) in items.iter().enumerate() {
-                let elem = call(
-                    "%vector-ref",
-                    vec![subject.clone(), int(i as i64, span)],
-                    span,
-                );
+                let elem = call("%vector-ref", vec![subject.clone(), int(i, span)], span);
                 pattern(item, elem, tests, binds)?;
             }
             Ok(())
@@ -691,17 +689,9 @@ fn list_pattern(
     } else {
         "%list-of-length?"
     };
-    tests.push(call(
-        check,
-        vec![subject.clone(), int(fixed as i64, span)],
-        span,
-    ));
+    tests.push(call(check, vec![subject.clone(), int(fixed, span)], span));
     for (i, item) in items[..fixed].iter().enumerate() {
-        let elem = call(
-            "%list-ref",
-            vec![subject.clone(), int(i as i64, span)],
-            span,
-        );
+        let elem = call("%list-ref", vec![subject.clone(), int(i, span)], span);
         pattern(item, elem, tests, binds)?;
     }
     if let Some(a) = amp {
@@ -711,7 +701,7 @@ fn list_pattern(
                 "& in a list pattern takes one pattern",
             ));
         };
-        let tail = call("%list-tail", vec![subject, int(fixed as i64, span)], span);
+        let tail = call("%list-tail", vec![subject, int(fixed, span)], span);
         pattern(rest, tail, tests, binds)?;
     }
     Ok(())
