@@ -6,21 +6,20 @@
 //!   at <top> (stats.lisp:9:1)
 //! ```
 //!
-//! A runaway recursion leaves a trace as deep as the depth limit (100,000
-//! frames by default), so runs of the same line are collapsed and a trace
-//! that is still long keeps only its innermost and outermost frames.
+//! A runaway recursion reaches the depth limit (100,000 frames by default).
+//! Of a stack that deep the VM keeps only the innermost and outermost
+//! frames (`elle_vm::object::Trace`), shown with a `... N more frames ...`
+//! line between them, and runs of the same line are collapsed.
 
 use elle_vm::ElleError;
 
-/// Lines kept at each end of a long trace.
-const TRACE_END_LINES: usize = 20;
 /// A line repeated more than this many times in a row is collapsed.
 const MAX_REPEATS_SHOWN: usize = 2;
 
 /// The report for an uncaught error, without a final newline.
 pub fn format_report(e: &ElleError) -> String {
     let mut out = format!("error[{}]: {}", e.ctype, e.message);
-    for line in trace_lines(&e.trace) {
+    for line in trace_lines(e) {
         out.push('\n');
         out.push_str(&line);
     }
@@ -42,17 +41,15 @@ restarts that were available: ",
     out
 }
 
-/// The trace as report lines: collapsed, then shortened.
-fn trace_lines(trace: &[String]) -> Vec<String> {
-    let lines = collapse_repeats(trace);
-    if lines.len() <= 2 * TRACE_END_LINES {
-        return lines;
-    }
-    let hidden = lines.len() - 2 * TRACE_END_LINES;
-    let mut kept = lines[..TRACE_END_LINES].to_vec();
-    kept.push(format!("  ... {hidden} more lines ..."));
-    kept.extend_from_slice(&lines[lines.len() - TRACE_END_LINES..]);
-    kept
+/// The trace as report lines: the frames on each side of the ones left
+/// out, each side collapsed on its own (nothing is known of the frames in
+/// between).
+fn trace_lines(e: &ElleError) -> Vec<String> {
+    let (inner, left_out, outer) = e.trace_parts();
+    let mut lines = collapse_repeats(inner);
+    lines.extend(left_out.map(|n| format!("  {n}")));
+    lines.extend(collapse_repeats(outer));
+    lines
 }
 
 /// `  at f (x:1:2)` lines, with a run of identical frames shown as its
@@ -83,7 +80,8 @@ mod tests {
             ctype: "division-by-zero".into(),
             message: "division by zero".into(),
             data: None,
-            trace,
+            trace: trace.into(),
+            frames_left_out: 0,
             restarts: Box::default(),
             exit_code: None,
         }
@@ -136,13 +134,40 @@ mod tests {
     }
 
     #[test]
-    fn long_varied_traces_keep_both_ends() {
-        let trace: Vec<String> = (0..100).map(|i| format!("f{i} (x:{i}:1)")).collect();
-        let report = format_report(&error(trace));
+    fn the_frames_left_out_of_a_deep_stack_are_counted_between_both_ends() {
+        let mut e = error((0..40).map(|i| format!("f{i} (x:{i}:1)")).collect());
+        e.frames_left_out = 99_960;
+        let report = format_report(&e);
+        assert_eq!(report, e.to_string());
         let lines: Vec<&str> = report.lines().collect();
-        assert_eq!(lines.len(), 1 + 2 * TRACE_END_LINES + 1);
+        assert_eq!(lines.len(), 1 + 40 + 1);
         assert_eq!(lines[1], "  at f0 (x:0:1)");
-        assert_eq!(lines[1 + TRACE_END_LINES], "  ... 60 more lines ...");
-        assert_eq!(lines[lines.len() - 1], "  at f99 (x:99:1)");
+        assert_eq!(lines[20], "  at f19 (x:19:1)");
+        assert_eq!(lines[21], "  ... 99960 more frames ...");
+        assert_eq!(lines[22], "  at f20 (x:20:1)");
+        assert_eq!(lines[41], "  at f39 (x:39:1)");
+    }
+
+    #[test]
+    fn repeats_collapse_on_each_side_of_the_frames_left_out() {
+        let mut trace = vec!["f (x:1:2)".to_string(); 39];
+        trace.push("<top> (x:3:1)".into());
+        let mut e = error(trace);
+        e.frames_left_out = 99_960;
+        let report = format_report(&e);
+        let lines: Vec<&str> = report.lines().collect();
+        assert_eq!(
+            lines[1..],
+            [
+                "  at f (x:1:2)",
+                "  at f (x:1:2)",
+                "  ... previous line repeated 18 more times",
+                "  ... 99960 more frames ...",
+                "  at f (x:1:2)",
+                "  at f (x:1:2)",
+                "  ... previous line repeated 17 more times",
+                "  at <top> (x:3:1)",
+            ]
+        );
     }
 }

@@ -26,7 +26,9 @@
 //!   raises, which leaves the search with that transfer or condition;
 //! - a catch clause of `try`/`handler-case` whose type matches is the
 //!   target: the search ends and the stack unwinds to it;
-//! - `finally` and `restart-case` entries are passed over.
+//! - `finally` and `restart-case` entries are passed over (each entry
+//!   links to the nearest catch or `handler-bind` entry at or below it, so
+//!   the search does not even visit them).
 //!
 //! If nothing takes the condition, `signal` and `warn` return (`warn`
 //! first prints `warning: msg`), and an error unwinds out of the program.
@@ -110,6 +112,13 @@ pub struct Handler {
     pub info: u32,
     /// Nonzero while a handler function at this level or further out runs.
     pub disabled: u32,
+    /// The nearest entry at or below this one that signalling looks at (a
+    /// catch or `handler-bind` entry), as its index plus one; 0 for none.
+    /// The search passes over `finally` and restart entries without
+    /// visiting them: with a `finally` at every level of a deep recursion,
+    /// each raise would otherwise walk them all, and raising at every level
+    /// would take time quadratic in the depth.
+    searched: usize,
 }
 
 /// Where a transfer of control goes. The values it carries (the caught
@@ -262,10 +271,31 @@ impl Vm {
     fn record_trace(&mut self, cond: Value) {
         if self.as_condition(cond).is_some_and(|c| c.trace.is_empty()) {
             let trace = self.trace();
+            // The condition was counted when it was made, without a trace:
+            // what the trace holds must count towards the next collection.
+            self.heap.note_growth(trace.heap_bytes());
             if let Some(c) = self.as_condition_mut(cond) {
                 c.trace = trace;
             }
         }
+    }
+
+    /// Establishes entry `info` (described by `desc`) of the prototype
+    /// running in frame `frame`.
+    #[inline(always)]
+    pub(crate) fn push_handler(&mut self, frame: usize, info: u32, desc: &HandlerInfo) {
+        let searched = match desc {
+            HandlerInfo::Catch { .. } | HandlerInfo::Bind { .. } => self.handlers.len() + 1,
+            HandlerInfo::Finally { .. } | HandlerInfo::Restarts { .. } => {
+                self.handlers.last().map_or(0, |h| h.searched)
+            }
+        };
+        self.handlers.push(Handler {
+            frame,
+            info,
+            disabled: 0,
+            searched,
+        });
     }
 
     /// The static description of dynamic stack entry `i`.
@@ -284,9 +314,12 @@ impl Vm {
         let Some(ctype) = self.as_condition(cond).map(|c| c.ctype) else {
             return Ok(None);
         };
-        let mut i = self.handlers.len();
-        while i > 0 {
-            i -= 1;
+        let mut next = self.handlers.last().map_or(0, |h| h.searched);
+        while next > 0 {
+            let i = next - 1;
+            // Handler functions called below leave the entries up to `i` as
+            // they are.
+            next = i.checked_sub(1).map_or(0, |j| self.handlers[j].searched);
             if self.handlers[i].disabled > 0 {
                 continue;
             }
@@ -532,7 +565,8 @@ impl Vm {
                 ctype: "exit".into(),
                 message: format!("exit {code}"),
                 data: None,
-                trace: Vec::new(),
+                trace: Box::default(),
+                frames_left_out: 0,
                 restarts: Box::default(),
                 exit_code: Some(code),
             };
@@ -549,7 +583,8 @@ impl Vm {
                     ctype: c.ctype.name().to_string(),
                     message: self.condition_message(&c).to_string(),
                     data,
-                    trace: c.trace.iter().map(|t| t.to_string()).collect(),
+                    trace: c.trace.frames().iter().map(|t| t.to_string()).collect(),
+                    frames_left_out: c.trace.frames_left_out(),
                     restarts: c.restarts.iter().map(|r| r.name().to_string()).collect(),
                     exit_code: None,
                 }
@@ -558,7 +593,8 @@ impl Vm {
                 ctype: "error".into(),
                 message: "unknown error".into(),
                 data: None,
-                trace: Vec::new(),
+                trace: Box::default(),
+                frames_left_out: 0,
                 restarts: Box::default(),
                 exit_code: None,
             },
@@ -575,6 +611,29 @@ mod tests {
             Ok(v) => crate::printer::display_string(vm, v),
             Err(e) => panic!("{src}: {e}"),
         }
+    }
+
+    #[test]
+    fn each_entry_links_to_the_nearest_entry_a_signal_looks_at() {
+        let mut vm = Vm::bare();
+        let finally = HandlerInfo::Finally { target: 0 };
+        let restarts = HandlerInfo::Restarts {
+            clauses: Vec::new(),
+        };
+        let catch = HandlerInfo::Catch {
+            clauses: Vec::new(),
+            cond_reg: 0,
+        };
+        let bind = HandlerInfo::Bind {
+            clauses: Vec::new(),
+        };
+        for desc in [&finally, &catch, &finally, &restarts, &bind, &finally] {
+            vm.push_handler(0, 0, desc);
+        }
+        let links: Vec<usize> = vm.handlers.iter().map(|h| h.searched).collect();
+        // Index plus one of the catch (1) and the handler-bind (4); none
+        // below the first entry.
+        assert_eq!(links, [0, 2, 2, 2, 5, 5]);
     }
 
     #[test]

@@ -108,6 +108,17 @@ impl RtError {
     }
 }
 
+/// The number of frames left out of the middle of a deep stack's trace
+/// (`object::Trace`); displayed, the line that stands for them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FramesLeftOut(pub usize);
+
+impl std::fmt::Display for FramesLeftOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "... {} more frames ...", self.0)
+    }
+}
+
 /// An error as the host sees it: the condition's type, message, data (in
 /// write form) and the Elle stack trace, innermost call first.
 #[derive(Debug, Clone, PartialEq)]
@@ -115,7 +126,12 @@ pub struct ElleError {
     pub ctype: String,
     pub message: String,
     pub data: Option<String>,
-    pub trace: Vec<String>,
+    /// The frames of the trace, as `name (file:line:col)`. Of a deep stack
+    /// only both ends: the innermost `object::TRACE_INNER` frames, then the
+    /// outermost.
+    pub trace: Box<[String]>,
+    /// How many frames between those ends were left out (0 for none).
+    pub frames_left_out: usize,
     /// The restarts that were available where the condition went
     /// unhandled, innermost first.
     pub restarts: Box<[String]>,
@@ -128,10 +144,31 @@ impl std::fmt::Display for ElleError {
     /// `error[type]: message` then `  at name (file:line:col)` lines.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "error[{}]: {}", self.ctype, self.message)?;
-        for t in &self.trace {
+        let (inner, gap, outer) = self.trace_parts();
+        for t in inner {
+            write!(f, "\n  at {t}")?;
+        }
+        if let Some(gap) = gap {
+            write!(f, "\n  {gap}")?;
+        }
+        for t in outer {
             write!(f, "\n  at {t}")?;
         }
         Ok(())
+    }
+}
+
+impl ElleError {
+    /// The trace split where frames were left out: the innermost frames,
+    /// the count of those left out, the outermost frames (all of them,
+    /// when none were).
+    pub fn trace_parts(&self) -> (&[String], Option<FramesLeftOut>, &[String]) {
+        if self.frames_left_out == 0 {
+            return (&self.trace, None, &[]);
+        }
+        let at = crate::object::TRACE_INNER.min(self.trace.len());
+        let (inner, outer) = self.trace.split_at(at);
+        (inner, Some(FramesLeftOut(self.frames_left_out)), outer)
     }
 }
 

@@ -26,6 +26,6 @@ pub mod symbol;
 pub mod value;
 pub mod vm;
 
-pub use error::{ElleError, RtError};
+pub use error::{ElleError, FramesLeftOut, RtError};
 pub use value::Value;
 pub use vm::Vm;

@@ -6,6 +6,7 @@ use indexmap::IndexMap;
 use rustc_hash::FxBuildHasher;
 
 use crate::bytecode::Proto;
+use crate::error::FramesLeftOut;
 use crate::span::Span;
 use crate::symbol::Sym;
 use crate::value::Value;
@@ -149,13 +150,134 @@ pub struct Condition {
     pub data: Value,
     /// Stack trace at the raise point, innermost first. Kept raw so that
     /// raising is cheap; formatted only when asked for. A short trace is
-    /// stored in the condition itself, so raising allocates once.
+    /// stored in the condition itself, so raising allocates once; a deep
+    /// one keeps only both ends.
     pub trace: Trace,
     /// The restarts that were available when it went unhandled.
     pub restarts: Vec<Sym>,
 }
 
-pub type Trace = smallvec::SmallVec<[TraceEntry; 4]>;
+/// Frames a trace keeps at its innermost end: where the error happened.
+pub const TRACE_INNER: usize = 20;
+/// Frames a trace keeps at its outermost end: how the program got there.
+pub const TRACE_OUTER: usize = 20;
+
+/// A stack trace, innermost frame first. Of a stack deeper than
+/// `TRACE_INNER + TRACE_OUTER` frames it keeps the innermost `TRACE_INNER`
+/// and the outermost `TRACE_OUTER` and counts the frames between, so that
+/// recording one (at every raise) costs the same time and memory at any
+/// depth: a condition raised and caught at every level of a deep recursion
+/// would otherwise cost memory quadratic in the depth.
+#[derive(Debug, Clone, Default)]
+pub struct Trace {
+    /// The innermost frames, then the outermost ones.
+    frames: smallvec::SmallVec<[TraceEntry; 4]>,
+    /// The frames left out, after the first `TRACE_INNER` of `frames`.
+    left_out: usize,
+}
+
+/// One item of a trace as it is shown: a frame, or the frames left out.
+#[derive(Debug, Clone, Copy)]
+pub enum TraceLine<'a> {
+    Frame(&'a TraceEntry),
+    LeftOut(FramesLeftOut),
+}
+
+impl std::fmt::Display for TraceLine<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TraceLine::Frame(e) => e.fmt(f),
+            TraceLine::LeftOut(n) => n.fmt(f),
+        }
+    }
+}
+
+impl Trace {
+    /// The trace of `stack` (outermost first), each frame described by
+    /// `entry`. Only the frames kept are described.
+    pub fn of_stack<F>(stack: &[F], entry: impl Fn(&F) -> TraceEntry) -> Trace {
+        let n = stack.len();
+        if n <= TRACE_INNER + TRACE_OUTER {
+            let frames = stack.iter().rev().map(entry).collect();
+            return Trace {
+                frames,
+                left_out: 0,
+            };
+        }
+        let inner = stack[n - TRACE_INNER..].iter().rev();
+        let outer = stack[..TRACE_OUTER].iter().rev();
+        // Exactly this capacity: collecting would round it up to a power
+        // of two.
+        let mut frames = smallvec::SmallVec::with_capacity(TRACE_INNER + TRACE_OUTER);
+        frames.extend(inner.chain(outer).map(entry));
+        Trace {
+            frames,
+            left_out: n - TRACE_INNER - TRACE_OUTER,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.frames.is_empty() && self.left_out == 0
+    }
+
+    /// The frames kept, innermost first.
+    pub fn frames(&self) -> &[TraceEntry] {
+        &self.frames
+    }
+
+    /// How many frames were left out, after the innermost `TRACE_INNER`.
+    pub fn frames_left_out(&self) -> usize {
+        self.left_out
+    }
+
+    /// The lines to show: the frames, with the count of those left out in
+    /// their place.
+    pub fn lines(&self) -> impl Iterator<Item = TraceLine<'_>> {
+        let at = if self.left_out > 0 {
+            TRACE_INNER.min(self.frames.len())
+        } else {
+            self.frames.len()
+        };
+        let (inner, outer) = self.frames.split_at(at);
+        let left_out = (self.left_out > 0).then_some(FramesLeftOut(self.left_out));
+        inner
+            .iter()
+            .map(TraceLine::Frame)
+            .chain(left_out.map(TraceLine::LeftOut))
+            .chain(outer.iter().map(TraceLine::Frame))
+    }
+
+    /// Inserts a line `from_outer` frames from the outermost end of the
+    /// stack the trace was taken of (for a frame that was not on the
+    /// stack, such as the macro call being expanded). Of a deep stack the
+    /// ends keep their sizes: the frame next to the middle is left out
+    /// instead, or the line itself when it falls in the middle.
+    pub fn insert_from_outer(&mut self, from_outer: usize, entry: TraceEntry) {
+        let depth = self.frames.len() + self.left_out;
+        let at = depth.saturating_sub(from_outer);
+        if self.left_out == 0 {
+            self.frames.insert(at, entry);
+            return;
+        }
+        if at < TRACE_INNER {
+            self.frames.insert(at, entry);
+            self.frames.remove(TRACE_INNER);
+        } else if at > TRACE_INNER + self.left_out {
+            self.frames.insert(at - self.left_out, entry);
+            self.frames.remove(TRACE_INNER);
+        }
+        self.left_out += 1;
+    }
+
+    /// Bytes held outside the condition.
+    pub fn heap_bytes(&self) -> usize {
+        if self.frames.spilled() {
+            self.frames.capacity() * std::mem::size_of::<TraceEntry>()
+        } else {
+            0
+        }
+    }
+}
 
 /// One line of a stack trace: the function's name (`<top>` for top-level
 /// code, `<lambda>` for anonymous functions) and the position executing in it.
@@ -195,7 +317,7 @@ impl Obj {
             Obj::Vector(v) => v.capacity() * std::mem::size_of::<Value>(),
             Obj::Table(m) | Obj::Struct(m) => m.capacity() * 48,
             Obj::Closure(c) => c.captures.len() * std::mem::size_of::<Value>(),
-            Obj::Condition(c) => 64 + c.trace.len() * 16,
+            Obj::Condition(c) => 64 + c.trace.heap_bytes(),
             _ => 0,
         }
     }
@@ -217,5 +339,79 @@ impl Obj {
             }
             Obj::Free(_) | Obj::Str(_) => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::span::FileId;
+
+    /// A frame on line `i`.
+    fn entry(i: usize) -> TraceEntry {
+        TraceEntry {
+            function: Sym::intern("f"),
+            span: Span::new(FileId::default(), i as u32, 1),
+        }
+    }
+
+    /// The trace of a stack of `n` frames, frame `i` on line `i`.
+    fn trace_of(n: usize) -> Trace {
+        let stack: Vec<usize> = (0..n).collect();
+        Trace::of_stack(&stack, |&i| entry(i))
+    }
+
+    /// Line numbers of the frames kept, innermost first.
+    fn kept(t: &Trace) -> Vec<u32> {
+        t.frames().iter().map(|e| e.span.line).collect()
+    }
+
+    #[test]
+    fn a_shallow_stack_is_kept_whole() {
+        let t = trace_of(TRACE_INNER + TRACE_OUTER);
+        assert_eq!(t.frames_left_out(), 0);
+        assert_eq!(kept(&t), (0..40).rev().collect::<Vec<u32>>());
+        assert_eq!(t.lines().count(), 40);
+        assert!(trace_of(0).is_empty());
+    }
+
+    #[test]
+    fn a_deep_stack_keeps_both_ends_and_counts_the_rest() {
+        let t = trace_of(100_000);
+        assert_eq!(t.frames_left_out(), 100_000 - 40);
+        let innermost: Vec<u32> = (100_000 - 20..100_000).rev().collect();
+        let outermost: Vec<u32> = (0..20).rev().collect();
+        assert_eq!(kept(&t), [innermost, outermost].concat());
+        let shown: Vec<String> = t.lines().map(|l| l.to_string()).collect();
+        assert_eq!(shown.len(), 41);
+        assert_eq!(shown[19], "f (<unknown>:99980:1)");
+        assert_eq!(shown[20], "... 99960 more frames ...");
+        assert_eq!(shown[21], "f (<unknown>:19:1)");
+        assert_eq!(t.heap_bytes(), 40 * std::mem::size_of::<TraceEntry>());
+    }
+
+    #[test]
+    fn a_line_inserted_from_the_outer_end_lands_where_the_frame_would_be() {
+        let mut t = trace_of(100);
+        // Among the outermost frames, just inside the two outermost: the
+        // one next to the middle is left out instead.
+        t.insert_from_outer(2, entry(1_000));
+        assert_eq!(&kept(&t)[20..22], [18, 17]);
+        assert_eq!(&kept(&t)[36..], [2, 1_000, 1, 0]);
+        assert_eq!(t.frames_left_out(), 61);
+        // In the middle: counted only.
+        t.insert_from_outer(50, entry(2_000));
+        assert_eq!(t.frames_left_out(), 62);
+        // Among the innermost frames.
+        t.insert_from_outer(101, entry(3_000));
+        assert_eq!(&kept(&t)[..4], [99, 3_000, 98, 97]);
+        assert_eq!(kept(&t)[19], 81);
+        assert_eq!(t.frames_left_out(), 63);
+        assert_eq!(t.frames().len(), 40);
+        // Without a gap, the same as inserting at that depth.
+        let mut short = trace_of(3);
+        short.insert_from_outer(1, entry(7));
+        assert_eq!(kept(&short), [2, 1, 7, 0]);
+        assert_eq!(short.frames_left_out(), 0);
     }
 }

@@ -350,22 +350,19 @@ impl Vm {
         r
     }
 
-    /// The stack trace of the current execution point, innermost first.
+    /// The stack trace of the current execution point, innermost first (of
+    /// a deep stack, both ends: see [`Trace`]).
     pub fn trace(&self) -> Trace {
-        self.frames
-            .iter()
-            .rev()
-            .map(|f| {
-                let proto = f.proto();
-                let at = (f.pc as usize)
-                    .saturating_sub(1)
-                    .min(proto.spans.len().saturating_sub(1));
-                TraceEntry {
-                    function: proto.trace_name(),
-                    span: proto.spans.get(at).copied().unwrap_or_default(),
-                }
-            })
-            .collect()
+        Trace::of_stack(&self.frames, |f| {
+            let proto = f.proto();
+            let at = (f.pc as usize)
+                .saturating_sub(1)
+                .min(proto.spans.len().saturating_sub(1));
+            TraceEntry {
+                function: proto.trace_name(),
+                span: proto.spans.get(at).copied().unwrap_or_default(),
+            }
+        })
     }
 
     /// Collects garbage now. Safe only where every live value is reachable

@@ -127,14 +127,11 @@ fn note_expansion(vm: &mut Vm, cond: Value, form: &Datum, outer_frames: usize) {
     if let Value::Obj(r) = cond
         && let Obj::Condition(c) = vm.heap.get_mut(r)
     {
-        let at = c.trace.len().saturating_sub(outer_frames);
-        c.trace.insert(
-            at,
-            TraceEntry {
-                function: Sym::intern(&name),
-                span: form.span,
-            },
-        );
+        let entry = TraceEntry {
+            function: Sym::intern(&name),
+            span: form.span,
+        };
+        c.trace.insert_from_outer(outer_frames, entry);
     }
 }
 
@@ -158,8 +155,10 @@ fn quote(d: Datum, span: Span) -> Datum {
     call("quote", vec![d], span)
 }
 
-fn int(n: i64, span: Span) -> Datum {
-    Datum::new(DatumKind::Int(n), span)
+/// A count or position (in a pattern) as an integer literal.
+fn int(n: usize, span: Span) -> Datum {
+    // The length of a slice fits an `isize`, hence an `i64`.
+    Datum::new(DatumKind::Int(i64::try_from(n).unwrap_or(i64::MAX)), span)
 }
 
 fn nil(span: Span) -> Datum {
@@ -646,15 +645,11 @@ fn pattern(
         DatumKind::Vector(items) => {
             tests.push(call(
                 "%vector-of-length?",
-                vec![subject.clone(), int(items.len() as i64, span)],
+                vec![subject.clone(), int(items.len(), span)],
                 span,
             ));
             for (i, item) in items.iter().enumerate() {
-                let elem = call(
-                    "%vector-ref",
-                    vec![subject.clone(), int(i as i64, span)],
-                    span,
-                );
+                let elem = call("%vector-ref", vec![subject.clone(), int(i, span)], span);
                 pattern(item, elem, tests, binds)?;
             }
             Ok(())
@@ -699,17 +694,9 @@ fn list_pattern(
     } else {
         "%list-of-length?"
     };
-    tests.push(call(
-        check,
-        vec![subject.clone(), int(fixed as i64, span)],
-        span,
-    ));
+    tests.push(call(check, vec![subject.clone(), int(fixed, span)], span));
     for (i, item) in items[..fixed].iter().enumerate() {
-        let elem = call(
-            "%list-ref",
-            vec![subject.clone(), int(i as i64, span)],
-            span,
-        );
+        let elem = call("%list-ref", vec![subject.clone(), int(i, span)], span);
         pattern(item, elem, tests, binds)?;
     }
     if let Some(a) = amp {
@@ -719,7 +706,7 @@ fn list_pattern(
                 "& in a list pattern takes one pattern",
             ));
         };
-        let tail = call("%list-tail", vec![subject, int(fixed as i64, span)], span);
+        let tail = call("%list-tail", vec![subject, int(fixed, span)], span);
         pattern(rest, tail, tests, binds)?;
     }
     Ok(())

@@ -19,7 +19,7 @@ use crate::bytecode::{BinOp, CaptureFrom, Op, Proto};
 use crate::error::{RtError, RtResult};
 use crate::object::{Closure, Obj};
 use crate::value::Value;
-use crate::vm::{Frame, Handler, Vm};
+use crate::vm::{Frame, Vm};
 use call::{Entered, NativeOutcome};
 
 impl Vm {
@@ -666,11 +666,9 @@ impl Vm {
                         pc = target as usize;
                     }
                 }
-                Op::PushHandler { idx } => self.handlers.push(Handler {
-                    frame: fi,
-                    info: idx,
-                    disabled: 0,
-                }),
+                Op::PushHandler { idx } => {
+                    self.push_handler(fi, idx, &proto!().handlers[idx as usize]);
+                }
                 Op::PopHandler => {
                     self.handlers.pop();
                 }

@@ -38,7 +38,7 @@ pub fn install(vm: &mut Vm) {
     vm.define_native("condition-trace", 1, Some(1), |vm, a| {
         let lines: Vec<String> = condition_arg(vm, "condition-trace", a[0])?
             .trace
-            .iter()
+            .lines()
             .map(|t| t.to_string())
             .collect();
         let vals: Vec<Value> = lines.into_iter().map(|s| vm.heap.alloc_string(s)).collect();
