@@ -1597,6 +1597,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "reads and drops three 10,000-deep data: over 2.5 min under Miri"
+    )]
     fn max_nesting_reads_and_drops() {
         on_2mb_stack(|| {
             // `(([(...x...)]))` at exactly MAX_NESTING levels, mixing brackets.
@@ -1637,6 +1641,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "reads six inputs of 100,000 openers: over 2.5 min under Miri"
+    )]
     fn hostile_nesting_is_an_error_not_a_crash() {
         let run = || {
             for src in [
@@ -1664,6 +1672,7 @@ mod tests {
     /// Random soup of tricky fragments: the reader may reject it, but must
     /// neither panic nor report a position outside the input.
     #[test]
+    #[cfg_attr(miri, ignore = "20,000 random inputs: over 2.5 min under Miri")]
     fn random_input_never_panics() {
         #[rustfmt::skip]
         const PIECES: &[&str] = &[

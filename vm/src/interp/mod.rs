@@ -683,3 +683,47 @@ impl Vm {
 fn int(n: i16) -> Value {
     Value::Int(n as i64)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::printer::write_string;
+    use crate::vm::Vm;
+
+    /// The interpreter's unsafe paths in one small program, so that Miri
+    /// (where a fresh VM costs ~30 s, too much for one per case) checks
+    /// them: captured values and cells read through the frame's raw
+    /// pointer, `for` over a list, a vector and a string (`ForNext` copies
+    /// into its register), tail calls sliding a frame, recursion deep enough
+    /// to grow both the value stack (1,024 slots at first) and the frame
+    /// stack (capacity 256) under the dispatch loop's pointers, a caught
+    /// error, and `apply` redirecting a native call.
+    #[test]
+    fn unsafe_paths_compute_the_right_values() {
+        let src = r#"
+            (define (make-counter)
+              (let ((n 0))
+                (fn () (set! n (+ n 1)) n)))
+            (define c (make-counter))
+            (c)
+            (define (adder k) (fn (x) (+ x k)))
+            (define (sum xs acc) (if (null? xs) acc (sum (cdr xs) (+ acc (car xs)))))
+            (define (depth n) (if (= n 0) 0 (+ 1 (depth (- n 1)))))
+            (define v (vector 1 2 3))
+            (vector-set! v 0 10)
+            (define total 0)
+            (for x '(1 2 3) (set! total (+ total x)))
+            (for x v (set! total (+ total x)))
+            (define chars '())
+            (for ch "ab" (set! chars (cons ch chars)))
+            (list (c) ((adder 5) 1) (sum '(1 2 3 4) 0) (depth 2000) total
+                  (vector-ref v 0) chars (try (car 1) (catch e :caught))
+                  (apply + 1 2 '(3)))
+        "#;
+        let mut vm = Vm::new();
+        let v = vm.eval_source(src, "unsafe-paths").unwrap();
+        assert_eq!(
+            write_string(&vm, v),
+            r#"(2 6 10 2000 21 10 ("b" "a") :caught 6)"#
+        );
+    }
+}

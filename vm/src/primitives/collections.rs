@@ -485,6 +485,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "a fresh Vm (compiling the prelude, ~30 s under Miri) for each of its cases: over 2.5 min under Miri"
+    )]
     fn vectors() {
         assert_eq!(run("(vector 1 2 3)"), "[1 2 3]");
         assert_eq!(run("(vector)"), "[]");
@@ -510,6 +514,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "a fresh Vm (compiling the prelude, ~30 s under Miri) for each of its cases: over 2.5 min under Miri"
+    )]
     fn vector_errors() {
         fails(
             "(vector-ref [1 2] 2)",
@@ -549,6 +557,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "a fresh Vm (compiling the prelude, ~30 s under Miri) for each of its cases: over 2.5 min under Miri"
+    )]
     fn tables() {
         assert_eq!(run("(table :a 1 \"b\" 2)"), "@{:a 1 \"b\" 2}");
         assert_eq!(run("@{:a 1}"), "@{:a 1}");
@@ -596,6 +608,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "a fresh Vm (compiling the prelude, ~30 s under Miri) for each of its cases: over 2.5 min under Miri"
+    )]
     fn table_errors() {
         fails("(get [1] 0)", "type-error", "get: expected table or struct");
         fails("(get @{} '(1))", "type-error", "get: invalid map key: (1)");
@@ -620,6 +636,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "a fresh Vm (compiling the prelude, ~30 s under Miri) for each of its cases: over 2.5 min under Miri"
+    )]
     fn structs() {
         assert_eq!(run("(struct :a 1 \"b\" 2)"), "{:a 1 \"b\" 2}");
         assert_eq!(run("(struct-get {:a 1} :a)"), "1");
@@ -643,6 +663,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "a fresh Vm (compiling the prelude, ~30 s under Miri) for each of its cases: over 2.5 min under Miri"
+    )]
     fn struct_errors() {
         fails(
             "(struct-get @{:a 1} :a)",

@@ -137,6 +137,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "uses the file system, which Miri's isolation forbids")]
     fn write_read_append_delete() {
         let d = temp_dir();
         let f = d.join("a.txt");
@@ -163,6 +164,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "uses the file system, which Miri's isolation forbids")]
     fn list_directory_sorted() {
         let d = temp_dir();
         for name in ["b", "a", "c.lisp"] {
@@ -183,6 +185,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "uses the file system, which Miri's isolation forbids")]
     fn failures_are_io_errors() {
         let d = temp_dir();
         let missing = d.join("missing.txt");

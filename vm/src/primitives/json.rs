@@ -589,6 +589,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "a fresh Vm (compiling the prelude, ~30 s under Miri) for each of its cases: over 2.5 min under Miri"
+    )]
     fn parse_values() {
         assert_eq!(parsed("null"), "nil");
         assert_eq!(parsed(" true "), "#t");
@@ -617,6 +621,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "a fresh Vm (compiling the prelude, ~30 s under Miri) for each of its cases: over 2.5 min under Miri"
+    )]
     fn parse_strings() {
         assert_eq!(
             parsed(r#""a\"b\\c\/d\b\f\n\r\t""#),
@@ -632,6 +640,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "a fresh Vm (compiling the prelude, ~30 s under Miri) for each of its cases: over 2.5 min under Miri"
+    )]
     fn parse_errors() {
         parse_fails(
             "",
@@ -687,6 +699,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "a fresh Vm (compiling the prelude, ~30 s under Miri) for each of its cases: over 2.5 min under Miri"
+    )]
     fn parse_from_elle() {
         assert_eq!(
             run(r#"(json-parse "{\"a\": [1, 2.5, null, \"x\"]}")"#),
@@ -710,6 +726,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "a fresh Vm (compiling the prelude, ~30 s under Miri) for each of its cases: over 2.5 min under Miri"
+    )]
     fn serialize_values() {
         assert_eq!(run("(json-serialize nil)"), r#""null""#);
         assert_eq!(run("(json-serialize #t)"), r#""true""#);
@@ -742,6 +762,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "a fresh Vm (compiling the prelude, ~30 s under Miri) for each of its cases: over 2.5 min under Miri"
+    )]
     fn serialize_errors() {
         fails(
             "(json-serialize (/ 1.0 0.0))",

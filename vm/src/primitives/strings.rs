@@ -453,6 +453,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "a fresh Vm (compiling the prelude, ~30 s under Miri) for each of its cases: over 2.5 min under Miri"
+    )]
     fn lengths_and_case() {
         assert_eq!(run("(string-length \"\")"), "0");
         assert_eq!(run("(string-length \"hello\")"), "5");
@@ -476,6 +480,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "a fresh Vm (compiling the prelude, ~30 s under Miri) for each of its cases: over 2.5 min under Miri"
+    )]
     fn substrings() {
         assert_eq!(run("(substring \"hello\" 1 3)"), "\"el\"");
         assert_eq!(run("(substring \"hello\" 2)"), "\"llo\"");
@@ -519,6 +527,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "a fresh Vm (compiling the prelude, ~30 s under Miri) for each of its cases: over 2.5 min under Miri"
+    )]
     fn indexing() {
         assert_eq!(run("(string-index \"hello\" \"l\")"), "2");
         assert_eq!(run("(string-index \"hello\" \"lo\")"), "3");
@@ -548,6 +560,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "a fresh Vm (compiling the prelude, ~30 s under Miri) for each of its cases: over 2.5 min under Miri"
+    )]
     fn split_join_replace_trim() {
         assert_eq!(
             run("(string-split \"a,b,,c\" \",\")"),
@@ -593,6 +609,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "a fresh Vm (compiling the prelude, ~30 s under Miri) for each of its cases: over 2.5 min under Miri"
+    )]
     fn predicates() {
         assert_eq!(run("(string-contains? \"hello\" \"ell\")"), "#t");
         assert_eq!(run("(string-contains? \"hello\" \"xyz\")"), "#f");
@@ -619,6 +639,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "a fresh Vm (compiling the prelude, ~30 s under Miri) for each of its cases: over 2.5 min under Miri"
+    )]
     fn numbers() {
         assert_eq!(run("(string->number \"42\")"), "42");
         assert_eq!(run("(string->number \"-7\")"), "-7");
@@ -673,6 +697,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "a fresh Vm (compiling the prelude, ~30 s under Miri) for each of its cases: over 2.5 min under Miri"
+    )]
     fn lists_and_repr() {
         assert_eq!(run("(string->list \"abc\")"), "(\"a\" \"b\" \"c\")");
         assert_eq!(run("(string->list \"é→\")"), "(\"é\" \"→\")");
