@@ -32,10 +32,20 @@ pub struct Cli {
     )]
     pub eval: Option<String>,
 
-    /// Execution tier. This build has one, the interpreter (`off`); the JIT
-    /// modes `auto` and `eager` arrive with the JIT tier
-    #[arg(long, value_enum, value_name = "MODE", default_value = "off")]
+    /// Execution tiers: the interpreter only (`off`), hot functions to
+    /// machine code (`auto`), or every eligible function at its first call
+    /// (`eager`)
+    #[arg(long, value_enum, value_name = "MODE", default_value = "auto")]
     pub jit: JitMode,
+
+    /// Calls or loop iterations after which `--jit auto` compiles a function
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub jit_threshold: Option<u32>,
+
+    /// Print what the JIT did (compiled, rejected and why, deoptimisations,
+    /// compile time, code size) on stderr at exit
+    #[arg(long)]
+    pub jit_stats: bool,
 
     /// Limit on nested (non-tail) calls; deeper recursion raises stack-overflow
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
@@ -57,12 +67,15 @@ pub struct Cli {
 }
 
 /// `--jit MODE`: which tiers run the program (LANGUAGE.md §9).
-// Only the modes this build can honour are accepted, so `--jit auto` is a
-// usage error naming the possible values rather than a silent fallback.
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JitMode {
     /// The bytecode interpreter only.
     Off,
+    /// Profiler-driven: hot eligible functions and loops become machine code.
+    Auto,
+    /// Every eligible function on its first call, every loop on its first
+    /// iteration.
+    Eager,
 }
 
 /// Where the program comes from.
@@ -86,6 +99,8 @@ pub struct Invocation {
     pub args: Vec<String>,
     pub max_depth: Option<usize>,
     pub jit: JitMode,
+    pub jit_threshold: Option<u32>,
+    pub jit_stats: bool,
 }
 
 impl Cli {
@@ -113,6 +128,8 @@ impl Cli {
             args,
             max_depth,
             jit: self.jit,
+            jit_threshold: self.jit_threshold,
+            jit_stats: self.jit_stats,
         }
     }
 }
@@ -134,13 +151,21 @@ mod tests {
     }
 
     #[test]
-    fn jit_accepts_only_the_tiers_this_build_has() {
-        assert_eq!(parse(&[]).jit, JitMode::Off);
+    fn jit_modes_threshold_and_stats() {
+        assert_eq!(parse(&[]).jit, JitMode::Auto);
         assert_eq!(parse(&["--jit", "off", "p.lisp"]).jit, JitMode::Off);
-        let err = Cli::try_parse_from(["elle", "--jit", "auto", "p.lisp"])
-            .expect_err("auto needs the JIT tier");
+        assert_eq!(parse(&["--jit", "eager", "p.lisp"]).jit, JitMode::Eager);
+        let inv = parse(&["--jit-threshold", "7", "--jit-stats", "p.lisp"]);
+        assert_eq!((inv.jit_threshold, inv.jit_stats), (Some(7), true));
+        let err =
+            Cli::try_parse_from(["elle", "--jit", "fast", "p.lisp"]).expect_err("no such mode");
         assert_eq!(err.kind(), clap::error::ErrorKind::InvalidValue);
-        assert!(err.to_string().contains("[possible values: off]"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("[possible values: off, auto, eager]"),
+            "{err}"
+        );
+        assert!(Cli::try_parse_from(["elle", "--jit-threshold", "0"]).is_err());
     }
 
     #[test]

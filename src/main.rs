@@ -31,6 +31,7 @@ mod cli;
 mod repl;
 mod report;
 mod run;
+mod tier;
 
 use clap::Parser;
 

@@ -44,6 +44,7 @@ pub fn run_on_big_stack(inv: Invocation) -> i32 {
 
 fn run(inv: Invocation) -> i32 {
     let mut vm = new_vm(&inv);
+    let inv_stats = inv.jit_stats;
     let status = match inv.source {
         Source::Eval(code) => run_eval(&mut vm, &code),
         Source::File(path) => run_file(&mut vm, &path),
@@ -56,6 +57,9 @@ fn run(inv: Invocation) -> i32 {
     // allocation-heavy programs), so the VM is left to the OS once its
     // output is flushed.
     vm.flush_output();
+    if inv_stats {
+        errln!("{}", crate::tier::report(&vm));
+    }
     std::mem::forget(vm);
     status
 }
@@ -66,10 +70,7 @@ fn new_vm(inv: &Invocation) -> Vm {
     if let Some(depth) = inv.max_depth {
         vm.set_max_depth(depth);
     }
-    match inv.jit {
-        // The interpreter is the VM's only tier in this build.
-        crate::cli::JitMode::Off => {}
-    }
+    crate::tier::install(&mut vm, inv.jit, inv.jit_threshold);
     vm
 }
 

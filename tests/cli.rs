@@ -337,20 +337,50 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
-fn jit_off_runs_the_interpreter_and_other_modes_are_usage_errors() {
-    assert_ok(&elle(&["--jit", "off", "-e", "(+ 1 2)"]), "3\n");
-    for mode in ["auto", "eager", "fast"] {
-        let o = elle(&["--jit", mode, "-e", "(+ 1 2)"]);
-        assert_eq!(status(&o), 2, "--jit {mode}: {}", stderr(&o));
-        let expected = format!("invalid value '{mode}' for '--jit <MODE>'");
-        assert!(stderr(&o).contains(&expected), "{}", stderr(&o));
-        assert!(
-            stderr(&o).contains("[possible values: off]"),
-            "{}",
-            stderr(&o)
-        );
-        assert_eq!(stdout(&o), "");
+fn every_jit_mode_runs_and_an_unknown_one_is_a_usage_error() {
+    for mode in ["off", "auto", "eager"] {
+        assert_ok(&elle(&["--jit", mode, "-e", "(+ 1 2)"]), "3\n");
     }
+    let o = elle(&["--jit", "fast", "-e", "(+ 1 2)"]);
+    assert_eq!(status(&o), 2, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("invalid value 'fast' for '--jit <MODE>'"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains("[possible values: off, auto, eager]"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(stdout(&o), "");
+}
+
+#[test]
+fn jit_stats_report_what_was_compiled_and_what_was_not() {
+    let program = "(define (sq x) (* x x)) (define (hello) (println \"hi\")) (hello) (sq 3)";
+    let o = elle(&["--jit", "eager", "--jit-stats", "-e", program]);
+    assert_eq!(status(&o), 0, "{}", stderr(&o));
+    assert_eq!(stdout(&o), "hi\n9\n");
+    let err = stderr(&o);
+    assert!(err.contains("jit: eager"), "{err}");
+    assert!(err.contains("jit: compiled 1 entries"), "{err}");
+    let o = elle(&[
+        "--jit",
+        "auto",
+        "--jit-threshold",
+        "5",
+        "--jit-stats",
+        "-e",
+        "(+ 1 2)",
+    ]);
+    assert!(
+        stderr(&o).contains("jit: auto (threshold 5)"),
+        "{}",
+        stderr(&o)
+    );
+    let o = elle(&["--jit", "off", "--jit-stats", "-e", "(+ 1 2)"]);
+    assert!(stderr(&o).contains("jit: off"), "{}", stderr(&o));
 }
 
 #[test]

@@ -759,6 +759,8 @@ pub struct Proto {
     /// sit after the function's code, each ending in a jump back to just
     /// after its fold, so the inlined path never jumps over them.
     pub(crate) folds: Vec<(u32, u32)>,
+    /// Eligibility for the JIT tier, profile and compiled code.
+    pub(crate) tier: crate::tier::TierInfo,
 }
 
 impl Op {
@@ -1012,10 +1014,13 @@ impl Op {
         }
     }
 
-    /// The registers an instruction names.
-    fn registers(self) -> impl Iterator<Item = Reg> {
-        let (a, b, c): (Option<Reg>, Option<Reg>, Option<Reg>) = match self {
-            Op::Move { dst, src } => (Some(dst), Some(src), None),
+    /// The registers an instruction reads and writes. The verifier checks
+    /// them against the frame's window; the JIT's liveness analysis and
+    /// write-back derive from them.
+    pub fn operands(self) -> Operands {
+        let r = |regs: &[Reg]| RegSet::of(regs);
+        let (reads, writes) = match self {
+            Op::Move { dst, src } => (r(&[src]), r(&[dst])),
             Op::LoadConst { dst, .. }
             | Op::LoadInt { dst, .. }
             | Op::LoadNil { dst }
@@ -1023,22 +1028,20 @@ impl Op {
             | Op::CaptureGet { dst, .. }
             | Op::CaptureCellGet { dst, .. }
             | Op::GlobalGet { dst, .. }
-            | Op::Closure { dst, .. } => (Some(dst), None, None),
-            Op::MakeCell { reg } => (Some(reg), None, None),
-            Op::CellGet { dst, cell } => (Some(dst), Some(cell), None),
-            Op::CellSet { cell, src } => (Some(cell), Some(src), None),
+            | Op::Closure { dst, .. } => (RegSet::NONE, r(&[dst])),
+            Op::MakeCell { reg } => (r(&[reg]), r(&[reg])),
+            Op::CellGet { dst, cell } => (r(&[cell]), r(&[dst])),
+            Op::CellSet { cell, src } => (r(&[cell, src]), RegSet::NONE),
             Op::CaptureCellSet { src, .. }
             | Op::GlobalSet { src, .. }
             | Op::GlobalDefine { src, .. }
-            | Op::Return { src } => (Some(src), None, None),
-            Op::JumpIfFalse { cond, .. } | Op::JumpIfTrue { cond, .. } => (Some(cond), None, None),
-            Op::Call { base, argc, dst } => {
-                (Some(base), Some(base.saturating_add(argc)), Some(dst))
+            | Op::Return { src } => (r(&[src]), RegSet::NONE),
+            Op::JumpIfFalse { cond, .. } | Op::JumpIfTrue { cond, .. } => {
+                (r(&[cond]), RegSet::NONE)
             }
-            Op::TailCall { base, argc } => {
-                // The function and its arguments must all be in the window.
-                (Some(base), Some(base.saturating_add(argc)), None)
-            }
+            // The function and its arguments must all be in the window.
+            Op::Call { base, argc, dst } => (RegSet::range(base, argc as u32 + 1), r(&[dst])),
+            Op::TailCall { base, argc } => (RegSet::range(base, argc as u32 + 1), RegSet::NONE),
             Op::Add { dst, a, b }
             | Op::Sub { dst, a, b }
             | Op::Mul { dst, a, b }
@@ -1054,7 +1057,8 @@ impl Op {
                 dst,
                 vec: a,
                 idx: b,
-            } => (Some(dst), Some(a), Some(b)),
+            }
+            | Op::CallBinary { dst, a, b, .. } => (r(&[a, b]), r(&[dst])),
             Op::AddI { dst, a, .. }
             | Op::SubI { dst, a, .. }
             | Op::MulI { dst, a, .. }
@@ -1071,44 +1075,162 @@ impl Op {
             | Op::Cdr { dst, src: a, .. }
             | Op::IsPair { dst, src: a, .. }
             | Op::IsNull { dst, src: a, .. }
-            | Op::Un { dst, src: a, .. } => (Some(dst), Some(a), None),
+            | Op::Un { dst, src: a, .. }
+            | Op::CallBinaryI { dst, a, .. }
+            | Op::CallUnary { dst, src: a, .. } => (r(&[a]), r(&[dst])),
             Op::JumpUnlessLt { a, b, .. }
             | Op::JumpUnlessGt { a, b, .. }
             | Op::JumpUnlessLe { a, b, .. }
             | Op::JumpUnlessGe { a, b, .. }
             | Op::JumpUnlessNumEq { a, b, .. }
-            | Op::JumpUnlessEq { a, b, .. } => (Some(a), Some(b), None),
+            | Op::JumpUnlessEq { a, b, .. }
+            | Op::CallBranch { a, b, .. } => (r(&[a, b]), RegSet::NONE),
             Op::JumpUnlessLtI { a, .. }
             | Op::JumpUnlessGtI { a, .. }
             | Op::JumpUnlessLeI { a, .. }
             | Op::JumpUnlessGeI { a, .. }
             | Op::JumpUnlessNumEqI { a, .. }
-            | Op::JumpUnlessEqI { a, .. } => (Some(a), None, None),
-            Op::VectorSet { vec, idx, val } => (Some(vec), Some(idx), Some(val)),
-            Op::VectorSetI { vec, val, .. } => (Some(vec), Some(val), None),
-            Op::BranchPair { src, .. } | Op::BranchNull { src, .. } => (Some(src), None, None),
-            Op::CallBinary { dst, a, b, .. } => (Some(dst), Some(a), Some(b)),
-            Op::CallBinaryI { dst, a, .. } | Op::CallUnary { dst, src: a, .. } => {
-                (Some(dst), Some(a), None)
-            }
-            Op::CallBranch { a, b, .. } => (Some(a), Some(b), None),
-            Op::CallBranchI { a, .. } | Op::CallTest { src: a, .. } => (Some(a), None, None),
-            Op::CallTernary { a, b, c, .. } => (Some(a), Some(b), Some(c)),
-            Op::CallTernaryI { a, c, .. } => (Some(a), Some(c), None),
+            | Op::JumpUnlessEqI { a, .. }
+            | Op::BranchPair { src: a, .. }
+            | Op::BranchNull { src: a, .. }
+            | Op::CallBranchI { a, .. }
+            | Op::CallTest { src: a, .. } => (r(&[a]), RegSet::NONE),
+            Op::VectorSet { vec, idx, val } => (r(&[vec, idx, val]), RegSet::NONE),
+            Op::VectorSetI { vec, val, .. } => (r(&[vec, val]), RegSet::NONE),
+            Op::CallTernary { a, b, c, .. } => (r(&[a, b, c]), RegSet::NONE),
+            Op::CallTernaryI { a, c, .. } => (r(&[a, c]), RegSet::NONE),
             // The two registers after `state` hold the position and the end.
-            Op::ForPrep { state } => (Some(state), Some(state.saturating_add(2)), None),
-            Op::ForNext { state, var } => (Some(state), Some(state.saturating_add(2)), Some(var)),
+            Op::ForPrep { state } => (RegSet::range(state, 1), RegSet::range(state, 3)),
+            Op::ForNext { state, var } => (
+                RegSet::range(state, 3),
+                RegSet {
+                    fixed: [Some(var), None, None],
+                    range: Some((state + 1, 1)),
+                },
+            ),
             Op::Jump { .. }
             | Op::JumpBack { .. }
             | Op::PushHandler { .. }
             | Op::PopHandler
-            | Op::EndFinally => (None, None, None),
+            | Op::EndFinally => (RegSet::NONE, RegSet::NONE),
         };
-        [a, b, c].into_iter().flatten()
+        Operands { reads, writes }
+    }
+
+    /// Whether the JIT tier may compile the instruction: the
+    /// "primitive-only" subset of docs/ARCHITECTURE.md, "The JIT tier".
+    /// `tier::eligibility` derives a function's eligibility from this, and
+    /// the JIT's code generator handles exactly what it allows.
+    pub fn jit_support(self) -> JitSupport {
+        use JitSupport::{Compiled, Never};
+        match self {
+            Op::Move { .. }
+            | Op::LoadInt { .. }
+            | Op::LoadNil { .. }
+            | Op::LoadBool { .. }
+            | Op::Jump { .. }
+            | Op::JumpBack { .. }
+            | Op::JumpIfFalse { .. }
+            | Op::JumpIfTrue { .. }
+            | Op::JumpUnlessLt { .. }
+            | Op::JumpUnlessLtI { .. }
+            | Op::JumpUnlessGt { .. }
+            | Op::JumpUnlessGtI { .. }
+            | Op::JumpUnlessLe { .. }
+            | Op::JumpUnlessLeI { .. }
+            | Op::JumpUnlessGe { .. }
+            | Op::JumpUnlessGeI { .. }
+            | Op::JumpUnlessNumEq { .. }
+            | Op::JumpUnlessNumEqI { .. }
+            | Op::JumpUnlessEq { .. }
+            | Op::JumpUnlessEqI { .. }
+            | Op::Return { .. }
+            | Op::Add { .. }
+            | Op::AddI { .. }
+            | Op::Sub { .. }
+            | Op::SubI { .. }
+            | Op::Mul { .. }
+            | Op::MulI { .. }
+            | Op::Div { .. }
+            | Op::DivI { .. }
+            | Op::Mod { .. }
+            | Op::ModI { .. }
+            | Op::Lt { .. }
+            | Op::LtI { .. }
+            | Op::Gt { .. }
+            | Op::GtI { .. }
+            | Op::Le { .. }
+            | Op::LeI { .. }
+            | Op::Ge { .. }
+            | Op::GeI { .. }
+            | Op::NumEq { .. }
+            | Op::NumEqI { .. }
+            | Op::Eq { .. }
+            | Op::EqI { .. } => Compiled,
+            Op::Un { op, .. } => match op {
+                UnOp::Not | UnOp::Inc | UnOp::Dec | UnOp::IsZero | UnOp::Neg | UnOp::Sqrt => {
+                    Compiled
+                }
+                _ => Never("uses a list operation"),
+            },
+            Op::LoadConst { .. } => JitSupport::NumberConstant,
+            Op::GlobalGet { .. } => JitSupport::GlobalFunction,
+            Op::Call { .. } | Op::TailCall { .. } => JitSupport::Call,
+            Op::MakeCell { .. }
+            | Op::CellGet { .. }
+            | Op::CellSet { .. }
+            | Op::CaptureGet { .. }
+            | Op::CaptureCellGet { .. }
+            | Op::CaptureCellSet { .. } => Never("uses a captured variable"),
+            Op::GlobalSet { .. } | Op::GlobalDefine { .. } => Never("assigns a global variable"),
+            Op::Closure { .. } => Never("makes a closure"),
+            Op::ForPrep { .. } | Op::ForNext { .. } => Never("iterates over a sequence (`for`)"),
+            Op::VectorRef { .. }
+            | Op::VectorRefI { .. }
+            | Op::VectorSet { .. }
+            | Op::VectorSetI { .. } => Never("uses a vector"),
+            Op::Car { .. }
+            | Op::Cdr { .. }
+            | Op::IsPair { .. }
+            | Op::IsNull { .. }
+            | Op::BranchPair { .. }
+            | Op::BranchNull { .. } => Never("uses a list operation"),
+            Op::CallBinary { .. }
+            | Op::CallBinaryI { .. }
+            | Op::CallBranch { .. }
+            | Op::CallBranchI { .. }
+            | Op::CallTernary { .. }
+            | Op::CallTernaryI { .. }
+            | Op::CallUnary { .. }
+            | Op::CallTest { .. } => Never("calls a redefined built-in operator"),
+            Op::PushHandler { .. } | Op::PopHandler | Op::EndFinally => {
+                Never("handles conditions (`try`, `handler-bind`, `finally`...)")
+            }
+        }
+    }
+
+    /// Where the instruction may jump to (not counting falling through).
+    pub fn jump_target(self) -> Option<u32> {
+        match self {
+            Op::Jump { target }
+            | Op::JumpBack { target }
+            | Op::JumpIfFalse { target, .. }
+            | Op::JumpIfTrue { target, .. } => Some(target),
+            op => op.short_target().map(u32::from),
+        }
+    }
+
+    /// The instructions that may run after this one, at `pc`.
+    pub fn successors(self, pc: usize) -> impl Iterator<Item = usize> {
+        let fall = (!self.is_terminator()).then_some(pc + 1);
+        // `ForNext` skips the jump out of the loop when there is an item.
+        let skip = matches!(self, Op::ForNext { .. }).then_some(pc + 2);
+        let jump = self.jump_target().map(|t| t as usize);
+        [fall, skip, jump].into_iter().flatten()
     }
 
     /// Instructions after which execution never falls through.
-    fn is_terminator(self) -> bool {
+    pub fn is_terminator(self) -> bool {
         matches!(
             self,
             Op::Return { .. }
@@ -1117,6 +1239,75 @@ impl Op {
                 | Op::JumpBack { .. }
                 | Op::EndFinally
         )
+    }
+}
+
+/// What the JIT tier can do with an instruction ([`Op::jit_support`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JitSupport {
+    /// Numbers, booleans, locals and control flow: compiled as is.
+    Compiled,
+    /// `LoadConst`: compiled when the constant is a number.
+    NumberConstant,
+    /// `GlobalGet`: compiled when the value is only called.
+    GlobalFunction,
+    /// A call: compiled when, at compile time, the callee is an eligible
+    /// function taking exactly those arguments.
+    Call,
+    /// Never compiled, for this reason.
+    Never(&'static str),
+}
+
+/// The registers one instruction reads and writes ([`Op::operands`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Operands {
+    pub reads: RegSet,
+    pub writes: RegSet,
+}
+
+/// A few registers and at most one run of consecutive registers (a call's
+/// function and arguments).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RegSet {
+    fixed: [Option<Reg>; 3],
+    /// The first register of the run and how many follow it, itself
+    /// included.
+    range: Option<(Reg, u32)>,
+}
+
+impl RegSet {
+    pub const NONE: RegSet = RegSet {
+        fixed: [None; 3],
+        range: None,
+    };
+
+    fn of(regs: &[Reg]) -> RegSet {
+        let mut fixed = [None; 3];
+        for (slot, &r) in fixed.iter_mut().zip(regs) {
+            *slot = Some(r);
+        }
+        RegSet { fixed, range: None }
+    }
+
+    fn range(first: Reg, count: u32) -> RegSet {
+        RegSet {
+            fixed: [None; 3],
+            range: Some((first, count)),
+        }
+    }
+
+    /// Every register of the set, as `u32` (a run may end past `Reg::MAX`
+    /// in a malformed instruction, which the verifier must see).
+    pub fn iter(self) -> impl Iterator<Item = u32> {
+        let run = self
+            .range
+            .map_or(0..0, |(first, n)| first as u32..first as u32 + n);
+        self.fixed.into_iter().flatten().map(u32::from).chain(run)
+    }
+
+    /// The highest register of the set.
+    fn last(self) -> Option<u32> {
+        self.iter().max()
     }
 }
 
@@ -1137,7 +1328,53 @@ impl Proto {
             nregs: 0,
             fast_argc: 0,
             folds: Vec::new(),
+            tier: crate::tier::TierInfo::new(crate::tier::Eligibility::Eligible),
         }
+    }
+
+    /// Decides the prototype's eligibility for the JIT tier, once its code
+    /// is complete and verified.
+    pub(crate) fn decide_eligibility(self) -> Proto {
+        let eligibility = crate::tier::eligibility_of(&self);
+        Proto {
+            tier: crate::tier::TierInfo::new(eligibility),
+            ..self
+        }
+    }
+
+    /// The instruction at `pc`.
+    pub fn op(&self, pc: usize) -> Option<Op> {
+        self.code.get(pc).map(Cell::get)
+    }
+
+    /// How many instructions the function has.
+    pub fn code_len(&self) -> usize {
+        self.code.len()
+    }
+
+    /// The constant pool.
+    pub fn consts(&self) -> &[Value] {
+        &self.consts
+    }
+
+    /// Required parameters (there is no rest list when it is eligible).
+    pub fn nparams(&self) -> u32 {
+        self.nparams
+    }
+
+    /// Registers a frame of the function uses.
+    pub fn nregs(&self) -> u32 {
+        self.nregs
+    }
+
+    /// The source position of the instruction at `pc`.
+    pub fn span(&self, pc: usize) -> Option<Span> {
+        self.spans.get(pc).copied()
+    }
+
+    /// Its profile and compiled code, and its eligibility for the JIT.
+    pub fn tier(&self) -> &crate::tier::TierInfo {
+        &self.tier
     }
 
     /// The function's name, if it has one.
@@ -1167,7 +1404,11 @@ impl Proto {
         }
         for (i, op) in self.code.iter().enumerate() {
             let op = op.get();
-            if let Some(r) = op.registers().find(|&r| r as u32 >= self.nregs) {
+            let operands = op.operands();
+            if let Some(r) = [operands.reads, operands.writes]
+                .iter()
+                .find_map(|set| set.last().filter(|&r| r >= self.nregs))
+            {
                 return Err(format!(
                     "instruction {i} names register {r} of {}",
                     self.nregs

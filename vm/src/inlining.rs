@@ -97,6 +97,8 @@ impl Vm {
                 }
             }
         }
+        // Compiled code inlines the built-ins too.
+        self.forget_compiled_code();
     }
 
     /// Registers newly compiled code (and the functions inside it), so that
@@ -104,9 +106,19 @@ impl Vm {
     pub(crate) fn register_code(&mut self, proto: &Rc<Proto>) {
         let mut work = vec![proto];
         while let Some(p) = work.pop() {
+            self.arm_tier(p);
             self.inlining.protos.push(Rc::downgrade(p));
             work.extend(p.children.iter());
         }
+    }
+
+    /// Every compiled prototype still alive.
+    pub(crate) fn live_protos(&self) -> Vec<Rc<Proto>> {
+        self.inlining
+            .protos
+            .iter()
+            .filter_map(Weak::upgrade)
+            .collect()
     }
 
     /// Forgets prototypes that no longer exist (after a collection).

@@ -23,6 +23,7 @@ pub mod printer;
 pub mod reader;
 pub mod span;
 pub mod symbol;
+pub mod tier;
 pub mod value;
 pub mod vm;
 

@@ -155,6 +155,9 @@ pub struct Vm {
     /// and arguments of [`Vm::call_value`]). The collector roots every slot
     /// below [`Vm::stack_top`], which is never below this.
     pub(crate) rooted_top: usize,
+    /// The JIT tier, if one is plugged in, and what it compiled
+    /// (`tier/mod.rs`).
+    pub(crate) tier: crate::tier::TierState,
 }
 
 impl Vm {
@@ -190,6 +193,7 @@ impl Vm {
             current_file: None,
             command_line: Vec::new(),
             rooted_top: 0,
+            tier: Default::default(),
         };
         vm.heap.set_stress(crate::heap::stress_from_env());
         crate::conditions::install_builtin_types(&mut vm);
@@ -268,6 +272,19 @@ impl Vm {
     pub fn set_global_slot(&mut self, slot: u32, v: Value) {
         self.globals[slot as usize] = v;
         self.note_global_store(slot, v);
+    }
+
+    /// What global `slot` holds, if it is bound.
+    pub fn global_value(&self, slot: u32) -> Option<Value> {
+        match self.globals.get(slot as usize) {
+            None | Some(Value::Unbound) => None,
+            Some(&v) => Some(v),
+        }
+    }
+
+    /// The name of global `slot`.
+    pub fn global_name(&self, slot: u32) -> Option<Sym> {
+        self.global_names.get(slot as usize).copied()
     }
 
     pub fn get_global(&self, name: &str) -> Option<Value> {
@@ -371,8 +388,9 @@ impl Vm {
     /// ([`Vm::without_collection`]).
     ///
     /// The roots are the value stack below `Vm::stack_top`, the closure
-    /// of every frame, globals, macros and the values of transfers of
-    /// control in flight or parked (`conditions.rs`).
+    /// of every frame, globals, macros, the values of transfers of
+    /// control in flight or parked (`conditions.rs`) and the values
+    /// compiled code depends on (`tier/mod.rs`).
     pub fn collect_garbage(&mut self) {
         if self.heap.inhibited() {
             return;
@@ -389,7 +407,8 @@ impl Vm {
                     .iter()
                     .flat_map(|p| p.values.iter().copied()),
             )
-            .chain(self.transfer_values.iter().copied());
+            .chain(self.transfer_values.iter().copied())
+            .chain(self.tier.deps.iter().copied());
         self.heap.collect(roots);
         self.prune_code_registry();
     }

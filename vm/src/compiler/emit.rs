@@ -199,7 +199,7 @@ impl<'a> Emitter<'a> {
         self.proto
             .verify()
             .map_err(|e| RtError::new("error", format!("internal compiler error: {e}")))?;
-        Ok(self.proto)
+        Ok(self.proto.decide_eligibility())
     }
 
     // ----- registers and instructions -----

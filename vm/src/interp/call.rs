@@ -60,7 +60,7 @@ impl Vm {
     /// stored straight into the frame stack instead of being staged on the
     /// native stack and copied (which stalls on store forwarding).
     #[inline(always)]
-    pub(super) fn push_frame_record(&mut self, frame: Frame) {
+    pub(crate) fn push_frame_record(&mut self, frame: Frame) {
         if self.frames.len() == self.frames.capacity() {
             self.frames.reserve(self.frames.len().max(64));
         }
@@ -76,7 +76,7 @@ impl Vm {
     /// Frames allowed now: the configured depth, plus some headroom while
     /// a condition handler runs.
     #[inline(always)]
-    pub(super) fn depth_limit(&self) -> usize {
+    pub(crate) fn depth_limit(&self) -> usize {
         self.max_depth + self.depth_headroom
     }
 

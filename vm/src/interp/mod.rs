@@ -18,6 +18,7 @@ use std::rc::Rc;
 use crate::bytecode::{BinOp, CaptureFrom, Op, Proto};
 use crate::error::{RtError, RtResult};
 use crate::object::{Closure, Obj};
+use crate::tier::Entered as TierEntered;
 use crate::value::Value;
 use crate::vm::{Frame, Vm};
 use call::{Entered, NativeOutcome};
@@ -268,6 +269,35 @@ impl Vm {
             }};
         }
 
+        // Counts down the running prototype's `$count` (calls or loop
+        // back-edges); at zero, enters its compiled code at `pc`, which
+        // runs the frame to its return or gives it back, possibly with more
+        // frames on top (`tier/mod.rs`).
+        macro_rules! profile {
+            ($count:ident) => {{
+                let tier = &proto!().tier;
+                let left = tier.$count.get();
+                if left != 0 {
+                    tier.$count.set(left - 1);
+                } else {
+                    save_pc!();
+                    match self.tier_enter(fi, pc as u32) {
+                        TierEntered::Interpret => {}
+                        TierEntered::Returned(v) => {
+                            let ret = self.frames[fi].ret;
+                            self.stack[ret] = v;
+                            self.frames.pop();
+                            if fi == entry {
+                                return Ok(v);
+                            }
+                            load_frame!();
+                        }
+                        TierEntered::Resumed => load_frame!(),
+                    }
+                }
+            }};
+        }
+
         loop {
             // SAFETY: `pc < code.len()`: execution starts at 0 or at a jump,
             // call-return or handler target, all checked in range by
@@ -329,6 +359,7 @@ impl Vm {
                         save_pc!();
                         self.collect_garbage();
                     }
+                    profile!(loops_left);
                 }
                 Op::JumpIfFalse { cond, target } => {
                     if !reg!(cond).is_truthy() {
@@ -429,6 +460,7 @@ impl Vm {
                         fi += 1;
                         pc = 0;
                         base = new_base;
+                        profile!(calls_left);
                         continue;
                     }
                     if let Value::Native(id) = reg!(b)
@@ -465,6 +497,7 @@ impl Vm {
                         code = p.code.as_ptr();
                         self.frames[fi] = frame;
                         pc = 0;
+                        profile!(calls_left);
                         continue;
                     }
                     if let Value::Native(_) = self.stack[fpos] {

@@ -1,0 +1,1065 @@
+//! Bytecode to Cranelift IR, one specialisation at a time.
+//!
+//! Every register of the function becomes three Cranelift variables (its
+//! payload as an integer word, as a float, and its tag); the static types
+//! (`infer.rs`) say which one an instruction reads, so numbers stay
+//! untagged in machine registers and Cranelift drops the definitions
+//! nothing reads. An instruction whose fast path does not apply (an
+//! overflow, a zero divisor, a redefined callee, the depth limit) branches
+//! to a cold *deoptimisation* block that writes the live registers back to
+//! the frame's stack window, records the frame and returns to the caller
+//! with [`BAIL`]; the interpreter then runs that instruction itself (see
+//! `elle_vm::tier`).
+//!
+//! Three kinds of functions come out:
+//! - a **direct** function per specialisation entered at pc 0:
+//!   `(ctx, base, depth, params...) -> (payload, tag)` in Cranelift's tail
+//!   calling convention, which compiled callers call directly (and tail
+//!   calls with `return_call`);
+//! - an **entry** wrapper for the interpreter ([`elle_vm::tier::abi::EntryFn`]):
+//!   guards the argument tags in the frame, calls the direct function and
+//!   stores its result in the context;
+//! - an **OSR** function for a loop header: guards and loads the live
+//!   registers from the frame and runs the body from there.
+
+use std::collections::{HashMap, HashSet};
+
+use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
+use cranelift_codegen::ir::{self, AbiParam, Block, InstBuilder, MemFlagsData, Signature, types};
+use cranelift_codegen::isa::CallConv;
+use cranelift_frontend::{FunctionBuilder, Variable};
+use cranelift_module::{FuncId, Module};
+
+use elle_vm::bytecode::{Op, UnOp};
+use elle_vm::tier::abi::{JitCtx, NO_CALLEE};
+use elle_vm::value::{PAYLOAD_OFFSET, TAG_BOOL, TAG_FLOAT, TAG_NIL};
+
+use crate::infer::{self, Ty};
+use crate::unit::{Spec, Unit, reachable_from};
+
+/// The tag a direct function returns when it deoptimised.
+pub const BAIL: i64 = 0xBA11;
+
+/// Bytes per value on the stack.
+const VALUE_BYTES: i64 = 16;
+
+/// How a function's body ends.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// A direct function: returns `(payload, tag)`, `BAIL` after a
+    /// deoptimisation.
+    Direct,
+    /// An OSR entry: stores the result in the context and returns a
+    /// status code.
+    Osr,
+}
+
+/// The signature of a direct function with these parameter types.
+pub fn direct_signature(module: &dyn Module, params: &[Ty]) -> Signature {
+    let mut sig = module.make_signature();
+    sig.call_conv = CallConv::Tail;
+    for _ in 0..3 {
+        sig.params.push(AbiParam::new(types::I64));
+    }
+    for p in params {
+        sig.params.push(AbiParam::new(word_type(*p)));
+    }
+    sig.returns.push(AbiParam::new(types::I64));
+    sig.returns.push(AbiParam::new(types::I64));
+    sig
+}
+
+/// The signature of an interpreter entry (`EntryFn`).
+pub fn entry_signature(module: &dyn Module) -> Signature {
+    let mut sig = module.make_signature();
+    sig.params.push(AbiParam::new(types::I64));
+    sig.params.push(AbiParam::new(types::I64));
+    sig.returns.push(AbiParam::new(types::I64));
+    sig
+}
+
+/// The signature of `elle_vm::tier::abi::deopt_frame`.
+pub fn deopt_signature(module: &dyn Module) -> Signature {
+    let mut sig = module.make_signature();
+    for _ in 0..5 {
+        sig.params.push(AbiParam::new(types::I64));
+    }
+    sig
+}
+
+/// The machine type an untagged value of type `t` lives in.
+fn word_type(t: Ty) -> ir::Type {
+    if t == Ty::Float {
+        types::F64
+    } else {
+        types::I64
+    }
+}
+
+/// Offsets of the context's fields.
+mod ctx {
+    use super::JitCtx;
+    use std::mem::offset_of;
+    pub const STACK: i32 = offset_of!(JitCtx, stack) as i32;
+    pub const STACK_LEN: i32 = offset_of!(JitCtx, stack_len) as i32;
+    pub const GLOBALS: i32 = offset_of!(JitCtx, globals) as i32;
+    pub const DEPTH_LIMIT: i32 = offset_of!(JitCtx, depth_limit) as i32;
+    pub const DEPTH: i32 = offset_of!(JitCtx, depth) as i32;
+    pub const NATIVE_FLOOR: i32 = offset_of!(JitCtx, native_floor) as i32;
+    pub const RESULT: i32 = offset_of!(JitCtx, result) as i32;
+}
+
+/// An operand of an arithmetic or comparison instruction.
+#[derive(Clone, Copy)]
+enum Operand {
+    Reg(u16),
+    Imm(i16),
+}
+
+#[derive(Clone, Copy)]
+enum Arith {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+}
+
+#[derive(Clone, Copy)]
+enum Cmp {
+    Lt,
+    Gt,
+    Le,
+    Ge,
+    NumEq,
+    Eq,
+}
+
+/// Where a deoptimisation resumes.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Resume {
+    /// At the instruction itself, which the interpreter runs.
+    At,
+    /// After the call at the instruction, whose callee deoptimised: its
+    /// frame is recorded, and its value goes to this register.
+    AfterCall(u16),
+}
+
+/// The references a function's code needs.
+pub struct Links<'a> {
+    /// The direct function of each specialisation of the unit.
+    pub funcs: &'a [Option<FuncId>],
+    pub deopt: FuncId,
+}
+
+/// Emits the body of `unit.specs[index]` into `b`.
+pub fn emit(
+    b: FunctionBuilder<'_>,
+    module: &mut dyn Module,
+    unit: &Unit<'_>,
+    index: usize,
+    links: &Links<'_>,
+    mode: Mode,
+) -> Result<(), String> {
+    let spec = &unit.specs[index];
+    let reachable = reachable_from(&spec.proto, spec.start);
+    let live = infer::liveness(&spec.proto, &reachable);
+    let mut g = Gen::new(b, module, unit, spec, links, mode, live);
+    g.prologue();
+    g.body()?;
+    g.deopt_blocks();
+    g.b.seal_all_blocks();
+    let config = g.module.target_config();
+    g.b.finalize(config);
+    Ok(())
+}
+
+/// Emits the interpreter entry of the direct function `direct` of
+/// `spec`.
+pub fn emit_entry(
+    mut b: FunctionBuilder<'_>,
+    module: &mut dyn Module,
+    spec: &Spec,
+    direct: FuncId,
+) {
+    let block = b.create_block();
+    b.append_block_params_for_function_params(block);
+    b.switch_to_block(block);
+    let (ctx_v, base) = (b.block_params(block)[0], b.block_params(block)[1]);
+    let frame = frame_address(&mut b, ctx_v, base);
+    let declined = b.create_block();
+    b.set_cold_block(declined);
+    let depth = b
+        .ins()
+        .load(types::I64, MemFlagsData::trusted(), ctx_v, ctx::DEPTH);
+    let mut args = vec![ctx_v, base, depth];
+    for (r, t) in spec.params().iter().enumerate() {
+        args.push(load_guarded(&mut b, frame, r, *t, declined));
+    }
+    let callee = module.declare_func_in_func(direct, b.func);
+    let call = b.ins().call(callee, &args);
+    let (bits, tag) = (b.inst_results(call)[0], b.inst_results(call)[1]);
+    let bailed = b.ins().icmp_imm_s(IntCC::Equal, tag, BAIL);
+    let (done, bail) = (b.create_block(), b.create_block());
+    b.ins().brif(bailed, bail, &[], done, &[]);
+    b.switch_to_block(done);
+    store_result(&mut b, ctx_v, bits, tag);
+    let one = b.ins().iconst(types::I64, 1);
+    b.ins().return_(&[one]);
+    b.switch_to_block(bail);
+    let two = b.ins().iconst(types::I64, 2);
+    b.ins().return_(&[two]);
+    b.switch_to_block(declined);
+    let zero = b.ins().iconst(types::I64, 0);
+    b.ins().return_(&[zero]);
+    b.seal_all_blocks();
+    b.finalize(module.target_config());
+}
+
+/// The address of register 0 of the frame at `base`.
+fn frame_address(b: &mut FunctionBuilder<'_>, ctx_v: ir::Value, base: ir::Value) -> ir::Value {
+    let stack = b
+        .ins()
+        .load(types::I64, MemFlagsData::trusted(), ctx_v, ctx::STACK);
+    let offset = b.ins().imul_imm_s(base, VALUE_BYTES);
+    b.ins().iadd(stack, offset)
+}
+
+/// Loads register `r` of the frame, of type `t`, jumping to `declined`
+/// when its tag is another.
+fn load_guarded(
+    b: &mut FunctionBuilder<'_>,
+    frame: ir::Value,
+    r: usize,
+    t: Ty,
+    declined: Block,
+) -> ir::Value {
+    let offset = r as i32 * VALUE_BYTES as i32;
+    let tag = b
+        .ins()
+        .load(types::I64, MemFlagsData::trusted(), frame, offset);
+    let expected = t.tag().unwrap_or(u64::MAX) as i64;
+    let wrong = b.ins().icmp_imm_s(IntCC::NotEqual, tag, expected);
+    let next = b.create_block();
+    b.ins().brif(wrong, declined, &[], next, &[]);
+    b.switch_to_block(next);
+    match t {
+        // A nil's payload is undefined: never read it.
+        Ty::Nil => b.ins().iconst(types::I64, 0),
+        t => b.ins().load(
+            word_type(t),
+            MemFlagsData::trusted(),
+            frame,
+            offset + PAYLOAD_OFFSET as i32,
+        ),
+    }
+}
+
+fn store_result(b: &mut FunctionBuilder<'_>, ctx_v: ir::Value, bits: ir::Value, tag: ir::Value) {
+    b.ins()
+        .store(MemFlagsData::trusted(), tag, ctx_v, ctx::RESULT);
+    b.ins()
+        .store(MemFlagsData::trusted(), bits, ctx_v, ctx::RESULT + 8);
+}
+
+struct Gen<'a, 'b> {
+    b: FunctionBuilder<'b>,
+    module: &'a mut dyn Module,
+    unit: &'a Unit<'a>,
+    spec: &'a Spec,
+    links: &'a Links<'a>,
+    mode: Mode,
+    live: Vec<Vec<bool>>,
+    bits: Vec<Variable>,
+    float: Vec<Variable>,
+    tag: Vec<Variable>,
+    blocks: HashMap<usize, Block>,
+    deopts: HashMap<(usize, Resume), Block>,
+    /// An OSR entry's exit for registers of other types than expected.
+    declined: Option<Block>,
+    // Values of the prologue, valid in the whole function.
+    ctx: ir::Value,
+    base: ir::Value,
+    depth: ir::Value,
+    frame: ir::Value,
+    stack_len: ir::Value,
+    depth_limit: ir::Value,
+}
+
+impl<'a, 'b> Gen<'a, 'b> {
+    fn new(
+        mut b: FunctionBuilder<'b>,
+        module: &'a mut dyn Module,
+        unit: &'a Unit<'a>,
+        spec: &'a Spec,
+        links: &'a Links<'a>,
+        mode: Mode,
+        live: Vec<Vec<bool>>,
+    ) -> Gen<'a, 'b> {
+        let nregs = spec.proto.nregs() as usize;
+        let bits = (0..nregs).map(|_| b.declare_var(types::I64)).collect();
+        let float = (0..nregs).map(|_| b.declare_var(types::F64)).collect();
+        let tag = (0..nregs).map(|_| b.declare_var(types::I64)).collect();
+        let placeholder = ir::Value::from_u32(0);
+        Gen {
+            b,
+            module,
+            unit,
+            spec,
+            links,
+            mode,
+            live,
+            bits,
+            float,
+            tag,
+            blocks: HashMap::new(),
+            deopts: HashMap::new(),
+            declined: None,
+            ctx: placeholder,
+            base: placeholder,
+            depth: placeholder,
+            frame: placeholder,
+            stack_len: placeholder,
+            depth_limit: placeholder,
+        }
+    }
+
+    fn types(&self, pc: usize) -> &[Ty] {
+        &self.spec.types.at[pc]
+    }
+
+    fn iconst(&mut self, n: i64) -> ir::Value {
+        self.b.ins().iconst(types::I64, n)
+    }
+
+    /// Loads the context's fields, takes the parameters or the live
+    /// registers, and checks the native stack.
+    fn prologue(&mut self) {
+        let entry = self.b.create_block();
+        self.b.append_block_params_for_function_params(entry);
+        self.b.switch_to_block(entry);
+        let params = self.b.block_params(entry).to_vec();
+        self.ctx = params[0];
+        self.base = params[1];
+        let flags = MemFlagsData::trusted();
+        self.frame = frame_address(&mut self.b, self.ctx, self.base);
+        self.stack_len = self
+            .b
+            .ins()
+            .load(types::I64, flags, self.ctx, ctx::STACK_LEN);
+        self.depth_limit = self
+            .b
+            .ins()
+            .load(types::I64, flags, self.ctx, ctx::DEPTH_LIMIT);
+        self.create_blocks();
+        match self.mode {
+            Mode::Direct => {
+                self.depth = params[2];
+                for (r, t) in self.spec.params().to_vec().into_iter().enumerate() {
+                    self.def(r as u16, t, params[3 + r]);
+                }
+                let floor = self
+                    .b
+                    .ins()
+                    .load(types::I64, flags, self.ctx, ctx::NATIVE_FLOOR);
+                let sp = self.b.ins().get_stack_pointer(types::I64);
+                let low = self.b.ins().icmp(IntCC::UnsignedLessThan, sp, floor);
+                self.guard(low, 0, Resume::At);
+            }
+            Mode::Osr => {
+                self.depth = self.b.ins().load(types::I64, flags, self.ctx, ctx::DEPTH);
+                let declined = self.b.create_block();
+                self.b.set_cold_block(declined);
+                self.declined = Some(declined);
+                let entry_types = self.spec.entry.clone();
+                for (r, t) in entry_types.into_iter().enumerate() {
+                    if t != Ty::Undef {
+                        let v = load_guarded(&mut self.b, self.frame, r, t, declined);
+                        self.def(r as u16, t, v);
+                    }
+                }
+            }
+        }
+        let start = self.blocks[&self.spec.start];
+        self.b.ins().jump(start, &[]);
+    }
+
+    /// A block for every instruction that starts one: the entry, jump
+    /// targets and what follows a branch.
+    fn create_blocks(&mut self) {
+        let proto = &self.spec.proto;
+        let mut leaders = HashSet::from([self.spec.start]);
+        for pc in 0..proto.code_len() {
+            if self.spec.types.at[pc].is_empty() {
+                continue;
+            }
+            let op = proto.op(pc).expect("pc in range");
+            if let Some(t) = op.jump_target() {
+                leaders.insert(t as usize);
+                leaders.insert(pc + 1);
+            }
+            if op.is_terminator() {
+                leaders.insert(pc + 1);
+            }
+        }
+        for pc in leaders {
+            if self.spec.types.at.get(pc).is_some_and(|t| !t.is_empty()) {
+                let block = self.b.create_block();
+                self.blocks.insert(pc, block);
+            }
+        }
+    }
+
+    fn body(&mut self) -> Result<(), String> {
+        let proto = self.spec.proto.clone();
+        let mut open = false;
+        for pc in 0..proto.code_len() {
+            if self.spec.types.at[pc].is_empty() {
+                continue;
+            }
+            if let Some(&block) = self.blocks.get(&pc) {
+                if open {
+                    self.b.ins().jump(block, &[]);
+                }
+                self.b.switch_to_block(block);
+            } else if !open {
+                return Err(format!(
+                    "internal: instruction {pc} reached only by falling off a jump"
+                ));
+            }
+            let op = proto.op(pc).expect("pc in range");
+            self.op(pc, op)?;
+            open = !op.is_terminator() && op.jump_target().is_none();
+        }
+        Ok(())
+    }
+
+    // ----- registers -----
+
+    /// Sets register `r` to `v`, a value of type `t` (a float as `f64`,
+    /// anything else as its payload word).
+    fn def(&mut self, r: u16, t: Ty, v: ir::Value) {
+        let r = r as usize;
+        if t == Ty::Float {
+            self.b.def_var(self.float[r], v);
+            let bits = self.b.ins().bitcast(types::I64, MemFlagsData::new(), v);
+            self.b.def_var(self.bits[r], bits);
+        } else {
+            self.b.def_var(self.bits[r], v);
+        }
+        let tag = self.iconst(t.tag().unwrap_or(TAG_NIL) as i64);
+        self.b.def_var(self.tag[r], tag);
+    }
+
+    fn def_bool(&mut self, r: u16, flag: ir::Value) {
+        let v = self.b.ins().uextend(types::I64, flag);
+        self.def(r, Ty::Bool, v);
+    }
+
+    /// Register `r` as a payload word (not for floats).
+    fn word(&mut self, r: u16) -> ir::Value {
+        self.b.use_var(self.bits[r as usize])
+    }
+
+    /// Register `r`, of type `t`, as a float.
+    fn float_of(&mut self, r: u16, t: Ty) -> ir::Value {
+        if t == Ty::Float {
+            self.b.use_var(self.float[r as usize])
+        } else {
+            let n = self.word(r);
+            self.b.ins().fcvt_from_sint(types::F64, n)
+        }
+    }
+
+    /// Register `r` as a tagged value: payload and tag words.
+    fn boxed(&mut self, r: u16, t: Ty) -> (ir::Value, ir::Value) {
+        match t {
+            Ty::Any => {
+                let bits = self.word(r);
+                let tag = self.b.use_var(self.tag[r as usize]);
+                (bits, tag)
+            }
+            Ty::Float => {
+                let f = self.b.use_var(self.float[r as usize]);
+                let bits = self.b.ins().bitcast(types::I64, MemFlagsData::new(), f);
+                (bits, self.iconst(TAG_FLOAT as i64))
+            }
+            Ty::Nil | Ty::Undef => (self.iconst(0), self.iconst(TAG_NIL as i64)),
+            t => {
+                let bits = self.word(r);
+                (bits, self.iconst(t.tag().unwrap_or(TAG_NIL) as i64))
+            }
+        }
+    }
+
+    /// Register `r` as a direct function's argument of type `t`.
+    fn argument(&mut self, r: u16, t: Ty) -> ir::Value {
+        match t {
+            Ty::Float => self.float_of(r, t),
+            Ty::Nil => self.iconst(0),
+            _ => self.word(r),
+        }
+    }
+
+    /// Whether register `r` of type `t` is true: `None` when it is known
+    /// at compile time, as `Err(truth)`.
+    fn truth(&mut self, r: u16, t: Ty) -> Result<ir::Value, bool> {
+        match t {
+            Ty::Bool => {
+                let v = self.word(r);
+                Ok(self.b.ins().icmp_imm_s(IntCC::NotEqual, v, 0))
+            }
+            Ty::Nil | Ty::Undef => Err(false),
+            Ty::Int | Ty::Float | Ty::Func(_) => Err(true),
+            Ty::Any => {
+                let (bits, tag) = self.boxed(r, t);
+                let nil = self.b.ins().icmp_imm_s(IntCC::Equal, tag, TAG_NIL as i64);
+                let boolean = self.b.ins().icmp_imm_s(IntCC::Equal, tag, TAG_BOOL as i64);
+                let zero = self.b.ins().icmp_imm_s(IntCC::Equal, bits, 0);
+                let false_bool = self.b.ins().band(boolean, zero);
+                let falsy = self.b.ins().bor(nil, false_bool);
+                Ok(self.b.ins().bxor_imm_s(falsy, 1))
+            }
+        }
+    }
+
+    // ----- deoptimisation -----
+
+    /// Continues when `fail` is zero; otherwise deoptimises at `pc`.
+    fn guard(&mut self, fail: ir::Value, pc: usize, resume: Resume) {
+        let deopt = self.deopt_block(pc, resume);
+        let next = self.b.create_block();
+        self.b.ins().brif(fail, deopt, &[], next, &[]);
+        self.b.switch_to_block(next);
+    }
+
+    fn deopt_block(&mut self, pc: usize, resume: Resume) -> Block {
+        if let Some(&block) = self.deopts.get(&(pc, resume)) {
+            return block;
+        }
+        let block = self.b.create_block();
+        self.b.set_cold_block(block);
+        self.deopts.insert((pc, resume), block);
+        block
+    }
+
+    /// Fills the deoptimisation blocks: write back what the interpreter
+    /// will read, record the frame, return.
+    fn deopt_blocks(&mut self) {
+        if let Some(declined) = self.declined {
+            self.b.switch_to_block(declined);
+            let zero = self.iconst(0);
+            self.b.ins().return_(&[zero]);
+        }
+        let mut pending: Vec<((usize, Resume), Block)> =
+            self.deopts.iter().map(|(k, b)| (*k, *b)).collect();
+        pending.sort_by_key(|((pc, _), _)| *pc);
+        for ((pc, resume), block) in pending {
+            self.b.switch_to_block(block);
+            let (live_at, resume_pc, callee_dst) = match resume {
+                Resume::At => (pc, pc, None),
+                Resume::AfterCall(dst) => (pc + 1, pc + 1, Some(dst)),
+            };
+            let types = self.types(pc).to_vec();
+            let live = self.live[live_at].clone();
+            for (r, (&t, &is_live)) in types.iter().zip(&live).enumerate() {
+                if is_live && t != Ty::Undef && Some(r as u16) != callee_dst {
+                    let (bits, tag) = self.boxed(r as u16, t);
+                    let offset = r as i32 * VALUE_BYTES as i32;
+                    self.b
+                        .ins()
+                        .store(MemFlagsData::trusted(), tag, self.frame, offset);
+                    self.b.ins().store(
+                        MemFlagsData::trusted(),
+                        bits,
+                        self.frame,
+                        offset + PAYLOAD_OFFSET as i32,
+                    );
+                }
+            }
+            let callee_ret = match callee_dst {
+                Some(dst) => self.b.ins().iadd_imm_s(self.base, dst as i64),
+                None => self.iconst(NO_CALLEE as i64),
+            };
+            let closure = self.iconst(self.spec.closure as i64);
+            let resume_pc = self.iconst(resume_pc as i64);
+            let deopt = self
+                .module
+                .declare_func_in_func(self.links.deopt, self.b.func);
+            self.b.ins().call(
+                deopt,
+                &[self.ctx, closure, self.base, resume_pc, callee_ret],
+            );
+            self.bail();
+        }
+    }
+
+    /// Returns "deoptimised" to whoever called this function.
+    fn bail(&mut self) {
+        match self.mode {
+            Mode::Direct => {
+                let zero = self.iconst(0);
+                let bail = self.iconst(BAIL);
+                self.b.ins().return_(&[zero, bail]);
+            }
+            Mode::Osr => {
+                let two = self.iconst(2);
+                self.b.ins().return_(&[two]);
+            }
+        }
+    }
+
+    // ----- instructions -----
+
+    fn op(&mut self, pc: usize, op: Op) -> Result<(), String> {
+        use Operand::{Imm, Reg};
+        match op {
+            Op::Move { dst, src } => {
+                let t = self.types(pc)[src as usize];
+                match t {
+                    Ty::Any => {
+                        let (bits, tag) = self.boxed(src, t);
+                        self.b.def_var(self.bits[dst as usize], bits);
+                        self.b.def_var(self.tag[dst as usize], tag);
+                    }
+                    Ty::Float => {
+                        let v = self.float_of(src, t);
+                        self.def(dst, t, v);
+                    }
+                    Ty::Undef => {}
+                    t => {
+                        let v = self.word(src);
+                        self.def(dst, t, v);
+                    }
+                }
+            }
+            Op::LoadInt { dst, n } => {
+                let v = self.iconst(n as i64);
+                self.def(dst, Ty::Int, v);
+            }
+            Op::LoadNil { dst } => {
+                let v = self.iconst(0);
+                self.def(dst, Ty::Nil, v);
+            }
+            Op::LoadBool { dst, b } => {
+                let v = self.iconst(b as i64);
+                self.def(dst, Ty::Bool, v);
+            }
+            Op::LoadConst { dst, k } => match self.spec.proto.consts().get(k as usize) {
+                Some(elle_vm::Value::Int(n)) => {
+                    let v = self.iconst(*n);
+                    self.def(dst, Ty::Int, v);
+                }
+                Some(elle_vm::Value::Float(f)) => {
+                    let v = self.b.ins().f64const(*f);
+                    self.def(dst, Ty::Float, v);
+                }
+                _ => return Err("internal: constant is not a number".into()),
+            },
+            Op::GlobalGet { dst, slot } => self.global_get(pc, dst, slot)?,
+            Op::Jump { target } | Op::JumpBack { target } => {
+                let block = self.blocks[&(target as usize)];
+                self.b.ins().jump(block, &[]);
+            }
+            Op::JumpIfFalse { cond, target } | Op::JumpIfTrue { cond, target } => {
+                let t = self.types(pc)[cond as usize];
+                let (next, jump) = (self.blocks[&(pc + 1)], self.blocks[&(target as usize)]);
+                let jump_when = matches!(op, Op::JumpIfTrue { .. });
+                match self.truth(cond, t) {
+                    Ok(truth) if jump_when => self.b.ins().brif(truth, jump, &[], next, &[]),
+                    Ok(truth) => self.b.ins().brif(truth, next, &[], jump, &[]),
+                    Err(truth) => self
+                        .b
+                        .ins()
+                        .jump(if truth == jump_when { jump } else { next }, &[]),
+                };
+            }
+            Op::Add { dst, a, b } => self.arith(pc, Arith::Add, dst, Reg(a), Reg(b)),
+            Op::AddI { dst, a, n } => self.arith(pc, Arith::Add, dst, Reg(a), Imm(n)),
+            Op::Sub { dst, a, b } => self.arith(pc, Arith::Sub, dst, Reg(a), Reg(b)),
+            Op::SubI { dst, a, n } => self.arith(pc, Arith::Sub, dst, Reg(a), Imm(n)),
+            Op::Mul { dst, a, b } => self.arith(pc, Arith::Mul, dst, Reg(a), Reg(b)),
+            Op::MulI { dst, a, n } => self.arith(pc, Arith::Mul, dst, Reg(a), Imm(n)),
+            Op::Div { dst, a, b } => self.arith(pc, Arith::Div, dst, Reg(a), Reg(b)),
+            Op::DivI { dst, a, n } => self.arith(pc, Arith::Div, dst, Reg(a), Imm(n)),
+            Op::Mod { dst, a, b } => self.arith(pc, Arith::Mod, dst, Reg(a), Reg(b)),
+            Op::ModI { dst, a, n } => self.arith(pc, Arith::Mod, dst, Reg(a), Imm(n)),
+            Op::Lt { dst, a, b } => self.compare_into(pc, Cmp::Lt, dst, Reg(a), Reg(b)),
+            Op::LtI { dst, a, n } => self.compare_into(pc, Cmp::Lt, dst, Reg(a), Imm(n)),
+            Op::Gt { dst, a, b } => self.compare_into(pc, Cmp::Gt, dst, Reg(a), Reg(b)),
+            Op::GtI { dst, a, n } => self.compare_into(pc, Cmp::Gt, dst, Reg(a), Imm(n)),
+            Op::Le { dst, a, b } => self.compare_into(pc, Cmp::Le, dst, Reg(a), Reg(b)),
+            Op::LeI { dst, a, n } => self.compare_into(pc, Cmp::Le, dst, Reg(a), Imm(n)),
+            Op::Ge { dst, a, b } => self.compare_into(pc, Cmp::Ge, dst, Reg(a), Reg(b)),
+            Op::GeI { dst, a, n } => self.compare_into(pc, Cmp::Ge, dst, Reg(a), Imm(n)),
+            Op::NumEq { dst, a, b } => self.compare_into(pc, Cmp::NumEq, dst, Reg(a), Reg(b)),
+            Op::NumEqI { dst, a, n } => self.compare_into(pc, Cmp::NumEq, dst, Reg(a), Imm(n)),
+            Op::Eq { dst, a, b } => self.compare_into(pc, Cmp::Eq, dst, Reg(a), Reg(b)),
+            Op::EqI { dst, a, n } => self.compare_into(pc, Cmp::Eq, dst, Reg(a), Imm(n)),
+            Op::JumpUnlessLt { a, b, target } => {
+                self.branch_unless(pc, Cmp::Lt, Reg(a), Reg(b), target)
+            }
+            Op::JumpUnlessLtI { a, n, target } => {
+                self.branch_unless(pc, Cmp::Lt, Reg(a), Imm(n), target)
+            }
+            Op::JumpUnlessGt { a, b, target } => {
+                self.branch_unless(pc, Cmp::Gt, Reg(a), Reg(b), target)
+            }
+            Op::JumpUnlessGtI { a, n, target } => {
+                self.branch_unless(pc, Cmp::Gt, Reg(a), Imm(n), target)
+            }
+            Op::JumpUnlessLe { a, b, target } => {
+                self.branch_unless(pc, Cmp::Le, Reg(a), Reg(b), target)
+            }
+            Op::JumpUnlessLeI { a, n, target } => {
+                self.branch_unless(pc, Cmp::Le, Reg(a), Imm(n), target)
+            }
+            Op::JumpUnlessGe { a, b, target } => {
+                self.branch_unless(pc, Cmp::Ge, Reg(a), Reg(b), target)
+            }
+            Op::JumpUnlessGeI { a, n, target } => {
+                self.branch_unless(pc, Cmp::Ge, Reg(a), Imm(n), target)
+            }
+            Op::JumpUnlessNumEq { a, b, target } => {
+                self.branch_unless(pc, Cmp::NumEq, Reg(a), Reg(b), target)
+            }
+            Op::JumpUnlessNumEqI { a, n, target } => {
+                self.branch_unless(pc, Cmp::NumEq, Reg(a), Imm(n), target)
+            }
+            Op::JumpUnlessEq { a, b, target } => {
+                self.branch_unless(pc, Cmp::Eq, Reg(a), Reg(b), target)
+            }
+            Op::JumpUnlessEqI { a, n, target } => {
+                self.branch_unless(pc, Cmp::Eq, Reg(a), Imm(n), target)
+            }
+            Op::Un { op, dst, src } => self.unary(pc, op, dst, src),
+            Op::Return { src } => {
+                let t = self.types(pc)[src as usize];
+                let (bits, tag) = self.boxed(src, t);
+                self.ret(bits, tag);
+            }
+            Op::Call { base, argc, dst } => self.call(pc, base, argc, Some(dst))?,
+            Op::TailCall { base, argc } => self.call(pc, base, argc, None)?,
+            op => return Err(format!("internal: {op:?} is not compiled")),
+        }
+        Ok(())
+    }
+
+    fn ret(&mut self, bits: ir::Value, tag: ir::Value) {
+        match self.mode {
+            Mode::Direct => {
+                self.b.ins().return_(&[bits, tag]);
+            }
+            Mode::Osr => {
+                store_result(&mut self.b, self.ctx, bits, tag);
+                let one = self.iconst(1);
+                self.b.ins().return_(&[one]);
+            }
+        }
+    }
+
+    /// `GlobalGet` of a function: a guard that the global still holds the
+    /// closure the code was compiled against (kept alive by the code's
+    /// dependencies, so its reference is not reused).
+    fn global_get(&mut self, pc: usize, dst: u16, slot: u32) -> Result<(), String> {
+        let Some(callee) = self.unit.callees.iter().position(|c| c.slot == slot) else {
+            return Err("internal: global function not resolved".into());
+        };
+        let closure = self.unit.callees[callee].closure;
+        let flags = MemFlagsData::trusted();
+        let globals = self.b.ins().load(types::I64, flags, self.ctx, ctx::GLOBALS);
+        let offset = slot as i64 * VALUE_BYTES;
+        let addr = self.b.ins().iadd_imm_s(globals, offset);
+        let tag = self.b.ins().load(types::I64, flags, addr, 0);
+        let payload = self
+            .b
+            .ins()
+            .load(types::I32, flags, addr, PAYLOAD_OFFSET as i32);
+        let obj = elle_vm::value::TAG_OBJ as i64;
+        let wrong_tag = self.b.ins().icmp_imm_s(IntCC::NotEqual, tag, obj);
+        let wrong_ref = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::NotEqual, payload, closure as i64);
+        let wrong = self.b.ins().bor(wrong_tag, wrong_ref);
+        self.guard(wrong, pc, Resume::At);
+        let v = self.iconst(closure as i64);
+        self.def(dst, Ty::Func(callee as u32), v);
+        Ok(())
+    }
+
+    fn operand_type(&self, pc: usize, o: Operand) -> Ty {
+        match o {
+            Operand::Reg(r) => self.types(pc)[r as usize],
+            Operand::Imm(_) => Ty::Int,
+        }
+    }
+
+    fn operand_word(&mut self, o: Operand) -> ir::Value {
+        match o {
+            Operand::Reg(r) => self.word(r),
+            Operand::Imm(n) => self.iconst(n as i64),
+        }
+    }
+
+    fn operand_float(&mut self, pc: usize, o: Operand) -> ir::Value {
+        match o {
+            Operand::Reg(r) => {
+                let t = self.types(pc)[r as usize];
+                self.float_of(r, t)
+            }
+            Operand::Imm(n) => self.b.ins().f64const(n as f64),
+        }
+    }
+
+    fn arith(&mut self, pc: usize, op: Arith, dst: u16, a: Operand, b: Operand) {
+        let (ta, tb) = (self.operand_type(pc, a), self.operand_type(pc, b));
+        if ta == Ty::Int && tb == Ty::Int {
+            let (x, y) = (self.operand_word(a), self.operand_word(b));
+            let v = self.int_arith(pc, op, x, y);
+            self.def(dst, Ty::Int, v);
+        } else {
+            let (x, y) = (self.operand_float(pc, a), self.operand_float(pc, b));
+            let ins = self.b.ins();
+            let v = match op {
+                Arith::Add => ins.fadd(x, y),
+                Arith::Sub => ins.fsub(x, y),
+                Arith::Mul => ins.fmul(x, y),
+                // Inference only lets `mod` through for two integers.
+                Arith::Div | Arith::Mod => ins.fdiv(x, y),
+            };
+            self.def(dst, Ty::Float, v);
+        }
+    }
+
+    /// Integer arithmetic exactly as the interpreter's fast path computes
+    /// it; what the fast path leaves to the general path (overflow, zero
+    /// and negative divisors) deoptimises.
+    fn int_arith(&mut self, pc: usize, op: Arith, x: ir::Value, y: ir::Value) -> ir::Value {
+        match op {
+            Arith::Add | Arith::Sub | Arith::Mul => {
+                let ins = self.b.ins();
+                let (v, overflow) = match op {
+                    Arith::Add => ins.sadd_overflow(x, y),
+                    Arith::Sub => ins.ssub_overflow(x, y),
+                    _ => ins.smul_overflow(x, y),
+                };
+                self.guard(overflow, pc, Resume::At);
+                v
+            }
+            Arith::Div => {
+                let zero = self.b.ins().icmp_imm_s(IntCC::Equal, y, 0);
+                let min = self.b.ins().icmp_imm_s(IntCC::Equal, x, i64::MIN);
+                let minus_one = self.b.ins().icmp_imm_s(IntCC::Equal, y, -1);
+                let overflow = self.b.ins().band(min, minus_one);
+                let fail = self.b.ins().bor(zero, overflow);
+                self.guard(fail, pc, Resume::At);
+                self.b.ins().sdiv(x, y)
+            }
+            Arith::Mod => {
+                // Floored modulo by a positive divisor: the remainder, made
+                // non-negative.
+                let not_positive = self.b.ins().icmp_imm_s(IntCC::SignedLessThanOrEqual, y, 0);
+                self.guard(not_positive, pc, Resume::At);
+                let rem = self.b.ins().srem(x, y);
+                let negative = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, rem, 0);
+                let adjusted = self.b.ins().iadd(rem, y);
+                self.b.ins().select(negative, adjusted, rem)
+            }
+        }
+    }
+
+    /// The truth of `a op b` as an `i8`, or a constant.
+    fn compare(&mut self, pc: usize, op: Cmp, a: Operand, b: Operand) -> Result<ir::Value, bool> {
+        let (ta, tb) = (self.operand_type(pc, a), self.operand_type(pc, b));
+        if let Cmp::Eq = op
+            && ta != tb
+        {
+            // `=` of values of different kinds is false.
+            return Err(false);
+        }
+        match ta {
+            Ty::Float => {
+                let (x, y) = (self.operand_float(pc, a), self.operand_float(pc, b));
+                let cc = match op {
+                    Cmp::Lt => FloatCC::LessThan,
+                    Cmp::Gt => FloatCC::GreaterThan,
+                    Cmp::Le => FloatCC::LessThanOrEqual,
+                    Cmp::Ge => FloatCC::GreaterThanOrEqual,
+                    Cmp::NumEq | Cmp::Eq => FloatCC::Equal,
+                };
+                Ok(self.b.ins().fcmp(cc, x, y))
+            }
+            Ty::Nil => Err(true),
+            _ => {
+                let (x, y) = (self.operand_word(a), self.operand_word(b));
+                let cc = match op {
+                    Cmp::Lt => IntCC::SignedLessThan,
+                    Cmp::Gt => IntCC::SignedGreaterThan,
+                    Cmp::Le => IntCC::SignedLessThanOrEqual,
+                    Cmp::Ge => IntCC::SignedGreaterThanOrEqual,
+                    Cmp::NumEq | Cmp::Eq => IntCC::Equal,
+                };
+                Ok(self.b.ins().icmp(cc, x, y))
+            }
+        }
+    }
+
+    fn compare_into(&mut self, pc: usize, op: Cmp, dst: u16, a: Operand, b: Operand) {
+        let flag = match self.compare(pc, op, a, b) {
+            Ok(flag) => flag,
+            Err(truth) => self.b.ins().iconst(types::I8, truth as i64),
+        };
+        self.def_bool(dst, flag);
+    }
+
+    fn branch_unless(&mut self, pc: usize, op: Cmp, a: Operand, b: Operand, target: u16) {
+        let (next, jump) = (self.blocks[&(pc + 1)], self.blocks[&(target as usize)]);
+        match self.compare(pc, op, a, b) {
+            Ok(holds) => self.b.ins().brif(holds, next, &[], jump, &[]),
+            Err(holds) => self.b.ins().jump(if holds { next } else { jump }, &[]),
+        };
+    }
+
+    fn unary(&mut self, pc: usize, op: UnOp, dst: u16, src: u16) {
+        let t = self.types(pc)[src as usize];
+        match (op, t) {
+            (UnOp::Not, t) => {
+                let flag = match self.truth(src, t) {
+                    Ok(truth) => self.b.ins().bxor_imm_s(truth, 1),
+                    Err(truth) => self.b.ins().iconst(types::I8, !truth as i64),
+                };
+                self.def_bool(dst, flag);
+            }
+            (UnOp::Inc | UnOp::Dec | UnOp::Neg, Ty::Int) => {
+                let x = self.word(src);
+                let (a, b, op) = match op {
+                    UnOp::Inc => (x, self.iconst(1), Arith::Add),
+                    UnOp::Dec => (x, self.iconst(1), Arith::Sub),
+                    _ => (self.iconst(0), x, Arith::Sub),
+                };
+                let v = self.int_arith(pc, op, a, b);
+                self.def(dst, Ty::Int, v);
+            }
+            (UnOp::Neg, _) => {
+                let x = self.float_of(src, t);
+                let v = self.b.ins().fneg(x);
+                self.def(dst, Ty::Float, v);
+            }
+            (UnOp::IsZero, Ty::Int) => {
+                let x = self.word(src);
+                let flag = self.b.ins().icmp_imm_s(IntCC::Equal, x, 0);
+                self.def_bool(dst, flag);
+            }
+            (UnOp::IsZero, _) => {
+                let x = self.float_of(src, t);
+                let zero = self.b.ins().f64const(0.0);
+                let flag = self.b.ins().fcmp(FloatCC::Equal, x, zero);
+                self.def_bool(dst, flag);
+            }
+            // Inference allows nothing else but `sqrt` of a number.
+            _ => {
+                let x = self.float_of(src, t);
+                let v = self.b.ins().sqrt(x);
+                self.def(dst, Ty::Float, v);
+            }
+        }
+    }
+
+    /// A call of the global function in `base` (a tail call when `dst` is
+    /// `None`).
+    fn call(&mut self, pc: usize, base: u16, argc: u16, dst: Option<u16>) -> Result<(), String> {
+        let types = self.types(pc).to_vec();
+        let Ty::Func(f) = types[base as usize] else {
+            return Err("internal: call of a non-function".into());
+        };
+        let args_types = &types[base as usize + 1..base as usize + 1 + argc as usize];
+        let Some(spec) = self.unit.spec_for(f, args_types) else {
+            // Arguments of unknown types: the results of calls that never
+            // return, so this call never runs.
+            let deopt = self.deopt_block(pc, Resume::At);
+            self.b.ins().jump(deopt, &[]);
+            let unreachable = self.b.create_block();
+            self.b.switch_to_block(unreachable);
+            if dst.is_none() {
+                let (zero, nil) = (self.iconst(0), self.iconst(TAG_NIL as i64));
+                self.ret(zero, nil);
+            }
+            return Ok(());
+        };
+        let func = self.links.funcs[spec].ok_or("internal: callee not declared")?;
+        let callee = &self.unit.specs[spec];
+        let ret = callee.types.ret;
+        let nregs = callee.proto.nregs() as i64;
+        // The callee's registers start after the arguments' first slot, or
+        // (a tail call) where this frame's do.
+        let callee_base = match dst {
+            Some(_) => self.b.ins().iadd_imm_s(self.base, base as i64 + 1),
+            None => self.base,
+        };
+        if dst.is_some() {
+            let deep = self.b.ins().icmp(
+                IntCC::UnsignedGreaterThanOrEqual,
+                self.depth,
+                self.depth_limit,
+            );
+            self.guard(deep, pc, Resume::At);
+        }
+        let end = self.b.ins().iadd_imm_s(callee_base, nregs);
+        let no_room = self
+            .b
+            .ins()
+            .icmp(IntCC::UnsignedGreaterThan, end, self.stack_len);
+        self.guard(no_room, pc, Resume::At);
+        let depth = match dst {
+            Some(_) => self.b.ins().iadd_imm_s(self.depth, 1),
+            None => self.depth,
+        };
+        let mut args = vec![self.ctx, callee_base, depth];
+        for (i, t) in args_types.iter().enumerate() {
+            let v = self.argument(base + 1 + i as u16, *t);
+            args.push(v);
+        }
+        let callee_ref = self.module.declare_func_in_func(func, self.b.func);
+        if dst.is_none() && self.mode == Mode::Direct {
+            self.b.ins().return_call(callee_ref, &args);
+            return Ok(());
+        }
+        let call = self.b.ins().call(callee_ref, &args);
+        let (bits, tag) = (self.b.inst_results(call)[0], self.b.inst_results(call)[1]);
+        let bailed = self.b.ins().icmp_imm_s(IntCC::Equal, tag, BAIL);
+        match dst {
+            Some(dst) => {
+                self.guard(bailed, pc, Resume::AfterCall(dst));
+                self.def_result(dst, ret, bits, tag);
+            }
+            None => {
+                // A tail call from an OSR entry: the callee took this
+                // frame's place, so its record is the outermost one.
+                let (done, bail) = (self.b.create_block(), self.b.create_block());
+                self.b.set_cold_block(bail);
+                self.b.ins().brif(bailed, bail, &[], done, &[]);
+                self.b.switch_to_block(bail);
+                self.bail();
+                self.b.switch_to_block(done);
+                self.ret(bits, tag);
+            }
+        }
+        Ok(())
+    }
+
+    /// Register `dst` gets a call's result, of type `ret`.
+    fn def_result(&mut self, dst: u16, ret: Ty, bits: ir::Value, tag: ir::Value) {
+        match ret {
+            Ty::Float => {
+                let f = self.b.ins().bitcast(types::F64, MemFlagsData::new(), bits);
+                self.def(dst, Ty::Float, f);
+            }
+            Ty::Int | Ty::Bool | Ty::Nil | Ty::Func(_) => self.def(dst, ret, bits),
+            Ty::Any | Ty::Undef => {
+                self.b.def_var(self.bits[dst as usize], bits);
+                self.b.def_var(self.tag[dst as usize], tag);
+            }
+        }
+    }
+}

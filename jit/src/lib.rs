@@ -1,0 +1,346 @@
+//! elle-jit: Elle's second tier. Hot *primitive-only* functions (numbers,
+//! booleans, locals, arithmetic, control flow, calls of other such
+//! functions) become machine code through Cranelift, specialised to the
+//! types their arguments had when they became hot.
+//!
+//! It plugs into the interpreter through [`elle_vm::tier::Tier`]; the VM
+//! decides when (profiling) and runs the code (entry, deoptimisation), this
+//! crate decides how:
+//! - `infer.rs`: static types of every register at every instruction, and
+//!   liveness;
+//! - `unit.rs`: one compilation, the function and everything it calls,
+//!   each callee specialised to its arguments' types;
+//! - `codegen.rs`: the Cranelift IR of direct functions, interpreter
+//!   entries and loop (OSR) entries.
+//!
+//! ```
+//! let mut vm = elle_vm::Vm::new();
+//! vm.set_tier(Some(Box::new(elle_jit::CraneliftTier::new())), elle_vm::tier::JitMode::Eager);
+//! let v = vm.eval_source("(define (sq x) (* x x)) (sq 12)", "example").unwrap();
+//! assert!(matches!(v, elle_vm::Value::Int(144)));
+//! assert!(vm.tier_stats().compiled > 0);
+//! ```
+
+mod codegen;
+mod infer;
+mod unit;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use cranelift_codegen::Context;
+use cranelift_codegen::ir::UserFuncName;
+use cranelift_codegen::settings::{self, Configurable};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+use cranelift_jit::{JITBuilder, JITModule};
+use cranelift_module::{FuncId, Linkage, Module, default_libcall_names};
+
+use elle_vm::Vm;
+use elle_vm::tier::abi::EntryFn;
+use elle_vm::tier::{Compiled, Request, Tier};
+
+use codegen::{Links, Mode};
+use unit::{Cached, SpecKey, Unit};
+
+/// Machine code the tier may generate in one VM; past it nothing more is
+/// compiled (reported as the reason in the statistics).
+pub const CODE_CAP: usize = 64 << 20;
+
+/// The name compiled code calls `elle_vm::tier::abi::deopt_frame` by.
+const DEOPT_SYMBOL: &str = "elle_deopt_frame";
+
+/// The Cranelift tier.
+pub struct CraneliftTier {
+    memory: Rc<CodeMemory>,
+    deopt: FuncId,
+    /// Direct functions compiled so far, by prototype, closure and
+    /// parameter types.
+    cache: HashMap<SpecKey, Cached>,
+    next_name: u64,
+    code_bytes: usize,
+    /// Set after an internal error that left the module inconsistent.
+    broken: Option<String>,
+}
+
+/// The JIT module and its code memory, freed when the tier and every
+/// compiled entry (each holds an `Rc` of it) are gone.
+struct CodeMemory {
+    module: RefCell<Option<JITModule>>,
+}
+
+impl Drop for CodeMemory {
+    fn drop(&mut self) {
+        if let Some(module) = self.module.get_mut().take() {
+            // SAFETY: this runs when the last `Rc` of the memory goes: the
+            // tier's and every `Compiled::code` given out, which the VM
+            // keeps with each entry it may call. No code in this memory
+            // can be called afterwards.
+            unsafe { module.free_memory() };
+        }
+    }
+}
+
+impl Default for CraneliftTier {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl CraneliftTier {
+    /// A tier for the machine this runs on.
+    ///
+    /// # Panics
+    ///
+    /// When Cranelift does not support the host (it supports x86-64,
+    /// AArch64, RISC-V 64 and s390x).
+    pub fn new() -> CraneliftTier {
+        let mut module = new_module();
+        let sig = codegen::deopt_signature(&module);
+        let deopt = module
+            .declare_function(DEOPT_SYMBOL, Linkage::Import, &sig)
+            .expect("declaring the deoptimisation helper");
+        CraneliftTier {
+            memory: Rc::new(CodeMemory {
+                module: RefCell::new(Some(module)),
+            }),
+            deopt,
+            cache: HashMap::new(),
+            next_name: 0,
+            code_bytes: 0,
+            broken: None,
+        }
+    }
+}
+
+/// A name for a new function of the module.
+fn fresh_name(counter: &mut u64) -> String {
+    *counter += 1;
+    format!("elle_{counter}")
+}
+
+fn new_module() -> JITModule {
+    let mut flags = settings::builder();
+    flags
+        .set("opt_level", "speed")
+        .expect("opt_level is a setting");
+    flags.set("is_pic", "false").expect("is_pic is a setting");
+    // Cranelift's x86-64 tail calls (`return_call`) need frame pointers.
+    flags
+        .set("preserve_frame_pointers", "true")
+        .expect("preserve_frame_pointers is a setting");
+    let isa = cranelift_native::builder()
+        .unwrap_or_else(|e| panic!("Cranelift does not support this machine: {e}"))
+        .finish(settings::Flags::new(flags))
+        .expect("the host's instruction set");
+    let mut builder = JITBuilder::with_isa(isa, default_libcall_names());
+    builder.symbol(DEOPT_SYMBOL, elle_vm::tier::abi::deopt_frame as *const u8);
+    JITModule::new(builder)
+}
+
+/// The functions one unit defines, before any is defined in the module.
+struct Plan {
+    /// The direct function of each specialisation (new or cached).
+    funcs: Vec<Option<FuncId>>,
+    /// New functions: specialisation index, id, mode.
+    new: Vec<(usize, FuncId, Mode)>,
+    /// The interpreter entry: an OSR function among `new`, or a wrapper to
+    /// define.
+    entry: FuncId,
+    wrapper: bool,
+}
+
+/// Declares the functions `unit` needs.
+fn plan(module: &mut JITModule, unit: &Unit<'_>, names: &mut u64) -> Result<Plan, String> {
+    let mut funcs = Vec::new();
+    let mut new = Vec::new();
+    let mut entry = None;
+    for (i, spec) in unit.specs.iter().enumerate() {
+        if let Some(id) = spec.existing {
+            funcs.push(Some(id));
+            continue;
+        }
+        let (sig, mode) = if spec.start == 0 {
+            (
+                codegen::direct_signature(module, spec.params()),
+                Mode::Direct,
+            )
+        } else {
+            (codegen::entry_signature(module), Mode::Osr)
+        };
+        let name = fresh_name(names);
+        let id = module
+            .declare_function(&name, Linkage::Local, &sig)
+            .map_err(|e| e.to_string())?;
+        funcs.push((mode == Mode::Direct).then_some(id));
+        if mode == Mode::Osr {
+            entry = Some(id);
+        }
+        new.push((i, id, mode));
+    }
+    let wrapper = entry.is_none();
+    let entry = match entry {
+        Some(id) => id,
+        None => {
+            let name = fresh_name(names);
+            let sig = codegen::entry_signature(module);
+            module
+                .declare_function(&name, Linkage::Local, &sig)
+                .map_err(|e| e.to_string())?
+        }
+    };
+    Ok(Plan {
+        funcs,
+        new,
+        entry,
+        wrapper,
+    })
+}
+
+/// Builds the IR of every new function of `plan` into contexts.
+fn build(
+    module: &mut JITModule,
+    unit: &Unit<'_>,
+    plan: &Plan,
+    deopt: FuncId,
+) -> Result<Vec<(FuncId, Context)>, String> {
+    let links = Links {
+        funcs: &plan.funcs,
+        deopt,
+    };
+    let mut fctx = FunctionBuilderContext::new();
+    let mut out = Vec::new();
+    for &(i, id, mode) in &plan.new {
+        let mut ctx = module.make_context();
+        ctx.func.signature = if mode == Mode::Direct {
+            codegen::direct_signature(module, unit.specs[i].params())
+        } else {
+            codegen::entry_signature(module)
+        };
+        ctx.func.name = UserFuncName::user(0, id.as_u32());
+        let b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
+        codegen::emit(b, module, unit, i, &links, mode)?;
+        out.push((id, ctx));
+    }
+    if plan.wrapper {
+        let mut ctx = module.make_context();
+        ctx.func.signature = codegen::entry_signature(module);
+        ctx.func.name = UserFuncName::user(0, plan.entry.as_u32());
+        let direct = plan.funcs[0].ok_or("internal: no direct function for the entry")?;
+        let b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
+        codegen::emit_entry(b, module, &unit.specs[0], direct);
+        out.push((plan.entry, ctx));
+    }
+    Ok(out)
+}
+
+impl Tier for CraneliftTier {
+    fn compile(&mut self, vm: &Vm, request: &Request<'_>) -> Result<Compiled, String> {
+        if let Some(why) = &self.broken {
+            return Err(why.clone());
+        }
+        if self.code_bytes >= CODE_CAP {
+            return Err(format!(
+                "the code memory cap ({} MiB) is reached",
+                CODE_CAP >> 20
+            ));
+        }
+        let memory = self.memory.clone();
+        let mut guard = memory.module.borrow_mut();
+        let module = guard.as_mut().ok_or("internal: the code memory is gone")?;
+        let unit = Unit::new(
+            vm,
+            &self.cache,
+            request.proto,
+            request.closure,
+            request.pc as usize,
+            request.registers,
+        )?;
+        let plan = plan(module, &unit, &mut self.next_name)?;
+        let contexts = build(module, &unit, &plan, self.deopt)?;
+        let mut code_bytes = 0;
+        for (id, mut ctx) in contexts {
+            if let Err(e) = module.define_function(id, &mut ctx) {
+                let why = format!("the JIT stopped after an internal error: {e:?}");
+                self.broken = Some(why.clone());
+                return Err(why);
+            }
+            code_bytes += ctx.compiled_code().map_or(0, |c| c.code_buffer().len());
+        }
+        module.finalize_definitions().map_err(|e| {
+            let why = format!("the JIT stopped after an internal error: {e}");
+            self.broken = Some(why.clone());
+            why
+        })?;
+        let code = module.get_finalized_function(plan.entry);
+        // SAFETY: the entry was built with `codegen::entry_signature`, the
+        // `extern "C"` signature `(i64, i64) -> i64` of `EntryFn` on the
+        // host's default calling convention.
+        let entry = unsafe { std::mem::transmute::<*const u8, EntryFn>(code) };
+        let cached: Vec<(SpecKey, Cached)> = plan
+            .new
+            .iter()
+            .filter(|(_, _, mode)| *mode == Mode::Direct)
+            .map(|&(i, id, _)| {
+                let spec = &unit.specs[i];
+                let key = (
+                    Rc::as_ptr(&spec.proto) as usize,
+                    spec.closure,
+                    spec.params().to_vec(),
+                );
+                let cached = Cached {
+                    func: id,
+                    ret: spec.types.ret,
+                    _proto: spec.proto.clone(),
+                };
+                (key, cached)
+            })
+            .collect();
+        let mut deps: Vec<elle_vm::Value> = unit.callees.iter().map(|c| c.closure_value).collect();
+        deps.push(elle_vm::Value::Obj(elle_vm::value::ObjRef(request.closure)));
+        drop(unit);
+        drop(guard);
+        self.cache.extend(cached);
+        self.code_bytes += code_bytes;
+        Ok(Compiled {
+            entry,
+            deps,
+            code: memory,
+            code_bytes,
+        })
+    }
+
+    fn forget_all(&mut self) {
+        self.cache.clear();
+    }
+
+    fn ir(&mut self, vm: &Vm, request: &Request<'_>) -> Result<String, String> {
+        // A module of its own: nothing of it is ever defined or run.
+        let mut module = new_module();
+        let sig = codegen::deopt_signature(&module);
+        let deopt = module
+            .declare_function(DEOPT_SYMBOL, Linkage::Import, &sig)
+            .map_err(|e| e.to_string())?;
+        let cache = HashMap::new();
+        let unit = Unit::new(
+            vm,
+            &cache,
+            request.proto,
+            request.closure,
+            0,
+            request.registers,
+        )?;
+        let mut names = 0;
+        let plan = plan(&mut module, &unit, &mut names)?;
+        let contexts = build(&mut module, &unit, &plan, deopt)?;
+        let text = contexts
+            .iter()
+            .map(|(_, ctx)| ctx.func.display().to_string())
+            .collect::<Vec<_>>()
+            .join("\n");
+        Ok(text)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,56 @@
+//! Plugging the JIT tier (`elle-jit`) into the VM, and its statistics as
+//! `--jit-stats` and the REPL's `:jit` show them.
+
+use std::fmt::Write;
+
+use elle_vm::Vm;
+use elle_vm::tier::{DEFAULT_THRESHOLD, JitMode};
+
+use crate::cli;
+
+/// Sets `vm`'s tier for `--jit MODE` and `--jit-threshold N`.
+pub fn install(vm: &mut Vm, mode: cli::JitMode, threshold: Option<u32>) {
+    let mode = match mode {
+        cli::JitMode::Off => JitMode::Off,
+        cli::JitMode::Auto => JitMode::Auto(threshold.unwrap_or(DEFAULT_THRESHOLD)),
+        cli::JitMode::Eager => JitMode::Eager,
+    };
+    let tier: Option<Box<dyn elle_vm::tier::Tier>> = match mode {
+        JitMode::Off => None,
+        _ => Some(Box::new(elle_jit::CraneliftTier::new())),
+    };
+    vm.set_tier(tier, mode);
+}
+
+/// The tier's mode and statistics, one fact per line.
+pub fn report(vm: &Vm) -> String {
+    let stats = vm.tier_stats();
+    let mode = match vm.jit_mode() {
+        JitMode::Off => "off".to_string(),
+        JitMode::Auto(n) => format!("auto (threshold {n})"),
+        JitMode::Eager => "eager".to_string(),
+    };
+    let mut out = format!("jit: {mode}\n");
+    let compiled = stats.compiled.max(1) as f64;
+    let _ = writeln!(
+        out,
+        "jit: compiled {} entries ({} bytes of machine code) in {:.3} ms, {:.3} ms each",
+        stats.compiled,
+        stats.code_bytes,
+        stats.compile_time.as_secs_f64() * 1e3,
+        stats.compile_time.as_secs_f64() * 1e3 / compiled,
+    );
+    let _ = writeln!(
+        out,
+        "jit: {} deoptimisations, {} failed entry guards, {} re-specialisations",
+        stats.deopts, stats.guard_failures, stats.respecialisations
+    );
+    for name in &stats.given_up {
+        let _ = writeln!(out, "jit: gave up on {name} after too many specialisations");
+    }
+    for (name, reason) in &stats.rejected {
+        let _ = writeln!(out, "jit: not compiled: {name}: {reason}");
+    }
+    out.truncate(out.trim_end().len());
+    out
+}
