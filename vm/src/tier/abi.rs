@@ -28,7 +28,8 @@ pub enum Status {
     /// The registers did not have the types the code was compiled for;
     /// nothing was done.
     Declined = 0,
-    /// The function returned; its value is in [`JitCtx::result`].
+    /// The function returned; its value is in the `result` field of
+    /// [`JitCtx`].
     Returned = 1,
     /// The code stopped at an instruction it does not handle: the frames
     /// are in the deoptimisation record and their registers on the stack.

@@ -7,7 +7,7 @@
 //! boundary:
 //!
 //! - **Eligibility** ([`Eligibility`], `eligibility.rs`): decided when a
-//!   function is compiled to bytecode, from [`Op::jit_support`]. Only an
+//!   function is compiled to bytecode, from [`crate::bytecode::Op::jit_support`]. Only an
 //!   eligible prototype ever reaches [`Tier::compile`].
 //! - **Profiling** ([`TierInfo`]): each prototype counts down its calls and
 //!   its loop back-edges from the threshold. The interpreter's fast call
