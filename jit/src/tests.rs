@@ -1,34 +1,225 @@
-//! The tier on small programs, in one process: results, deoptimisation and
-//! statistics. The golden suite and `tests/jit_*.rs` cover it through the
-//! command line.
+//! The tier on small programs, in one process: every program runs in the
+//! interpreter alone and with the JIT, and the two must agree on the value,
+//! or on the condition's type, message and stack trace. Targeted at the
+//! boundary: re-specialisation, deoptimisation (in calls and in loops
+//! entered by OSR), redefinition, the depth limit and the native stack.
+//! The golden suite and `tests/jit_differential.rs` cover the tier through
+//! the command line.
 
 use elle_vm::Vm;
 use elle_vm::printer::write_string;
-use elle_vm::tier::JitMode;
+use elle_vm::tier::{JitMode, TierStats};
 
 use crate::CraneliftTier;
 
 fn vm(mode: JitMode) -> Vm {
     let mut vm = Vm::new();
-    vm.set_tier(Some(Box::new(CraneliftTier::new())), mode);
+    if mode != JitMode::Off {
+        vm.set_tier(Some(Box::new(CraneliftTier::new())), mode);
+    }
     vm
 }
 
+/// The value's write form, or the error with its trace.
 fn run(vm: &mut Vm, src: &str) -> String {
     match vm.eval_source(src, "test") {
         Ok(v) => write_string(vm, v),
-        Err(e) => format!("error: {e}"),
+        Err(e) => format!(
+            "error[{}]: {}\n{}\n({} frames left out)",
+            e.ctype,
+            e.message,
+            e.trace.join("\n"),
+            e.frames_left_out
+        ),
     }
+}
+
+/// Runs `src` in the interpreter and under `mode`; asserts they agree and
+/// returns the output and what the tier did.
+fn agree(mode: JitMode, src: &str) -> (String, TierStats) {
+    let expected = run(&mut vm(JitMode::Off), src);
+    let mut jit = vm(mode);
+    let got = run(&mut jit, src);
+    assert_eq!(got, expected, "{src}");
+    (got, jit.tier_stats().clone())
 }
 
 #[test]
 fn fib_compiles_and_agrees() {
-    let mut vm = vm(JitMode::Eager);
-    let out = run(
-        &mut vm,
-        "(define (fib n) (if (< n 2) n (+ (fib (- n 1)) (fib (- n 2))))) (fib 20)",
-    );
+    let src = "(define (fib n) (if (< n 2) n (+ (fib (- n 1)) (fib (- n 2))))) (fib 20)";
+    let (out, stats) = agree(JitMode::Eager, src);
     assert_eq!(out, "6765");
-    assert!(vm.tier_stats().compiled >= 1, "{:?}", vm.tier_stats());
-    assert_eq!(vm.tier_stats().deopts, 0);
+    assert!(stats.compiled >= 1, "{stats:?}");
+    assert_eq!(stats.deopts, 0, "{stats:?}");
+}
+
+#[test]
+fn floats_booleans_and_mutual_calls() {
+    let src = "
+        (define (sq x) (* x x))
+        (define (norm x y) (sqrt (+ (sq x) (sq y))))
+        (define (inside? x y) (< (norm x y) 1.0))
+        (list (norm 3.0 4.0) (inside? 0.5 0.5) (inside? 1 1) (sq -0.0) (norm 3 4))";
+    let (out, stats) = agree(JitMode::Eager, src);
+    assert_eq!(out, "(5.0 #t #f 0.0 5.0)");
+    assert!(stats.compiled >= 3, "{stats:?}");
+}
+
+#[test]
+fn a_type_change_declines_the_entry_and_respecialises() {
+    let src = "
+        (define (add a b) (+ a b))
+        (list (add 1 2) (add 1.5 2) (add 1.5 2.25) (add 3 4))";
+    let (out, stats) = agree(JitMode::Eager, src);
+    assert_eq!(out, "(3 3.5 3.75 7)");
+    assert!(stats.guard_failures >= 2, "{stats:?}");
+    assert!(stats.respecialisations >= 2, "{stats:?}");
+}
+
+#[test]
+fn overflow_deoptimises_and_the_interpreter_raises_it_with_the_same_trace() {
+    let src = "
+        (define (sq x) (* x x))
+        (define (f x) (+ 1 (sq x)))
+        (f 5)
+        (f 4611686018427387904)";
+    let (out, stats) = agree(JitMode::Eager, src);
+    assert!(
+        out.starts_with("error[overflow-error]: integer overflow in *"),
+        "{out}"
+    );
+    assert!(out.contains("sq (test:2:"), "{out}");
+    assert!(stats.deopts >= 1, "{stats:?}");
+}
+
+#[test]
+fn division_by_zero_and_mod_by_a_negative_number_deoptimise() {
+    for src in [
+        "(define (d a b) (/ a b)) (d 7 2) (d 7 0)",
+        "(define (m a b) (mod a b)) (list (m 7 2) (m -7 2) (m 7 -2) (m -7 -2))",
+        "(define (m a) (mod a -1)) (m -9223372036854775808)",
+        "(define (d a) (/ a -1)) (d -9223372036854775808)",
+    ] {
+        agree(JitMode::Eager, src);
+    }
+}
+
+#[test]
+fn redefining_a_compiled_callee_takes_effect_at_once() {
+    let src = "
+        (define (g x) (+ x 1))
+        (define (f x) (* 2 (g x)))
+        (define a (f 1))
+        (define (g x) (* x 10))
+        (list a (f 1) (f 2))";
+    let (out, stats) = agree(JitMode::Eager, src);
+    assert_eq!(out, "(4 20 40)");
+    assert!(stats.deopts >= 1, "{stats:?}");
+}
+
+#[test]
+fn redefining_an_inlined_operator_drops_compiled_code() {
+    let src = "
+        (define (f x) (+ x 1))
+        (define a (f 1))
+        (define (+ a b) (* a b))
+        (list a (f 5))";
+    let (out, _) = agree(JitMode::Eager, src);
+    assert_eq!(out, "(2 5)");
+}
+
+#[test]
+fn a_hot_loop_in_a_function_called_once_runs_by_osr() {
+    let src = "
+        (define (count n)
+          (let ((i 0) (acc 0))
+            (while (< i n)
+              (set! acc (+ acc (mod (* i i) 7)))
+              (set! i (+ i 1)))
+            acc))
+        (count 100000)";
+    let (out, stats) = agree(JitMode::Auto(50), src);
+    assert_eq!(out, "199999");
+    assert_eq!(stats.compiled, 1, "{stats:?}");
+    assert_eq!(stats.deopts, 0, "{stats:?}");
+}
+
+#[test]
+fn an_overflow_inside_an_osr_loop_resumes_the_interpreter_in_the_loop() {
+    let src = "
+        (define (grow n)
+          (let ((x 1) (i 0))
+            (while (< i n)
+              (set! x (* x 3))
+              (set! i (+ i 1)))
+            x))
+        (grow 30)
+        (grow 100)";
+    let (out, stats) = agree(JitMode::Auto(5), src);
+    assert!(out.starts_with("error[overflow-error]"), "{out}");
+    assert!(stats.deopts >= 1, "{stats:?}");
+}
+
+#[test]
+fn named_let_loops_and_tail_calls() {
+    let src = "
+        (define (sum-to n) (let loop ((i 0) (acc 0)) (if (> i n) acc (loop (+ i 1) (+ acc i)))))
+        (define (even-odd n) (if (= n 0) #t (odd-even (- n 1))))
+        (define (odd-even n) (if (= n 0) #f (even-odd (- n 1))))
+        (list (sum-to 1000) (even-odd 1000001) (even-odd 1000000))";
+    let (out, _) = agree(JitMode::Eager, src);
+    assert_eq!(out, "(500500 #f #t)");
+}
+
+#[test]
+fn compiled_recursion_respects_the_depth_limit() {
+    let src = "
+        (define (deep n) (if (= n 0) 0 (+ 1 (deep (- n 1)))))
+        (deep 5000)
+        (deep 200000)";
+    let (out, stats) = agree(JitMode::Eager, src);
+    assert!(out.starts_with("error[stack-overflow]"), "{out}");
+    assert!(stats.deopts >= 1, "{stats:?}");
+}
+
+#[test]
+fn compiled_recursion_on_a_small_thread_continues_in_the_interpreter() {
+    // Deep enough that compiled frames alone would overflow a 2 MiB
+    // stack; the native-stack check deoptimises and the interpreter, whose
+    // frames are on the heap, carries on.
+    let handle = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(|| {
+            let mut vm = vm(JitMode::Eager);
+            run(
+                &mut vm,
+                "(define (deep n) (if (= n 0) 0 (+ 1 (deep (- n 1))))) (deep 90000)",
+            )
+        })
+        .expect("thread");
+    assert_eq!(handle.join().expect("no crash"), "90000");
+}
+
+#[test]
+fn functions_that_are_not_eligible_stay_in_the_interpreter() {
+    let src = "
+        (define (greet) (println \"hi\") 1)
+        (define (uses-list xs) (car xs))
+        (define (f x) (+ (greet) x))
+        (list (greet) (uses-list '(1 2)) (f 1))";
+    let (out, stats) = agree(JitMode::Eager, src);
+    assert_eq!(out, "(1 1 2)");
+    assert_eq!(stats.compiled, 0, "{stats:?}");
+}
+
+#[test]
+fn gc_stress_with_compiled_code() {
+    let src = "
+        (define (fib n) (if (< n 2) n (+ (fib (- n 1)) (fib (- n 2)))))
+        (define (build n acc) (if (= n 0) acc (build (- n 1) (cons (fib 10) acc))))
+        (length (build 200 '()))";
+    let mut jit = vm(JitMode::Eager);
+    jit.set_gc_stress(true);
+    assert_eq!(run(&mut jit, src), "200");
+    assert!(jit.tier_stats().compiled >= 1);
 }
