@@ -31,14 +31,15 @@ pub fn report(vm: &Vm) -> String {
         JitMode::Eager => "eager".to_string(),
     };
     let mut out = format!("jit: {mode}\n");
-    let compiled = stats.compiled.max(1) as f64;
+    let functions = stats.functions.max(1) as f64;
     let _ = writeln!(
         out,
-        "jit: compiled {} entries ({} bytes of machine code) in {:.3} ms, {:.3} ms each",
+        "jit: compiled {} entries, {} machine functions ({} bytes) in {:.3} ms, {:.3} ms per function",
         stats.compiled,
+        stats.functions,
         stats.code_bytes,
         stats.compile_time.as_secs_f64() * 1e3,
-        stats.compile_time.as_secs_f64() * 1e3 / compiled,
+        stats.compile_time.as_secs_f64() * 1e3 / functions,
     );
     let _ = writeln!(
         out,

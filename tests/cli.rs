@@ -364,7 +364,10 @@ fn jit_stats_report_what_was_compiled_and_what_was_not() {
     assert_eq!(stdout(&o), "hi\n9\n");
     let err = stderr(&o);
     assert!(err.contains("jit: eager"), "{err}");
-    assert!(err.contains("jit: compiled 1 entries"), "{err}");
+    assert!(
+        err.contains("jit: compiled 1 entries, 2 machine functions"),
+        "{err}"
+    );
     let o = elle(&[
         "--jit",
         "auto",

@@ -365,7 +365,8 @@ fn golden_programs_under_gc_stress() {
     run_suite(env, None);
 }
 
-/// The regression tests of use-after-free bugs found in review, under
+/// The regression tests of use-after-free bugs found in review (and of a
+/// read of padding bytes found by the run below), under
 /// valgrind's memcheck: any invalid read or write fails them (exit status
 /// 99). The whole suite under valgrind is too slow for every run:
 /// `golden_programs_under_gc_stress_and_valgrind` is that run.
@@ -379,6 +380,8 @@ fn gc_regressions_under_valgrind() {
         ..Env::default()
     };
     run_suite(env, Some("conditions/gc_"));
+    // `=` of values of different kinds once branched on padding bytes.
+    run_suite(env, Some("special_forms/case"));
 }
 
 /// Every golden program under valgrind's memcheck with the collector in

@@ -259,6 +259,7 @@ impl Tier for CraneliftTier {
         let plan = plan(module, &unit, &mut self.next_name)?;
         let contexts = build(module, &unit, &plan, self.deopt)?;
         let mut code_bytes = 0;
+        let functions = contexts.len() as u64;
         for (id, mut ctx) in contexts {
             if let Err(e) = module.define_function(id, &mut ctx) {
                 let why = format!("the JIT stopped after an internal error: {e:?}");
@@ -307,6 +308,7 @@ impl Tier for CraneliftTier {
             deps,
             code: memory,
             code_bytes,
+            functions,
         })
     }
 

@@ -86,6 +86,9 @@ pub struct Compiled {
     pub code: Rc<dyn Any>,
     /// Machine code bytes added by this compilation.
     pub code_bytes: usize,
+    /// Machine functions compiled for it (the entry, and the callees not
+    /// compiled before).
+    pub functions: u64,
 }
 
 /// When the tier compiles.
@@ -196,6 +199,8 @@ impl fmt::Debug for TierInfo {
 pub struct TierStats {
     /// Entries compiled (a function at pc 0, or a loop).
     pub compiled: u64,
+    /// Machine functions compiled for them.
+    pub functions: u64,
     /// Functions that could not be compiled, with the reason, in order.
     pub rejected: Vec<(String, String)>,
     /// Entries that declined because the registers had other types than
@@ -412,6 +417,7 @@ impl Vm {
         match result {
             Ok(compiled) => {
                 self.tier.stats.compiled += 1;
+                self.tier.stats.functions += compiled.functions;
                 self.tier.stats.code_bytes += compiled.code_bytes;
                 self.tier.deps.extend(compiled.deps);
                 let entry = compiled.entry;
