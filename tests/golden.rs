@@ -27,12 +27,15 @@
 //! All failures are reported in one assertion with a line diff.
 //! `GOLDEN_FILTER=substring` restricts the run to matching paths.
 
-use std::io::Read;
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use common::{Outcome, run_with_timeout};
 
 const BIN: &str = env!("CARGO_BIN_EXE_elle");
 const TIMEOUT: Duration = Duration::from_secs(120);
@@ -43,13 +46,6 @@ struct Case {
     rel: String,
     /// The `.lisp` file's absolute path without its extension.
     stem: PathBuf,
-}
-
-struct Outcome {
-    status: Option<i32>,
-    stdout: String,
-    stderr: String,
-    timed_out: bool,
 }
 
 fn lang_root() -> PathBuf {
@@ -145,46 +141,11 @@ fn run(args: &[String], cwd: &Path, env: Env) -> Outcome {
         }
         None => Command::new(BIN),
     };
-    let mut child = command
+    command
         .args(args)
         .envs(env.vars.iter().copied())
-        .current_dir(cwd)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {BIN}: {e}"));
-    let mut out_pipe = child.stdout.take().unwrap();
-    let mut err_pipe = child.stderr.take().unwrap();
-    let out_reader = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = out_pipe.read_to_end(&mut buf);
-        buf
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = err_pipe.read_to_end(&mut buf);
-        buf
-    });
-    let start = Instant::now();
-    let mut timed_out = false;
-    let status = loop {
-        match child.try_wait().unwrap() {
-            Some(st) => break st,
-            None if start.elapsed() > env.timeout => {
-                timed_out = true;
-                let _ = child.kill();
-                break child.wait().unwrap();
-            }
-            None => std::thread::sleep(Duration::from_millis(5)),
-        }
-    };
-    Outcome {
-        status: status.code(),
-        stdout: String::from_utf8_lossy(&out_reader.join().unwrap()).into_owned(),
-        stderr: String::from_utf8_lossy(&err_reader.join().unwrap()).into_owned(),
-        timed_out,
-    }
+        .current_dir(cwd);
+    run_with_timeout(&mut command, env.timeout)
 }
 
 /// A line diff (longest common subsequence): ` ` common, `-` expected only,

@@ -59,14 +59,17 @@
 //! call, so that an uncaught error's report and exit status are compared
 //! too.
 
+mod common;
+
 use std::fmt::Write as _;
-use std::io::{Read, Write as _};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use common::{Outcome, run_with_timeout};
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -79,15 +82,6 @@ const DEFAULT_CASES: u32 = 128;
 // ---------------------------------------------------------------------------
 // Running the binary
 // ---------------------------------------------------------------------------
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Outcome {
-    /// None when killed by a signal (or by the timeout).
-    status: Option<i32>,
-    stdout: String,
-    stderr: String,
-    timed_out: bool,
-}
 
 impl Outcome {
     fn describe(&self) -> String {
@@ -116,44 +110,7 @@ fn indent(text: &str) -> String {
 }
 
 fn run(args: &[&str]) -> Outcome {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {BIN}: {e}"));
-    let mut out_pipe = child.stdout.take().unwrap();
-    let mut err_pipe = child.stderr.take().unwrap();
-    let out_reader = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = out_pipe.read_to_end(&mut buf);
-        buf
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = err_pipe.read_to_end(&mut buf);
-        buf
-    });
-    let start = Instant::now();
-    let mut timed_out = false;
-    let status = loop {
-        match child.try_wait().unwrap() {
-            Some(st) => break st,
-            None if start.elapsed() > TIMEOUT => {
-                timed_out = true;
-                let _ = child.kill();
-                break child.wait().unwrap();
-            }
-            None => std::thread::sleep(Duration::from_millis(2)),
-        }
-    };
-    Outcome {
-        status: status.code(),
-        stdout: String::from_utf8_lossy(&out_reader.join().unwrap()).into_owned(),
-        stderr: String::from_utf8_lossy(&err_reader.join().unwrap()).into_owned(),
-        timed_out,
-    }
+    run_with_timeout(Command::new(BIN).args(args), TIMEOUT)
 }
 
 /// A program written to a unique temporary file, deleted on drop.

@@ -135,6 +135,31 @@ enum Cmp {
     Eq,
 }
 
+impl Cmp {
+    /// The condition on two integers (or booleans, for `=`).
+    fn int_cc(self) -> IntCC {
+        match self {
+            Cmp::Lt => IntCC::SignedLessThan,
+            Cmp::Gt => IntCC::SignedGreaterThan,
+            Cmp::Le => IntCC::SignedLessThanOrEqual,
+            Cmp::Ge => IntCC::SignedGreaterThanOrEqual,
+            Cmp::NumEq | Cmp::Eq => IntCC::Equal,
+        }
+    }
+
+    /// The condition on two floats: ordered, so false with a NaN, as
+    /// Rust's operators on `f64` are.
+    fn float_cc(self) -> FloatCC {
+        match self {
+            Cmp::Lt => FloatCC::LessThan,
+            Cmp::Gt => FloatCC::GreaterThan,
+            Cmp::Le => FloatCC::LessThanOrEqual,
+            Cmp::Ge => FloatCC::GreaterThanOrEqual,
+            Cmp::NumEq | Cmp::Eq => FloatCC::Equal,
+        }
+    }
+}
+
 /// Where a deoptimisation resumes.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Resume {
@@ -881,26 +906,12 @@ impl<'a, 'b> Gen<'a, 'b> {
         match ta {
             Ty::Float => {
                 let (x, y) = (self.operand_float(pc, a), self.operand_float(pc, b));
-                let cc = match op {
-                    Cmp::Lt => FloatCC::LessThan,
-                    Cmp::Gt => FloatCC::GreaterThan,
-                    Cmp::Le => FloatCC::LessThanOrEqual,
-                    Cmp::Ge => FloatCC::GreaterThanOrEqual,
-                    Cmp::NumEq | Cmp::Eq => FloatCC::Equal,
-                };
-                Ok(self.b.ins().fcmp(cc, x, y))
+                Ok(self.b.ins().fcmp(op.float_cc(), x, y))
             }
             Ty::Nil => Err(true),
             _ => {
                 let (x, y) = (self.operand_word(a), self.operand_word(b));
-                let cc = match op {
-                    Cmp::Lt => IntCC::SignedLessThan,
-                    Cmp::Gt => IntCC::SignedGreaterThan,
-                    Cmp::Le => IntCC::SignedLessThanOrEqual,
-                    Cmp::Ge => IntCC::SignedGreaterThanOrEqual,
-                    Cmp::NumEq | Cmp::Eq => IntCC::Equal,
-                };
-                Ok(self.b.ins().icmp(cc, x, y))
+                Ok(self.b.ins().icmp(op.int_cc(), x, y))
             }
         }
     }
