@@ -302,6 +302,8 @@ struct Gen<'a, 'b> {
     deopts: HashMap<(usize, Resume), Block>,
     /// An OSR entry's exit for registers of other types than expected.
     declined: Option<Block>,
+    /// Functions this one calls, declared once each.
+    func_refs: HashMap<FuncId, ir::FuncRef>,
     // Values of the prologue, valid in the whole function.
     ctx: ir::Value,
     base: ir::Value,
@@ -340,6 +342,7 @@ impl<'a, 'b> Gen<'a, 'b> {
             blocks: HashMap::new(),
             deopts: HashMap::new(),
             declined: None,
+            func_refs: HashMap::new(),
             ctx: placeholder,
             base: placeholder,
             depth: placeholder,
@@ -351,6 +354,16 @@ impl<'a, 'b> Gen<'a, 'b> {
 
     fn types(&self, pc: usize) -> &[Ty] {
         &self.spec.types.at[pc]
+    }
+
+    /// A reference to `func` in this function.
+    fn func_ref(&mut self, func: FuncId) -> ir::FuncRef {
+        if let Some(&r) = self.func_refs.get(&func) {
+            return r;
+        }
+        let r = self.module.declare_func_in_func(func, self.b.func);
+        self.func_refs.insert(func, r);
+        r
     }
 
     fn iconst(&mut self, n: i64) -> ir::Value {
@@ -1031,7 +1044,7 @@ impl<'a, 'b> Gen<'a, 'b> {
             let v = self.argument(base + 1 + i as u16, *t);
             args.push(v);
         }
-        let callee_ref = self.module.declare_func_in_func(func, self.b.func);
+        let callee_ref = self.func_ref(func);
         if dst.is_none() && self.mode == Mode::Direct {
             self.b.ins().return_call(callee_ref, &args);
             return Ok(());

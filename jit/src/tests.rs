@@ -223,3 +223,22 @@ fn gc_stress_with_compiled_code() {
     assert_eq!(run(&mut jit, src), "200");
     assert!(jit.tier_stats().compiled >= 1);
 }
+
+#[test]
+fn the_ir_of_an_eligible_function_is_shown() {
+    let mut vm = vm(JitMode::Eager);
+    run(
+        &mut vm,
+        "(define (fib n) (if (< n 2) n (+ (fib (- n 1)) (fib (- n 2)))))",
+    );
+    let f = vm.get_global("fib").expect("fib");
+    let ir = vm.tier_ir(f, &[elle_vm::Value::Int(0)]).expect("ir");
+    if std::env::var_os("ELLE_SHOW_IR").is_some() {
+        eprintln!("{ir}");
+    }
+    assert!(
+        ir.contains("sadd_overflow") || ir.contains("ssub_overflow"),
+        "{ir}"
+    );
+    assert!(ir.contains("return_call") || ir.contains("call fn"), "{ir}");
+}
