@@ -35,7 +35,7 @@ use elle_vm::tier::abi::{JitCtx, NO_CALLEE};
 use elle_vm::value::{PAYLOAD_OFFSET, TAG_BOOL, TAG_FLOAT, TAG_NIL};
 
 use crate::infer::{self, Ty};
-use crate::unit::{Spec, Unit, reachable_from};
+use crate::unit::{Guard, Spec, Unit, reachable_from};
 
 /// The tag a direct function returns when it deoptimised.
 pub const BAIL: i64 = 0xBA11;
@@ -175,6 +175,8 @@ pub struct Links<'a> {
     /// The direct function of each specialisation of the unit.
     pub funcs: &'a [Option<FuncId>],
     pub deopt: FuncId,
+    /// What the unit's code assumes of the globals, checked by its entries.
+    pub guards: &'a [Guard],
 }
 
 /// Emits the body of `unit.specs[index]` into `b`.
@@ -206,6 +208,7 @@ pub fn emit_entry(
     module: &mut dyn Module,
     spec: &Spec,
     direct: FuncId,
+    guards: &[Guard],
 ) {
     let block = b.create_block();
     b.append_block_params_for_function_params(block);
@@ -214,6 +217,7 @@ pub fn emit_entry(
     let frame = frame_address(&mut b, ctx_v, base);
     let declined = b.create_block();
     b.set_cold_block(declined);
+    check_guards(&mut b, ctx_v, guards, declined);
     let depth = b
         .ins()
         .load(types::I64, MemFlagsData::trusted(), ctx_v, ctx::DEPTH);
@@ -239,6 +243,29 @@ pub fn emit_entry(
     b.ins().return_(&[zero]);
     b.seal_all_blocks();
     b.finalize(module.target_config());
+}
+
+/// Jumps to `declined` unless every global of `guards` holds its closure.
+fn check_guards(b: &mut FunctionBuilder<'_>, ctx_v: ir::Value, guards: &[Guard], declined: Block) {
+    if guards.is_empty() {
+        return;
+    }
+    let flags = MemFlagsData::trusted();
+    let globals = b.ins().load(types::I64, flags, ctx_v, ctx::GLOBALS);
+    for &(slot, closure) in guards {
+        let offset = slot as i64 * VALUE_BYTES;
+        let addr = b.ins().iadd_imm_s(globals, offset);
+        let tag = b.ins().load(types::I64, flags, addr, 0);
+        let payload = b.ins().load(types::I32, flags, addr, PAYLOAD_OFFSET as i32);
+        let wrong_tag = b
+            .ins()
+            .icmp_imm_s(IntCC::NotEqual, tag, elle_vm::value::TAG_OBJ as i64);
+        let wrong_ref = b.ins().icmp_imm_s(IntCC::NotEqual, payload, closure as i64);
+        let wrong = b.ins().bor(wrong_tag, wrong_ref);
+        let next = b.create_block();
+        b.ins().brif(wrong, declined, &[], next, &[]);
+        b.switch_to_block(next);
+    }
 }
 
 /// The address of register 0 of the frame at `base`.
@@ -304,13 +331,12 @@ struct Gen<'a, 'b> {
     declined: Option<Block>,
     /// Functions this one calls, declared once each.
     func_refs: HashMap<FuncId, ir::FuncRef>,
-    // Values of the prologue, valid in the whole function.
+    // The function's parameters (the depth is loaded from the context in
+    // an OSR entry). Other context fields are loaded where they are used,
+    // so that fewer values stay live across the function (and its calls).
     ctx: ir::Value,
     base: ir::Value,
     depth: ir::Value,
-    frame: ir::Value,
-    stack_len: ir::Value,
-    depth_limit: ir::Value,
 }
 
 impl<'a, 'b> Gen<'a, 'b> {
@@ -346,9 +372,6 @@ impl<'a, 'b> Gen<'a, 'b> {
             ctx: placeholder,
             base: placeholder,
             depth: placeholder,
-            frame: placeholder,
-            stack_len: placeholder,
-            depth_limit: placeholder,
         }
     }
 
@@ -380,15 +403,6 @@ impl<'a, 'b> Gen<'a, 'b> {
         self.ctx = params[0];
         self.base = params[1];
         let flags = MemFlagsData::trusted();
-        self.frame = frame_address(&mut self.b, self.ctx, self.base);
-        self.stack_len = self
-            .b
-            .ins()
-            .load(types::I64, flags, self.ctx, ctx::STACK_LEN);
-        self.depth_limit = self
-            .b
-            .ins()
-            .load(types::I64, flags, self.ctx, ctx::DEPTH_LIMIT);
         self.create_blocks();
         match self.mode {
             Mode::Direct => {
@@ -403,23 +417,86 @@ impl<'a, 'b> Gen<'a, 'b> {
                 let sp = self.b.ins().get_stack_pointer(types::I64);
                 let low = self.b.ins().icmp(IntCC::UnsignedLessThan, sp, floor);
                 self.guard(low, 0, Resume::At);
+                self.call_checks();
             }
             Mode::Osr => {
                 self.depth = self.b.ins().load(types::I64, flags, self.ctx, ctx::DEPTH);
                 let declined = self.b.create_block();
                 self.b.set_cold_block(declined);
                 self.declined = Some(declined);
+                check_guards(&mut self.b, self.ctx, self.links.guards, declined);
                 let entry_types = self.spec.entry.clone();
+                let frame = frame_address(&mut self.b, self.ctx, self.base);
                 for (r, t) in entry_types.into_iter().enumerate() {
                     if t != Ty::Undef {
-                        let v = load_guarded(&mut self.b, self.frame, r, t, declined);
+                        let v = load_guarded(&mut self.b, frame, r, t, declined);
                         self.def(r as u16, t, v);
                     }
                 }
+                self.call_checks();
             }
         }
         let start = self.blocks[&self.spec.start];
         self.b.ins().jump(start, &[]);
+    }
+
+    /// The checks every call of the function would make, made once on
+    /// entry: the depth limit (when it makes a call that is not a tail
+    /// call) and room on the value stack for the largest callee's
+    /// registers. Failing either deoptimises at the entry, and the
+    /// interpreter runs the function, raising `stack-overflow` at the call
+    /// or growing the stack as it goes. A callee's own registers fit because
+    /// its caller checked them.
+    fn call_checks(&mut self) {
+        let proto = self.spec.proto.clone();
+        let mut deepest: i64 = 0;
+        let mut calls = false;
+        for pc in 0..proto.code_len() {
+            let types = &self.spec.types.at[pc];
+            let Some(op) = proto.op(pc).filter(|_| !types.is_empty()) else {
+                continue;
+            };
+            let (base, argc, tail) = match op {
+                Op::Call { base, argc, .. } => (base, argc, false),
+                Op::TailCall { base, argc } => (base, argc, true),
+                _ => continue,
+            };
+            let Ty::Func(f) = types[base as usize] else {
+                continue;
+            };
+            let args = &types[base as usize + 1..base as usize + 1 + argc as usize];
+            let Some(spec) = self.unit.spec_for(f, args) else {
+                continue;
+            };
+            let nregs = self.unit.specs[spec].proto.nregs() as i64;
+            let need = if tail { nregs } else { base as i64 + 1 + nregs };
+            deepest = deepest.max(need);
+            calls |= !tail;
+        }
+        let (flags, start) = (MemFlagsData::trusted(), self.spec.start);
+        if calls {
+            let limit = self
+                .b
+                .ins()
+                .load(types::I64, flags, self.ctx, ctx::DEPTH_LIMIT);
+            let deep = self
+                .b
+                .ins()
+                .icmp(IntCC::UnsignedGreaterThanOrEqual, self.depth, limit);
+            self.guard(deep, start, Resume::At);
+        }
+        if deepest > 0 {
+            let end = self.b.ins().iadd_imm_s(self.base, deepest);
+            let stack_len = self
+                .b
+                .ins()
+                .load(types::I64, flags, self.ctx, ctx::STACK_LEN);
+            let no_room = self
+                .b
+                .ins()
+                .icmp(IntCC::UnsignedGreaterThan, end, stack_len);
+            self.guard(no_room, start, Resume::At);
+        }
     }
 
     /// A block for every instruction that starts one: the entry, jump
@@ -600,17 +677,18 @@ impl<'a, 'b> Gen<'a, 'b> {
             };
             let types = self.types(pc).to_vec();
             let live = self.live[live_at].clone();
+            let frame = frame_address(&mut self.b, self.ctx, self.base);
             for (r, (&t, &is_live)) in types.iter().zip(&live).enumerate() {
                 if is_live && t != Ty::Undef && Some(r as u16) != callee_dst {
                     let (bits, tag) = self.boxed(r as u16, t);
                     let offset = r as i32 * VALUE_BYTES as i32;
                     self.b
                         .ins()
-                        .store(MemFlagsData::trusted(), tag, self.frame, offset);
+                        .store(MemFlagsData::trusted(), tag, frame, offset);
                     self.b.ins().store(
                         MemFlagsData::trusted(),
                         bits,
-                        self.frame,
+                        frame,
                         offset + PAYLOAD_OFFSET as i32,
                     );
                 }
@@ -694,7 +772,7 @@ impl<'a, 'b> Gen<'a, 'b> {
                 }
                 _ => return Err("internal: constant is not a number".into()),
             },
-            Op::GlobalGet { dst, slot } => self.global_get(pc, dst, slot)?,
+            Op::GlobalGet { dst, slot } => self.global_get(dst, slot)?,
             Op::Jump { target } | Op::JumpBack { target } => {
                 let block = self.blocks[&(target as usize)];
                 self.b.ins().jump(block, &[]);
@@ -799,28 +877,15 @@ impl<'a, 'b> Gen<'a, 'b> {
     /// `GlobalGet` of a function: a guard that the global still holds the
     /// closure the code was compiled against (kept alive by the code's
     /// dependencies, so its reference is not reused).
-    fn global_get(&mut self, pc: usize, dst: u16, slot: u32) -> Result<(), String> {
+    /// `GlobalGet` of a function: the closure the code was compiled
+    /// against. The entry checked that the global holds it (`Links::guards`),
+    /// and no global changes while compiled code runs; the closure is kept
+    /// alive by the code's dependencies, so its reference is not reused.
+    fn global_get(&mut self, dst: u16, slot: u32) -> Result<(), String> {
         let Some(callee) = self.unit.callees.iter().position(|c| c.slot == slot) else {
             return Err("internal: global function not resolved".into());
         };
         let closure = self.unit.callees[callee].closure;
-        let flags = MemFlagsData::trusted();
-        let globals = self.b.ins().load(types::I64, flags, self.ctx, ctx::GLOBALS);
-        let offset = slot as i64 * VALUE_BYTES;
-        let addr = self.b.ins().iadd_imm_s(globals, offset);
-        let tag = self.b.ins().load(types::I64, flags, addr, 0);
-        let payload = self
-            .b
-            .ins()
-            .load(types::I32, flags, addr, PAYLOAD_OFFSET as i32);
-        let obj = elle_vm::value::TAG_OBJ as i64;
-        let wrong_tag = self.b.ins().icmp_imm_s(IntCC::NotEqual, tag, obj);
-        let wrong_ref = self
-            .b
-            .ins()
-            .icmp_imm_s(IntCC::NotEqual, payload, closure as i64);
-        let wrong = self.b.ins().bor(wrong_tag, wrong_ref);
-        self.guard(wrong, pc, Resume::At);
         let v = self.iconst(closure as i64);
         self.def(dst, Ty::Func(callee as u32), v);
         Ok(())
@@ -1014,27 +1079,12 @@ impl<'a, 'b> Gen<'a, 'b> {
         let func = self.links.funcs[spec].ok_or("internal: callee not declared")?;
         let callee = &self.unit.specs[spec];
         let ret = callee.types.ret;
-        let nregs = callee.proto.nregs() as i64;
         // The callee's registers start after the arguments' first slot, or
         // (a tail call) where this frame's do.
         let callee_base = match dst {
             Some(_) => self.b.ins().iadd_imm_s(self.base, base as i64 + 1),
             None => self.base,
         };
-        if dst.is_some() {
-            let deep = self.b.ins().icmp(
-                IntCC::UnsignedGreaterThanOrEqual,
-                self.depth,
-                self.depth_limit,
-            );
-            self.guard(deep, pc, Resume::At);
-        }
-        let end = self.b.ins().iadd_imm_s(callee_base, nregs);
-        let no_room = self
-            .b
-            .ins()
-            .icmp(IntCC::UnsignedGreaterThan, end, self.stack_len);
-        self.guard(no_room, pc, Resume::At);
         let depth = match dst {
             Some(_) => self.b.ins().iadd_imm_s(self.depth, 1),
             None => self.depth,

@@ -204,9 +204,11 @@ fn build(
     plan: &Plan,
     deopt: FuncId,
 ) -> Result<Vec<(FuncId, Context)>, String> {
+    let guards = unit.guards();
     let links = Links {
         funcs: &plan.funcs,
         deopt,
+        guards: &guards,
     };
     let mut fctx = FunctionBuilderContext::new();
     let mut out = Vec::new();
@@ -228,7 +230,7 @@ fn build(
         ctx.func.name = UserFuncName::user(0, plan.entry.as_u32());
         let direct = plan.funcs[0].ok_or("internal: no direct function for the entry")?;
         let b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
-        codegen::emit_entry(b, module, &unit.specs[0], direct);
+        codegen::emit_entry(b, module, &unit.specs[0], direct, &guards);
         out.push((plan.entry, ctx));
     }
     Ok(out)
@@ -260,13 +262,18 @@ impl Tier for CraneliftTier {
         let contexts = build(module, &unit, &plan, self.deopt)?;
         let mut code_bytes = 0;
         let functions = contexts.len() as u64;
+        let disasm = std::env::var_os("ELLE_JIT_DISASM").is_some();
         for (id, mut ctx) in contexts {
+            ctx.set_disasm(disasm);
             if let Err(e) = module.define_function(id, &mut ctx) {
                 let why = format!("the JIT stopped after an internal error: {e:?}");
                 self.broken = Some(why.clone());
                 return Err(why);
             }
             code_bytes += ctx.compiled_code().map_or(0, |c| c.code_buffer().len());
+            if let Some(text) = ctx.compiled_code().and_then(|c| c.vcode.as_ref()) {
+                eprintln!("; machine code of {}\n{text}", ctx.func.name);
+            }
         }
         module.finalize_definitions().map_err(|e| {
             let why = format!("the JIT stopped after an internal error: {e}");
@@ -278,6 +285,7 @@ impl Tier for CraneliftTier {
         // `extern "C"` signature `(i64, i64) -> i64` of `EntryFn` on the
         // host's default calling convention.
         let entry = unsafe { std::mem::transmute::<*const u8, EntryFn>(code) };
+        let guards = unit.guards();
         let cached: Vec<(SpecKey, Cached)> = plan
             .new
             .iter()
@@ -292,6 +300,7 @@ impl Tier for CraneliftTier {
                 let cached = Cached {
                     func: id,
                     ret: spec.types.ret,
+                    guards: guards.clone(),
                     _proto: spec.proto.clone(),
                 };
                 (key, cached)

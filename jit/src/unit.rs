@@ -35,7 +35,15 @@ pub struct Spec {
     pub types: Types,
     /// Compiled by an earlier unit: only its signature and result matter.
     pub existing: Option<cranelift_module::FuncId>,
+    /// What the existing code assumes the globals hold.
+    pub existing_guards: Vec<Guard>,
 }
+
+/// An assumption of compiled code: global `slot` holds the closure whose
+/// `ObjRef` index is `closure`. Compiled code runs no Elle code, so no
+/// global can change while it runs: the assumptions are checked once, when
+/// the interpreter enters the code, not at each use.
+pub type Guard = (u32, u32);
 
 impl Spec {
     /// The parameter types (the entry types of its parameters).
@@ -53,6 +61,8 @@ pub type SpecKey = (usize, u32, Vec<Ty>);
 pub struct Cached {
     pub func: cranelift_module::FuncId,
     pub ret: Ty,
+    /// What its code (and the code it calls) assumes of the globals.
+    pub guards: Vec<Guard>,
     /// Keeps the prototype, whose address is part of the key, from being
     /// freed and its address reused.
     pub _proto: Rc<Proto>,
@@ -115,6 +125,7 @@ impl<'a> Unit<'a> {
                 ret,
             },
             existing: cached.map(|c| c.func),
+            existing_guards: cached.map_or_else(Vec::new, |c| c.guards.clone()),
         });
         self.specs.len() - 1
     }
@@ -150,6 +161,18 @@ impl<'a> Unit<'a> {
             }
         }
         Err("internal: type inference did not settle".into())
+    }
+
+    /// Every assumption the unit's code makes of the globals: the globals
+    /// it calls, and those the code it reuses assumes.
+    pub fn guards(&self) -> Vec<Guard> {
+        let mut guards: Vec<Guard> = self.callees.iter().map(|c| (c.slot, c.closure)).collect();
+        for spec in &self.specs {
+            guards.extend(spec.existing_guards.iter().copied());
+        }
+        guards.sort_unstable();
+        guards.dedup();
+        guards
     }
 
     /// The specialisation called at a call of callee `f` with `args`.
