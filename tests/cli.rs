@@ -537,8 +537,14 @@ mod repl {
 
     impl Session {
         fn start(home: &std::path::Path) -> Session {
+            Session::start_with(home, &[])
+        }
+
+        /// A REPL started with options such as `--jit eager`.
+        fn start_with(home: &std::path::Path, args: &[&str]) -> Session {
             let (master, slave) = open_pty();
             let child = Command::new(ELLE)
+                .args(args)
                 .env("HOME", home)
                 .current_dir(home)
                 .stdin(Stdio::from(slave.try_clone().expect("dup")))
@@ -711,6 +717,77 @@ mod repl {
         s.expect("4\n");
         s.expect(PROMPT);
         s.type_raw("\x04");
+        assert_eq!(s.wait(), 0);
+    }
+
+    #[test]
+    fn dis_shows_jit_eligibility() {
+        let home = scratch("repl_dis_eligibility");
+        let mut s = Session::start(&home);
+        s.line(PROMPT, "(define (square x) (* x x))");
+        s.expect("#<function square>");
+        s.line(PROMPT, ":dis square");
+        s.expect(") in <repl>; jit: eligible\n");
+        s.line(PROMPT, "(define (adder n) (lambda (x) (+ x n)))");
+        s.expect("#<function adder>");
+        s.line(PROMPT, ":dis adder");
+        s.expect("; jit: not eligible: makes a closure (line 1, column 19)\n");
+        s.expect("fn <lambda> (params: 1,");
+        s.expect("; jit: not eligible: ");
+        s.line(PROMPT, ":quit");
+        assert_eq!(s.wait(), 0);
+    }
+
+    #[test]
+    fn jit_shows_the_tier_and_the_ir_of_a_function() {
+        let home = scratch("repl_jit");
+        let mut s = Session::start_with(&home, &["--jit", "eager"]);
+        s.line(PROMPT, "(define (add a b) (+ a b))");
+        s.expect("#<function add>");
+        s.line(PROMPT, "(add 2 3)");
+        s.expect("5\n");
+        s.line(PROMPT, ":jit");
+        s.expect("jit: eager\n");
+        s.expect("jit: compiled 1 entries");
+        s.expect("deoptimisations");
+        s.line(PROMPT, ":jit ir add");
+        s.expect(
+            "; add specialised to (integer integer) \
+             (no example arguments given: 0 for each parameter)\n",
+        );
+        s.expect("function ");
+        s.expect("sadd_overflow");
+        s.line(PROMPT, ":jit ir add 1.5 2.5");
+        s.expect("; add specialised to (float float)\n");
+        s.expect("fadd");
+        // Errors are one line each, and the session goes on.
+        s.line(PROMPT, ":jit ir add 1");
+        s.expect("add takes 2 arguments, got 1 example argument\n");
+        s.line(PROMPT, "(define (adder n) (lambda (x) (+ x n)))");
+        s.expect("#<function adder>");
+        s.line(PROMPT, ":jit ir adder");
+        s.expect("adder cannot be compiled: not eligible: makes a closure (line 1, column 19)\n");
+        s.line(PROMPT, ":jit ir car");
+        s.expect("car is a built-in function");
+        s.line(PROMPT, ":jit ir");
+        s.expect(":jit ir needs an argument");
+        s.line(PROMPT, "(add 1 1)");
+        s.expect("2\n");
+        s.line(PROMPT, ":quit");
+        assert_eq!(s.wait(), 0);
+    }
+
+    #[test]
+    fn jit_ir_says_when_the_jit_is_off() {
+        let home = scratch("repl_jit_off");
+        let mut s = Session::start_with(&home, &["--jit", "off"]);
+        s.line(PROMPT, "(define (add a b) (+ a b))");
+        s.expect("#<function add>");
+        s.line(PROMPT, ":jit");
+        s.expect("jit: off\n");
+        s.line(PROMPT, ":jit ir add");
+        s.expect("the JIT is off");
+        s.line(PROMPT, ":quit");
         assert_eq!(s.wait(), 0);
     }
 }

@@ -10,7 +10,7 @@ use rustyline::{Context, Helper};
 use elle_vm::Vm;
 
 /// Commands offered when completing a `:` at the start of an entry.
-const COMMANDS: &[&str] = &[":help", ":quit", ":time", ":dis", ":load"];
+const COMMANDS: &[&str] = &[":help", ":quit", ":time", ":dis", ":jit", ":load"];
 
 /// Characters that end a symbol, so that completion works on the symbol
 /// under the cursor (after `(`, `'`, and so on).

@@ -27,10 +27,23 @@ pub enum Command<'a> {
     Dis(&'a str),
     /// `:load FILE`.
     Load(&'a str),
+    /// `:jit`: the tier's mode and statistics.
+    Jit,
+    /// `:jit ir NAME [ARG...]`: `args` is the text after the name.
+    JitIr {
+        name: &'a str,
+        args: &'a str,
+    },
     /// A known command given without its argument.
     MissingArgument {
         command: &'static str,
         usage: &'static str,
+    },
+    /// A known command given an argument it does not take.
+    BadArgument {
+        command: &'static str,
+        usage: &'static str,
+        arg: &'a str,
     },
     /// A command that does not exist (the name, without the colon).
     Unknown(&'a str),
@@ -61,7 +74,41 @@ fn parse_command<'a>(name: &'a str, arg: &'a str) -> Command<'a> {
         "time" => needs(arg, "time", ":time EXPR", Command::Time),
         "dis" => needs(arg, "dis", ":dis NAME", Command::Dis),
         "load" => needs(arg, "load", ":load FILE", |a| Command::Load(unquote(a))),
+        "jit" => parse_jit(arg),
         _ => Command::Unknown(name),
+    }
+}
+
+/// `:jit`, or `:jit ir NAME [ARG...]`.
+fn parse_jit(arg: &str) -> Command<'_> {
+    const USAGE: &str = ":jit, or :jit ir NAME [ARG...]";
+    if arg.is_empty() {
+        return Command::Jit;
+    }
+    let (sub, rest) = split_word(arg);
+    if sub != "ir" {
+        return Command::BadArgument {
+            command: "jit",
+            usage: USAGE,
+            arg,
+        };
+    }
+    let (name, args) = split_word(rest);
+    if name.is_empty() {
+        return Command::MissingArgument {
+            command: "jit ir",
+            usage: ":jit ir NAME [ARG...]",
+        };
+    }
+    Command::JitIr { name, args }
+}
+
+/// The first word of `text` and the rest, both trimmed.
+fn split_word(text: &str) -> (&str, &str) {
+    let text = text.trim();
+    match text.find(char::is_whitespace) {
+        Some(i) => (&text[..i], text[i..].trim()),
+        None => (text, ""),
     }
 }
 
@@ -112,7 +159,13 @@ Commands:
   :help          this text (also :h, :?)
   :quit          leave the REPL (also :q, Ctrl-D)
   :time EXPR     evaluate EXPR, print its value and the time it took
-  :dis NAME      show the bytecode of the global function NAME
+  :dis NAME      show the bytecode of the global function NAME, and whether
+                 the JIT can compile it (and why not)
+  :jit           show the JIT's mode and what it has compiled so far
+  :jit ir NAME [ARG...]
+                 show the Cranelift IR of the global function NAME compiled
+                 for the types of the example arguments (numbers, booleans;
+                 0 for each parameter when none are given)
   :load FILE     run a file (quote a path with spaces: :load \"my file.lisp\")
 
 Tab completes global names. Ctrl-C abandons the current input.";
@@ -160,6 +213,42 @@ mod tests {
             parse_entry(":load \"my file.lisp\""),
             Entry::Command(Command::Load("my file.lisp"))
         );
+    }
+
+    #[test]
+    fn jit_commands() {
+        assert_eq!(parse_entry(":jit"), Entry::Command(Command::Jit));
+        assert_eq!(parse_entry(":jit  "), Entry::Command(Command::Jit));
+        assert_eq!(
+            parse_entry(":jit ir fib"),
+            Entry::Command(Command::JitIr {
+                name: "fib",
+                args: ""
+            })
+        );
+        assert_eq!(
+            parse_entry(":jit  ir  add   1  2.5 "),
+            Entry::Command(Command::JitIr {
+                name: "add",
+                args: "1  2.5"
+            })
+        );
+        assert_eq!(
+            parse_entry(":jit ir"),
+            Entry::Command(Command::MissingArgument {
+                command: "jit ir",
+                usage: ":jit ir NAME [ARG...]"
+            })
+        );
+        assert!(matches!(
+            parse_entry(":jit stats"),
+            Entry::Command(Command::BadArgument {
+                command: "jit",
+                arg: "stats",
+                ..
+            })
+        ));
+        assert!(!needs_more(":jit ir f (1"));
     }
 
     #[test]

@@ -3,15 +3,18 @@
 
 mod helper;
 mod input;
+mod jit;
 mod output;
 
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use rustyline::error::ReadlineError;
 use rustyline::history::DefaultHistory;
 use rustyline::{Config, Editor};
 
+use elle_vm::bytecode::Proto;
 use elle_vm::{ElleError, Value, Vm};
 
 use crate::report::format_repl_report;
@@ -154,9 +157,19 @@ fn command(vm: &mut Vm, c: Command<'_>, tracker: &LineTracker) -> Flow {
             Err(msg) => errln!("{msg}"),
         },
         Command::Load(path) => return load(vm, Path::new(path), tracker),
+        Command::Jit => outln!("{}", jit::status(vm)),
+        Command::JitIr { name, args } => match jit::ir(vm, name, args) {
+            Ok(text) => out!("{text}"),
+            Err(msg) => errln!("{msg}"),
+        },
         Command::MissingArgument { command, usage } => {
             errln!(":{command} needs an argument: {usage}");
         }
+        Command::BadArgument {
+            command,
+            usage,
+            arg,
+        } => errln!(":{command} does not take {arg:?}: type {usage}"),
         Command::Unknown(name) => errln!("{}", input::unknown_command(name)),
     }
     Flow::Continue
@@ -205,8 +218,15 @@ fn disassemble_global(vm: &Vm, name: &str) -> Result<String, String> {
         .get_global(name)
         .or_else(|| vm.get_macro(name))
         .ok_or_else(|| format!("{name} is not defined"))?;
+    let proto = function_proto(vm, name, value)?;
+    Ok(elle_vm::disasm::disassemble(vm, &proto))
+}
+
+/// The prototype of `value`, the value of the global `name`, or why it has
+/// none.
+fn function_proto(vm: &Vm, name: &str, value: Value) -> Result<Rc<Proto>, String> {
     if let Some(proto) = elle_vm::disasm::closure_proto(vm, value) {
-        return Ok(elle_vm::disasm::disassemble(vm, &proto));
+        return Ok(proto);
     }
     if let Value::Native(_) = value {
         return Err(format!("{name} is a built-in function: it has no bytecode"));
@@ -252,6 +272,15 @@ mod tests {
         let vm = vm_with("(define (square x) (* x x))");
         let text = disassemble_global(&vm, "square").unwrap_or_else(|e| panic!("{e}"));
         assert!(text.starts_with("fn square"), "{text}");
+        let first = text.lines().next().unwrap_or_default();
+        assert!(first.ends_with("; jit: eligible"), "{text}");
+        let vm = vm_with("(define (adder n)\n  (lambda (x) (+ x n)))");
+        let text = disassemble_global(&vm, "adder").unwrap_or_else(|e| panic!("{e}"));
+        let first = text.lines().next().unwrap_or_default();
+        assert!(
+            first.ends_with("; jit: not eligible: makes a closure (line 2, column 3)"),
+            "{text}"
+        );
     }
 
     #[test]

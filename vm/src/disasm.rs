@@ -59,7 +59,8 @@ fn write_proto(vm: &Vm, proto: &Proto, depth: usize, out: &mut String) {
     }
 }
 
-/// `fn name (params: 2 + rest, locals: 3, captures: 1, constants: 0) in file`.
+/// `fn name (params: 2, registers: 3, captures: 1, constants: 0) in file;
+/// jit: eligible`, or `...; jit: not eligible: REASON (line L, column C)`.
 fn header(proto: &Proto) -> String {
     let rest = if proto.rest { " + rest" } else { "" };
     let mut s = format!(
@@ -74,6 +75,7 @@ fn header(proto: &Proto) -> String {
     if let Some(span) = proto.spans.iter().find(|s| s.line > 0) {
         let _ = write!(s, " in {}", span.file.name());
     }
+    let _ = write!(s, "; jit: {}", proto.tier().eligibility().describe(proto));
     s
 }
 
@@ -164,7 +166,7 @@ mod tests {
     fn lists_header_constants_globals_and_positions() {
         let text = listing("(define (greet who)\n  (println \"hello\" who))", "greet");
         assert!(text.starts_with("fn greet (params: 1,"), "{text}");
-        assert!(text.contains(") in dis-test\n"), "{text}");
+        assert!(text.contains(") in dis-test; jit: "), "{text}");
         assert!(text.contains("; \"hello\""), "{text}");
         assert!(text.contains("; println"), "{text}");
         assert!(text.contains(" 2:3 "), "{text}");
@@ -175,6 +177,29 @@ mod tests {
         let text = listing("(define (adder n) (lambda (x) (+ x n)))", "adder");
         assert!(text.contains("; fn <lambda>"), "{text}");
         assert!(text.contains("\n  fn <lambda> (params: 1,"), "{text}");
+    }
+
+    #[test]
+    fn headers_show_jit_eligibility() {
+        let text = listing("(define (square x) (* x x))", "square");
+        let first = text.lines().next().unwrap_or_default();
+        assert!(first.ends_with(") in dis-test; jit: eligible"), "{text}");
+        // The outer function makes a closure; the nested one reads a
+        // captured variable. Each header says so.
+        let text = listing("(define (adder n)\n  (lambda (x) (+ x n)))", "adder");
+        let first = text.lines().next().unwrap_or_default();
+        assert!(
+            first.ends_with("; jit: not eligible: makes a closure (line 2, column 3)"),
+            "{text}"
+        );
+        let nested = text
+            .lines()
+            .find(|l| l.starts_with("  fn <lambda>"))
+            .unwrap_or_default();
+        assert!(
+            nested.ends_with("; jit: not eligible: uses a captured variable (line 2, column 20)"),
+            "{text}"
+        );
     }
 
     #[test]
