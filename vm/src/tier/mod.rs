@@ -287,8 +287,17 @@ impl Vm {
     /// for `args`.
     pub fn tier_ir(&mut self, f: Value, args: &[Value]) -> Result<String, String> {
         let proto = crate::disasm::closure_proto(self, f).ok_or("not a compiled function")?;
-        if let Eligibility::Ineligible { reason, .. } = proto.tier.eligibility() {
-            return Err(format!("not eligible: {reason}"));
+        let eligibility = proto.tier.eligibility();
+        if !eligibility.is_eligible() {
+            return Err(eligibility.describe(&proto));
+        }
+        if args.len() != proto.nparams as usize {
+            return Err(format!(
+                "{} takes {} arguments, not {}",
+                proto.trace_name(),
+                proto.nparams,
+                args.len()
+            ));
         }
         let Value::Obj(closure) = f else {
             return Err("not a compiled function".into());
