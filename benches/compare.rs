@@ -273,6 +273,8 @@ fn measure_program(
 }
 
 fn run_info(lineup: &Lineup, runs: usize, args: &[String], root: &Path) -> RunInfo {
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let portable = |text: &str| portable_paths(text, root, home.as_deref());
     RunInfo {
         date: machine::now_utc(),
         machine: machine::description(),
@@ -280,12 +282,30 @@ fn run_info(lineup: &Lineup, runs: usize, args: &[String], root: &Path) -> RunIn
         versions: lineup
             .implementations
             .iter()
-            .map(|i| (i.name.clone(), i.version.clone()))
+            .map(|i| (i.name.clone(), portable(&i.version)))
             .collect(),
-        skipped: lineup.skipped.clone(),
+        skipped: lineup.skipped.iter().map(|s| portable(s)).collect(),
         runs,
         command: command_line(args),
     }
+}
+
+/// `text` with the paths of this checkout relative to it (`target/release/elle`)
+/// and those under the home folder starting with `~/`, so that `results.md`,
+/// which is committed, names no folder peculiar to the machine it ran on.
+pub fn portable_paths(text: &str, root: &Path, home: Option<&Path>) -> String {
+    let prefix = |dir: &Path| {
+        let dir = dir.to_string_lossy();
+        (dir.len() > 1).then(|| format!("{}/", dir.trim_end_matches('/')))
+    };
+    let mut text = text.to_string();
+    if let Some(root) = prefix(root) {
+        text = text.replace(&root, "");
+    }
+    if let Some(home) = home.and_then(prefix) {
+        text = text.replace(&home, "~/");
+    }
+    text
 }
 
 /// Writes `results.md` and a chart per baseline into `dir`; returns the
@@ -301,7 +321,7 @@ fn write_results(
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let mut charts = Vec::new();
     for &baseline in baselines {
-        let file = format!("ratios-to-{}.svg", names[baseline]);
+        let file = format!("ratios-to-{}.svg", file_stem(&names[baseline]));
         if chart::write(&dir.join(&file), names, rows, baseline)? {
             charts.push(file);
         }
@@ -315,6 +335,16 @@ fn write_results(
         eprintln!("compare: wrote {}", file.display());
     }
     Ok(files)
+}
+
+/// An implementation's name as part of a file name: `elle --jit auto` is
+/// `elle-jit-auto` (no spaces in the charts' names and links).
+pub fn file_stem(name: &str) -> String {
+    let words = name.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_'));
+    words
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// The command that reproduces this run, as a user would type it.

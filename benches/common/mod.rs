@@ -14,6 +14,7 @@ use std::rc::Rc;
 use criterion::measurement::WallTime;
 use criterion::{Bencher, BenchmarkGroup, BenchmarkId, Criterion};
 use elle_vm::Vm;
+use elle_vm::tier::{DEFAULT_THRESHOLD, JitMode};
 
 /// The settings both bench targets start from (the command line's options
 /// override them).
@@ -32,13 +33,25 @@ pub struct Tier {
     pub configure: fn(&mut Vm),
 }
 
-/// Every tier that is benchmarked. The interpreter is the only one today;
-/// a JIT tier is one more entry here, and every bench that runs Elle code
-/// picks it up.
-pub const TIERS: &[Tier] = &[Tier {
-    name: "interp",
-    configure: |_vm| {},
-}];
+/// Every tier that is benchmarked: the interpreter alone (`elle --jit off`)
+/// and the Cranelift JIT compiling what runs often (`elle --jit auto`, the
+/// default, with the default threshold). Another tier is one more entry
+/// here, and every bench that runs Elle code picks it up.
+pub const TIERS: &[Tier] = &[
+    Tier {
+        name: "interp",
+        configure: |_vm| {},
+    },
+    Tier {
+        name: "jit-auto",
+        configure: |vm| {
+            vm.set_tier(
+                Some(Box::new(elle_jit::CraneliftTier::new())),
+                JitMode::Auto(DEFAULT_THRESHOLD),
+            )
+        },
+    },
+];
 
 impl Tier {
     /// A fresh VM for this tier.

@@ -20,9 +20,14 @@ impl ElleTier {
     }
 }
 
-/// The tiers the binary supports, in column order. When the JIT lands, the
-/// line `ElleTier { mode: "auto" },` adds its column.
-pub const ELLE_TIERS: &[ElleTier] = &[ElleTier { mode: "off" }];
+/// The tiers the binary supports, in column order: the interpreter alone,
+/// the default (the JIT compiles what runs often) and the JIT compiling
+/// every eligible function and loop at its first call or iteration.
+pub const ELLE_TIERS: &[ElleTier] = &[
+    ElleTier { mode: "off" },
+    ElleTier { mode: "auto" },
+    ElleTier { mode: "eager" },
+];
 
 /// The default baselines of the ratio columns, those that are run.
 pub const DEFAULT_BASELINES: &[&str] = &["c", "lua5.4"];

@@ -25,6 +25,9 @@ pub fn run(root: &Path) {
     dates();
     suite_is_complete(root);
     peers_are_known();
+    tiers_are_known();
+    paths_are_portable();
+    chart_names();
     details_and_memory();
     tiny_run_reports_wrong_output_and_skips_missing_peers();
     tiny_run_of_correct_programs_succeeds();
@@ -136,6 +139,58 @@ fn peers_are_known() {
     assert!(implementations::which("sh", &path).is_some());
     assert!(implementations::which("no-such-command-anywhere", &path).is_none());
     assert!(implementations::which("sh", &[]).is_none());
+}
+
+/// The columns of Elle: the interpreter first, then the default, then eager.
+fn tiers_are_known() {
+    assert_eq!(implementations::tier_modes(), ["off", "auto", "eager"]);
+    let labels: Vec<String> = implementations::ELLE_TIERS
+        .iter()
+        .map(|t| t.label())
+        .collect();
+    assert_eq!(
+        labels,
+        ["elle --jit off", "elle --jit auto", "elle --jit eager"]
+    );
+    let opts = options::parse(["--jit", "off,auto"]).unwrap();
+    assert_eq!(
+        opts.tiers,
+        Some(vec!["off".to_string(), "auto".to_string()])
+    );
+}
+
+/// A chart's file is named after its baseline, without spaces.
+fn chart_names() {
+    assert_eq!(crate::file_stem("lua5.4"), "lua5.4");
+    assert_eq!(crate::file_stem("guile-3.0"), "guile-3.0");
+    assert_eq!(crate::file_stem("elle --jit auto"), "elle-jit-auto");
+}
+
+/// `results.md` names the checkout's files relative to it and the home
+/// folder as `~`.
+fn paths_are_portable() {
+    let root = Path::new("/src/elle");
+    let home = Some(Path::new("/home/me"));
+    assert_eq!(
+        crate::portable_paths("elle 0.1.0 (/src/elle/target/release/elle)", root, home),
+        "elle 0.1.0 (target/release/elle)"
+    );
+    assert_eq!(
+        crate::portable_paths("Python 3.11.7 (/home/me/.pyenv/bin/python3)", root, home),
+        "Python 3.11.7 (~/.pyenv/bin/python3)"
+    );
+    assert_eq!(
+        crate::portable_paths("portless (no programs in /src/elle/peers/x)", root, None),
+        "portless (no programs in peers/x)"
+    );
+    assert_eq!(
+        crate::portable_paths("Lua 5.4.4 (/usr/bin/lua5.4)", root, home),
+        "Lua 5.4.4 (/usr/bin/lua5.4)"
+    );
+    assert_eq!(
+        crate::portable_paths("/home/meadow/x", root, home),
+        "/home/meadow/x"
+    );
 }
 
 fn measured(times: &[f64], peak_kib: u64) -> Cell {
@@ -264,8 +319,10 @@ fn tiny_run_reports_wrong_output_and_skips_missing_peers() {
     assert_eq!(report.files, [results.clone(), chart.clone()]);
     let text = std::fs::read_to_string(&results).expect("results.md is written");
     for expected in [
-        "- Not run: not-installed (not installed), portless (no programs in ",
-        "| program | elle --jit off | sh | elle --jit off/sh |",
+        "- Not run: not-installed (not installed), portless (no programs in peers/no-ports-here)",
+        "| program | elle --jit off | elle --jit auto | elle --jit eager | sh \
+         | elle --jit off/sh | elle --jit auto/sh | elle --jit eager/sh |",
+        "- elle --jit auto: elle ",
         "| bad | **WRONG** | ",
         "| lonely | ",
         "| bad | sh | ",
@@ -292,6 +349,8 @@ fn tiny_run_reports_wrong_output_and_skips_missing_peers() {
         "lonely",
         "geo. mean",
         "elle --jit off",
+        "elle --jit auto",
+        "elle --jit eager",
         "relative to sh",
     ] {
         assert!(svg.contains(label), "the chart lacks {label:?}");
@@ -313,8 +372,8 @@ fn tiny_run_of_correct_programs_succeeds() {
         .collect();
     assert_eq!(
         rows.len(),
-        3,
-        "a summary row and a detail row per implementation"
+        5,
+        "a summary row and a detail row per implementation (three tiers and sh)"
     );
     let detail = rows[1];
     let columns = detail.split(" | ").count();
@@ -323,9 +382,52 @@ fn tiny_run_of_correct_programs_succeeds() {
         "program, implementation, median, min, max, ÷ sh, peak: {detail}"
     );
     assert!(!detail.contains('–'), "every number was measured: {detail}");
-    let unknown = options::parse(["--jit", "eager"]).expect("options");
+    let unknown = options::parse(["--jit", "fast"]).expect("options");
     let err = crate::run(&unknown, &setup, &[])
         .err()
         .expect("an unknown tier is refused");
-    assert_eq!(err, "no such Elle tier: --jit eager (this build has: off)");
+    assert_eq!(
+        err,
+        "no such Elle tier: --jit fast (this build has: off auto eager)"
+    );
+
+    let setup = fixture("one-tier");
+    let opts =
+        options::parse(["good", "--runs", "1", "--jit", "auto", "--peers", "sh"]).expect("options");
+    let report = crate::run(&opts, &setup, &[]).expect("the tiny run completes");
+    assert!(report.all_correct);
+    let text = std::fs::read_to_string(setup.default_out.join("results.md")).expect("results.md");
+    assert!(
+        text.contains("| program | elle --jit auto | sh | elle --jit auto/sh |"),
+        "--jit auto runs that tier alone:\n{text}"
+    );
+
+    let opts = options::parse([
+        "good",
+        "--runs",
+        "1",
+        "--jit",
+        "off,auto",
+        "--peers",
+        "sh",
+        "--baseline",
+        "elle --jit off",
+        "--out",
+        "tiers",
+    ])
+    .expect("options");
+    let report = crate::run(&opts, &setup, &[]).expect("the tiny run completes");
+    let results = setup.root.join("tiers/results.md");
+    let chart = setup.root.join("tiers/ratios-to-elle-jit-off.svg");
+    assert_eq!(report.files, [results.clone(), chart]);
+    let text = std::fs::read_to_string(&results).expect("results.md");
+    for expected in [
+        "| program | elle --jit off | elle --jit auto | sh | elle --jit auto/elle --jit off |",
+        "![Median time relative to a baseline, per program](ratios-to-elle-jit-off.svg)",
+    ] {
+        assert!(
+            text.contains(expected),
+            "a tier can be the baseline: results.md lacks {expected:?}:\n{text}"
+        );
+    }
 }
