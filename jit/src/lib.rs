@@ -52,8 +52,10 @@ const DEOPT_SYMBOL: &str = "elle_deopt_frame";
 
 /// The Cranelift tier.
 pub struct CraneliftTier {
-    memory: Rc<CodeMemory>,
-    deopt: FuncId,
+    /// The module and the deoptimisation helper's id in it, made at the
+    /// first compilation, so that a program that never compiles anything
+    /// pays nothing for the tier at start-up.
+    module: Option<(Rc<CodeMemory>, FuncId)>,
     /// Direct functions compiled so far, by prototype, closure and
     /// parameter types.
     cache: HashMap<SpecKey, Cached>,
@@ -88,29 +90,44 @@ impl Default for CraneliftTier {
 }
 
 impl CraneliftTier {
-    /// A tier for the machine this runs on.
-    ///
-    /// # Panics
-    ///
-    /// When Cranelift does not support the host (it supports x86-64,
-    /// AArch64, RISC-V 64 and s390x).
+    /// A tier for the machine this runs on. Nothing is set up until the
+    /// first compilation.
     pub fn new() -> CraneliftTier {
-        let mut module = new_module();
-        let sig = codegen::deopt_signature(&module);
-        let deopt = module
-            .declare_function(DEOPT_SYMBOL, Linkage::Import, &sig)
-            .expect("declaring the deoptimisation helper");
         CraneliftTier {
-            memory: Rc::new(CodeMemory {
-                module: RefCell::new(Some(module)),
-            }),
-            deopt,
+            module: None,
             cache: HashMap::new(),
             next_name: 0,
             code_bytes: 0,
             broken: None,
         }
     }
+
+    /// The module, made on first use.
+    ///
+    /// # Panics
+    ///
+    /// When Cranelift does not support the host (it supports x86-64,
+    /// AArch64, RISC-V 64 and s390x).
+    fn module(&mut self) -> (Rc<CodeMemory>, FuncId) {
+        let (memory, deopt) = self.module.get_or_insert_with(|| {
+            let (module, deopt) = module_with_helper();
+            let memory = Rc::new(CodeMemory {
+                module: RefCell::new(Some(module)),
+            });
+            (memory, deopt)
+        });
+        (memory.clone(), *deopt)
+    }
+}
+
+/// A new module in which the deoptimisation helper is declared.
+fn module_with_helper() -> (JITModule, FuncId) {
+    let mut module = new_module();
+    let sig = codegen::deopt_signature(&module);
+    let deopt = module
+        .declare_function(DEOPT_SYMBOL, Linkage::Import, &sig)
+        .expect("declaring the deoptimisation helper");
+    (module, deopt)
 }
 
 /// A name for a new function of the module.
@@ -247,7 +264,7 @@ impl Tier for CraneliftTier {
                 CODE_CAP >> 20
             ));
         }
-        let memory = self.memory.clone();
+        let (memory, deopt) = self.module();
         let mut guard = memory.module.borrow_mut();
         let module = guard.as_mut().ok_or("internal: the code memory is gone")?;
         let unit = Unit::new(
@@ -259,7 +276,7 @@ impl Tier for CraneliftTier {
             request.registers,
         )?;
         let plan = plan(module, &unit, &mut self.next_name)?;
-        let contexts = build(module, &unit, &plan, self.deopt)?;
+        let contexts = build(module, &unit, &plan, deopt)?;
         let mut code_bytes = 0;
         let functions = contexts.len() as u64;
         let disasm = std::env::var_os("ELLE_JIT_DISASM").is_some();
@@ -327,11 +344,7 @@ impl Tier for CraneliftTier {
 
     fn ir(&mut self, vm: &Vm, request: &Request<'_>) -> Result<String, String> {
         // A module of its own: nothing of it is ever defined or run.
-        let mut module = new_module();
-        let sig = codegen::deopt_signature(&module);
-        let deopt = module
-            .declare_function(DEOPT_SYMBOL, Linkage::Import, &sig)
-            .map_err(|e| e.to_string())?;
+        let (mut module, deopt) = module_with_helper();
         let cache = HashMap::new();
         let unit = Unit::new(
             vm,

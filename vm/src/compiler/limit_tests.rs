@@ -40,7 +40,10 @@ fn syntax_error(src: &str) -> String {
 }
 
 #[test]
-#[cfg_attr(miri, ignore = "compiles 65,536-item programs: far too slow under Miri")]
+#[cfg_attr(
+    miri,
+    ignore = "compiles 65,536-item programs: far too slow under Miri"
+)]
 fn a_function_of_65537_parameters_is_a_syntax_error() {
     // Parameter 65536 used to share register 0 with parameter 0.
     let src = format!(
@@ -54,7 +57,10 @@ fn a_function_of_65537_parameters_is_a_syntax_error() {
 }
 
 #[test]
-#[cfg_attr(miri, ignore = "compiles 65,536-item programs: far too slow under Miri")]
+#[cfg_attr(
+    miri,
+    ignore = "compiles 65,536-item programs: far too slow under Miri"
+)]
 fn a_function_of_65536_parameters_works() {
     let src = format!(
         "(define (f {}) p65535)\n(apply f (range 65536))",
@@ -64,7 +70,10 @@ fn a_function_of_65536_parameters_works() {
 }
 
 #[test]
-#[cfg_attr(miri, ignore = "compiles 65,536-item programs: far too slow under Miri")]
+#[cfg_attr(
+    miri,
+    ignore = "compiles 65,536-item programs: far too slow under Miri"
+)]
 fn a_function_with_more_than_65536_locals_is_a_syntax_error() {
     let binds: Vec<String> = (0..70_000).map(|i| format!("(x{i} {i})")).collect();
     let src = format!("(list 1\n  (fn () (let ({}) x69999)))", binds.join(" "));
@@ -82,7 +91,10 @@ fn a_function_with_more_than_65536_locals_is_a_syntax_error() {
 }
 
 #[test]
-#[cfg_attr(miri, ignore = "compiles 65,536-item programs: far too slow under Miri")]
+#[cfg_attr(
+    miri,
+    ignore = "compiles 65,536-item programs: far too slow under Miri"
+)]
 fn temporaries_past_the_registers_are_a_syntax_error() {
     // All 65536 registers hold parameters: `(+ ...)` needs one more.
     let src = format!("(define (f {})\n  (+ p0 p65535))", names("p", 65536));
@@ -93,7 +105,10 @@ fn temporaries_past_the_registers_are_a_syntax_error() {
 }
 
 #[test]
-#[cfg_attr(miri, ignore = "compiles 65,536-item programs: far too slow under Miri")]
+#[cfg_attr(
+    miri,
+    ignore = "compiles 65,536-item programs: far too slow under Miri"
+)]
 fn a_call_with_70000_arguments_is_a_syntax_error() {
     let src = format!(
         "(define (f & xs) (length xs))\n(println (f {}))",
@@ -117,7 +132,10 @@ fn a_call_with_70000_arguments_is_a_syntax_error() {
 }
 
 #[test]
-#[cfg_attr(miri, ignore = "compiles 65,536-item programs: far too slow under Miri")]
+#[cfg_attr(
+    miri,
+    ignore = "compiles 65,536-item programs: far too slow under Miri"
+)]
 fn a_call_with_65535_arguments_works() {
     // In tail position the call needs 65536 registers: the function and
     // its arguments.
@@ -126,7 +144,10 @@ fn a_call_with_65535_arguments_works() {
 }
 
 #[test]
-#[cfg_attr(miri, ignore = "compiles 65,536-item programs: far too slow under Miri")]
+#[cfg_attr(
+    miri,
+    ignore = "compiles 65,536-item programs: far too slow under Miri"
+)]
 fn literals_that_compile_to_calls_are_limited_like_calls() {
     let src = format!("(length [{}])", ones(70_000));
     assert_eq!(
@@ -156,7 +177,10 @@ fn captures_program(n: usize) -> String {
 }
 
 #[test]
-#[cfg_attr(miri, ignore = "compiles 65,536-item programs: far too slow under Miri")]
+#[cfg_attr(
+    miri,
+    ignore = "compiles 65,536-item programs: far too slow under Miri"
+)]
 fn capturing_more_than_65536_variables_is_a_syntax_error() {
     // Each enclosing function has few enough locals; together they have
     // more than a capture index can name.
@@ -167,7 +191,10 @@ fn capturing_more_than_65536_variables_is_a_syntax_error() {
 }
 
 #[test]
-#[cfg_attr(miri, ignore = "compiles 65,536-item programs: far too slow under Miri")]
+#[cfg_attr(
+    miri,
+    ignore = "compiles 65,536-item programs: far too slow under Miri"
+)]
 fn capturing_65536_variables_works() {
     // The last one has the last index a capture instruction can name.
     assert_eq!(run(&captures_program(32_768)), "65535");
