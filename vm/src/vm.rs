@@ -469,6 +469,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "allocates until stress mode collects: over 7 min under Miri"
+    )]
     #[should_panic(expected = "stale heap reference")]
     fn a_value_held_across_a_call_without_a_root_is_caught() {
         let (mut vm, churn) = churning_vm();
