@@ -30,7 +30,7 @@ use cranelift_codegen::isa::CallConv;
 use cranelift_frontend::{FunctionBuilder, Variable};
 use cranelift_module::{FuncId, Module};
 
-use elle_vm::bytecode::{Op, UnOp};
+use elle_vm::bytecode::{CmpOp, Op, UnOp};
 use elle_vm::tier::abi::{JitCtx, NO_CALLEE};
 use elle_vm::value::{PAYLOAD_OFFSET, TAG_BOOL, TAG_FLOAT, TAG_NIL};
 
@@ -125,25 +125,22 @@ enum Arith {
     Mod,
 }
 
-#[derive(Clone, Copy)]
-enum Cmp {
-    Lt,
-    Gt,
-    Le,
-    Ge,
-    NumEq,
-    Eq,
+/// How the JIT compares, for each comparison that has its own
+/// instructions.
+trait Conditions {
+    fn int_cc(self) -> IntCC;
+    fn float_cc(self) -> FloatCC;
 }
 
-impl Cmp {
+impl Conditions for CmpOp {
     /// The condition on two integers (or booleans, for `=`).
     fn int_cc(self) -> IntCC {
         match self {
-            Cmp::Lt => IntCC::SignedLessThan,
-            Cmp::Gt => IntCC::SignedGreaterThan,
-            Cmp::Le => IntCC::SignedLessThanOrEqual,
-            Cmp::Ge => IntCC::SignedGreaterThanOrEqual,
-            Cmp::NumEq | Cmp::Eq => IntCC::Equal,
+            CmpOp::Lt => IntCC::SignedLessThan,
+            CmpOp::Gt => IntCC::SignedGreaterThan,
+            CmpOp::Le => IntCC::SignedLessThanOrEqual,
+            CmpOp::Ge => IntCC::SignedGreaterThanOrEqual,
+            CmpOp::NumEq | CmpOp::Eq => IntCC::Equal,
         }
     }
 
@@ -151,11 +148,11 @@ impl Cmp {
     /// Rust's operators on `f64` are.
     fn float_cc(self) -> FloatCC {
         match self {
-            Cmp::Lt => FloatCC::LessThan,
-            Cmp::Gt => FloatCC::GreaterThan,
-            Cmp::Le => FloatCC::LessThanOrEqual,
-            Cmp::Ge => FloatCC::GreaterThanOrEqual,
-            Cmp::NumEq | Cmp::Eq => FloatCC::Equal,
+            CmpOp::Lt => FloatCC::LessThan,
+            CmpOp::Gt => FloatCC::GreaterThan,
+            CmpOp::Le => FloatCC::LessThanOrEqual,
+            CmpOp::Ge => FloatCC::GreaterThanOrEqual,
+            CmpOp::NumEq | CmpOp::Eq => FloatCC::Equal,
         }
     }
 }
@@ -800,53 +797,53 @@ impl<'a, 'b> Gen<'a, 'b> {
             Op::DivI { dst, a, n } => self.arith(pc, Arith::Div, dst, Reg(a), Imm(n)),
             Op::Mod { dst, a, b } => self.arith(pc, Arith::Mod, dst, Reg(a), Reg(b)),
             Op::ModI { dst, a, n } => self.arith(pc, Arith::Mod, dst, Reg(a), Imm(n)),
-            Op::Lt { dst, a, b } => self.compare_into(pc, Cmp::Lt, dst, Reg(a), Reg(b)),
-            Op::LtI { dst, a, n } => self.compare_into(pc, Cmp::Lt, dst, Reg(a), Imm(n)),
-            Op::Gt { dst, a, b } => self.compare_into(pc, Cmp::Gt, dst, Reg(a), Reg(b)),
-            Op::GtI { dst, a, n } => self.compare_into(pc, Cmp::Gt, dst, Reg(a), Imm(n)),
-            Op::Le { dst, a, b } => self.compare_into(pc, Cmp::Le, dst, Reg(a), Reg(b)),
-            Op::LeI { dst, a, n } => self.compare_into(pc, Cmp::Le, dst, Reg(a), Imm(n)),
-            Op::Ge { dst, a, b } => self.compare_into(pc, Cmp::Ge, dst, Reg(a), Reg(b)),
-            Op::GeI { dst, a, n } => self.compare_into(pc, Cmp::Ge, dst, Reg(a), Imm(n)),
-            Op::NumEq { dst, a, b } => self.compare_into(pc, Cmp::NumEq, dst, Reg(a), Reg(b)),
-            Op::NumEqI { dst, a, n } => self.compare_into(pc, Cmp::NumEq, dst, Reg(a), Imm(n)),
-            Op::Eq { dst, a, b } => self.compare_into(pc, Cmp::Eq, dst, Reg(a), Reg(b)),
-            Op::EqI { dst, a, n } => self.compare_into(pc, Cmp::Eq, dst, Reg(a), Imm(n)),
+            Op::Lt { dst, a, b } => self.compare_into(pc, CmpOp::Lt, dst, Reg(a), Reg(b)),
+            Op::LtI { dst, a, n } => self.compare_into(pc, CmpOp::Lt, dst, Reg(a), Imm(n)),
+            Op::Gt { dst, a, b } => self.compare_into(pc, CmpOp::Gt, dst, Reg(a), Reg(b)),
+            Op::GtI { dst, a, n } => self.compare_into(pc, CmpOp::Gt, dst, Reg(a), Imm(n)),
+            Op::Le { dst, a, b } => self.compare_into(pc, CmpOp::Le, dst, Reg(a), Reg(b)),
+            Op::LeI { dst, a, n } => self.compare_into(pc, CmpOp::Le, dst, Reg(a), Imm(n)),
+            Op::Ge { dst, a, b } => self.compare_into(pc, CmpOp::Ge, dst, Reg(a), Reg(b)),
+            Op::GeI { dst, a, n } => self.compare_into(pc, CmpOp::Ge, dst, Reg(a), Imm(n)),
+            Op::NumEq { dst, a, b } => self.compare_into(pc, CmpOp::NumEq, dst, Reg(a), Reg(b)),
+            Op::NumEqI { dst, a, n } => self.compare_into(pc, CmpOp::NumEq, dst, Reg(a), Imm(n)),
+            Op::Eq { dst, a, b } => self.compare_into(pc, CmpOp::Eq, dst, Reg(a), Reg(b)),
+            Op::EqI { dst, a, n } => self.compare_into(pc, CmpOp::Eq, dst, Reg(a), Imm(n)),
             Op::JumpUnlessLt { a, b, target } => {
-                self.branch_unless(pc, Cmp::Lt, Reg(a), Reg(b), target)
+                self.branch_unless(pc, CmpOp::Lt, Reg(a), Reg(b), target)
             }
             Op::JumpUnlessLtI { a, n, target } => {
-                self.branch_unless(pc, Cmp::Lt, Reg(a), Imm(n), target)
+                self.branch_unless(pc, CmpOp::Lt, Reg(a), Imm(n), target)
             }
             Op::JumpUnlessGt { a, b, target } => {
-                self.branch_unless(pc, Cmp::Gt, Reg(a), Reg(b), target)
+                self.branch_unless(pc, CmpOp::Gt, Reg(a), Reg(b), target)
             }
             Op::JumpUnlessGtI { a, n, target } => {
-                self.branch_unless(pc, Cmp::Gt, Reg(a), Imm(n), target)
+                self.branch_unless(pc, CmpOp::Gt, Reg(a), Imm(n), target)
             }
             Op::JumpUnlessLe { a, b, target } => {
-                self.branch_unless(pc, Cmp::Le, Reg(a), Reg(b), target)
+                self.branch_unless(pc, CmpOp::Le, Reg(a), Reg(b), target)
             }
             Op::JumpUnlessLeI { a, n, target } => {
-                self.branch_unless(pc, Cmp::Le, Reg(a), Imm(n), target)
+                self.branch_unless(pc, CmpOp::Le, Reg(a), Imm(n), target)
             }
             Op::JumpUnlessGe { a, b, target } => {
-                self.branch_unless(pc, Cmp::Ge, Reg(a), Reg(b), target)
+                self.branch_unless(pc, CmpOp::Ge, Reg(a), Reg(b), target)
             }
             Op::JumpUnlessGeI { a, n, target } => {
-                self.branch_unless(pc, Cmp::Ge, Reg(a), Imm(n), target)
+                self.branch_unless(pc, CmpOp::Ge, Reg(a), Imm(n), target)
             }
             Op::JumpUnlessNumEq { a, b, target } => {
-                self.branch_unless(pc, Cmp::NumEq, Reg(a), Reg(b), target)
+                self.branch_unless(pc, CmpOp::NumEq, Reg(a), Reg(b), target)
             }
             Op::JumpUnlessNumEqI { a, n, target } => {
-                self.branch_unless(pc, Cmp::NumEq, Reg(a), Imm(n), target)
+                self.branch_unless(pc, CmpOp::NumEq, Reg(a), Imm(n), target)
             }
             Op::JumpUnlessEq { a, b, target } => {
-                self.branch_unless(pc, Cmp::Eq, Reg(a), Reg(b), target)
+                self.branch_unless(pc, CmpOp::Eq, Reg(a), Reg(b), target)
             }
             Op::JumpUnlessEqI { a, n, target } => {
-                self.branch_unless(pc, Cmp::Eq, Reg(a), Imm(n), target)
+                self.branch_unless(pc, CmpOp::Eq, Reg(a), Imm(n), target)
             }
             Op::Un { op, dst, src } => self.unary(pc, op, dst, src),
             Op::Return { src } => {
@@ -973,9 +970,9 @@ impl<'a, 'b> Gen<'a, 'b> {
     }
 
     /// The truth of `a op b` as an `i8`, or a constant.
-    fn compare(&mut self, pc: usize, op: Cmp, a: Operand, b: Operand) -> Result<ir::Value, bool> {
+    fn compare(&mut self, pc: usize, op: CmpOp, a: Operand, b: Operand) -> Result<ir::Value, bool> {
         let (ta, tb) = (self.operand_type(pc, a), self.operand_type(pc, b));
-        if let Cmp::Eq = op
+        if let CmpOp::Eq = op
             && ta != tb
         {
             // `=` of values of different kinds is false.
@@ -994,7 +991,7 @@ impl<'a, 'b> Gen<'a, 'b> {
         }
     }
 
-    fn compare_into(&mut self, pc: usize, op: Cmp, dst: u16, a: Operand, b: Operand) {
+    fn compare_into(&mut self, pc: usize, op: CmpOp, dst: u16, a: Operand, b: Operand) {
         let flag = match self.compare(pc, op, a, b) {
             Ok(flag) => flag,
             Err(truth) => self.b.ins().iconst(types::I8, truth as i64),
@@ -1002,7 +999,7 @@ impl<'a, 'b> Gen<'a, 'b> {
         self.def_bool(dst, flag);
     }
 
-    fn branch_unless(&mut self, pc: usize, op: Cmp, a: Operand, b: Operand, target: u16) {
+    fn branch_unless(&mut self, pc: usize, op: CmpOp, a: Operand, b: Operand, target: u16) {
         let (next, jump) = (self.blocks[&(pc + 1)], self.blocks[&(target as usize)]);
         match self.compare(pc, op, a, b) {
             Ok(holds) => self.b.ins().brif(holds, next, &[], jump, &[]),
