@@ -5,17 +5,20 @@
 //! (`infer.rs`) say which one an instruction reads, so numbers stay
 //! untagged in machine registers and Cranelift drops the definitions
 //! nothing reads. An instruction whose fast path does not apply (an
-//! overflow, a zero divisor, a redefined callee, the depth limit) branches
-//! to a cold *deoptimisation* block that writes the live registers back to
-//! the frame's stack window, records the frame and returns to the caller
-//! with [`BAIL`]; the interpreter then runs that instruction itself (see
+//! overflow, a zero divisor, an exhausted call budget) branches to a cold
+//! *deoptimisation* block that records the frame with its live registers
+//! (`elle_vm::tier::abi::deopt_frame`) and returns to the caller with
+//! [`BAIL`]; the interpreter then runs that instruction itself (see
 //! `elle_vm::tier`).
 //!
 //! Three kinds of functions come out:
 //! - a **direct** function per specialisation entered at pc 0:
-//!   `(ctx, base, depth, params...) -> (payload, tag)` in Cranelift's tail
-//!   calling convention, which compiled callers call directly (and tail
-//!   calls with `return_call`);
+//!   `(budget, params...) -> (payload, tag)` in Cranelift's tail calling
+//!   convention, which compiled callers call directly (and tail call with
+//!   `return_call`, or a jump when a function calls itself). The budget is
+//!   the number of calls that may still nest (`JitCtx::budget`); nothing
+//!   else of the interpreter's state is passed or kept, so that a call
+//!   costs little more than a C call;
 //! - an **entry** wrapper for the interpreter ([`elle_vm::tier::abi::EntryFn`]):
 //!   guards the argument tags in the frame, calls the direct function and
 //!   stores its result in the context;
@@ -31,7 +34,7 @@ use cranelift_frontend::{FunctionBuilder, Variable};
 use cranelift_module::{FuncId, Module};
 
 use elle_vm::bytecode::{CmpOp, Op, UnOp};
-use elle_vm::tier::abi::{JitCtx, NO_CALLEE};
+use elle_vm::tier::abi::JitCtx;
 use elle_vm::value::{PAYLOAD_OFFSET, TAG_BOOL, TAG_FLOAT, TAG_NIL};
 
 use crate::infer::{self, Ty};
@@ -58,9 +61,7 @@ pub enum Mode {
 pub fn direct_signature(module: &dyn Module, params: &[Ty]) -> Signature {
     let mut sig = module.make_signature();
     sig.call_conv = CallConv::Tail;
-    for _ in 0..3 {
-        sig.params.push(AbiParam::new(types::I64));
-    }
+    sig.params.push(AbiParam::new(types::I64));
     for p in params {
         sig.params.push(AbiParam::new(word_type(*p)));
     }
@@ -81,9 +82,10 @@ pub fn entry_signature(module: &dyn Module) -> Signature {
 /// The signature of `elle_vm::tier::abi::deopt_frame`.
 pub fn deopt_signature(module: &dyn Module) -> Signature {
     let mut sig = module.make_signature();
-    for _ in 0..5 {
+    for _ in 0..4 {
         sig.params.push(AbiParam::new(types::I64));
     }
+    sig.returns.push(AbiParam::new(types::I64));
     sig
 }
 
@@ -101,11 +103,8 @@ mod ctx {
     use super::JitCtx;
     use std::mem::offset_of;
     pub const STACK: i32 = offset_of!(JitCtx, stack) as i32;
-    pub const STACK_LEN: i32 = offset_of!(JitCtx, stack_len) as i32;
     pub const GLOBALS: i32 = offset_of!(JitCtx, globals) as i32;
-    pub const DEPTH_LIMIT: i32 = offset_of!(JitCtx, depth_limit) as i32;
-    pub const DEPTH: i32 = offset_of!(JitCtx, depth) as i32;
-    pub const NATIVE_FLOOR: i32 = offset_of!(JitCtx, native_floor) as i32;
+    pub const BUDGET: i32 = offset_of!(JitCtx, budget) as i32;
     pub const RESULT: i32 = offset_of!(JitCtx, result) as i32;
 }
 
@@ -188,7 +187,7 @@ pub fn emit(
     let spec = &unit.specs[index];
     let reachable = reachable_from(&spec.proto, spec.start);
     let live = infer::liveness(&spec.proto, &reachable);
-    let mut g = Gen::new(b, module, unit, spec, links, mode, live);
+    let mut g = Gen::new(b, module, unit, index, links, mode, live);
     g.prologue();
     g.body()?;
     g.deopt_blocks();
@@ -215,10 +214,10 @@ pub fn emit_entry(
     let declined = b.create_block();
     b.set_cold_block(declined);
     check_guards(&mut b, ctx_v, guards, declined);
-    let depth = b
+    let budget = b
         .ins()
-        .load(types::I64, MemFlagsData::trusted(), ctx_v, ctx::DEPTH);
-    let mut args = vec![ctx_v, base, depth];
+        .load(types::I64, MemFlagsData::trusted(), ctx_v, ctx::BUDGET);
+    let mut args = vec![budget];
     for (r, t) in spec.params().iter().enumerate() {
         args.push(load_guarded(&mut b, frame, r, *t, declined));
     }
@@ -328,12 +327,13 @@ struct Gen<'a, 'b> {
     declined: Option<Block>,
     /// Functions this one calls, declared once each.
     func_refs: HashMap<FuncId, ir::FuncRef>,
-    // The function's parameters (the depth is loaded from the context in
-    // an OSR entry). Other context fields are loaded where they are used,
-    // so that fewer values stay live across the function (and its calls).
-    ctx: ir::Value,
-    base: ir::Value,
-    depth: ir::Value,
+    /// The index of the specialisation in the unit.
+    index: usize,
+    /// An OSR function's context (a direct function has none).
+    ctx: Option<ir::Value>,
+    /// Calls that may still nest: a parameter of a direct function, loaded
+    /// from the context in an OSR function.
+    budget: ir::Value,
 }
 
 impl<'a, 'b> Gen<'a, 'b> {
@@ -341,11 +341,12 @@ impl<'a, 'b> Gen<'a, 'b> {
         mut b: FunctionBuilder<'b>,
         module: &'a mut dyn Module,
         unit: &'a Unit<'a>,
-        spec: &'a Spec,
+        index: usize,
         links: &'a Links<'a>,
         mode: Mode,
         live: Vec<Vec<bool>>,
     ) -> Gen<'a, 'b> {
+        let spec = &unit.specs[index];
         let nregs = spec.proto.nregs() as usize;
         let bits = (0..nregs).map(|_| b.declare_var(types::I64)).collect();
         let float = (0..nregs).map(|_| b.declare_var(types::F64)).collect();
@@ -366,9 +367,9 @@ impl<'a, 'b> Gen<'a, 'b> {
             deopts: HashMap::new(),
             declined: None,
             func_refs: HashMap::new(),
-            ctx: placeholder,
-            base: placeholder,
-            depth: placeholder,
+            index,
+            ctx: None,
+            budget: placeholder,
         }
     }
 
@@ -390,109 +391,62 @@ impl<'a, 'b> Gen<'a, 'b> {
         self.b.ins().iconst(types::I64, n)
     }
 
-    /// Loads the context's fields, takes the parameters or the live
-    /// registers, and checks the native stack.
+    /// Takes the parameters, or (an OSR function) checks and loads the
+    /// live registers from the frame, then checks the call budget.
     fn prologue(&mut self) {
         let entry = self.b.create_block();
         self.b.append_block_params_for_function_params(entry);
         self.b.switch_to_block(entry);
         let params = self.b.block_params(entry).to_vec();
-        self.ctx = params[0];
-        self.base = params[1];
-        let flags = MemFlagsData::trusted();
         self.create_blocks();
         match self.mode {
             Mode::Direct => {
-                self.depth = params[2];
+                self.budget = params[0];
                 for (r, t) in self.spec.params().to_vec().into_iter().enumerate() {
-                    self.def(r as u16, t, params[3 + r]);
+                    self.def(r as u16, t, params[1 + r]);
                 }
-                let floor = self
-                    .b
-                    .ins()
-                    .load(types::I64, flags, self.ctx, ctx::NATIVE_FLOOR);
-                let sp = self.b.ins().get_stack_pointer(types::I64);
-                let low = self.b.ins().icmp(IntCC::UnsignedLessThan, sp, floor);
-                self.guard(low, 0, Resume::At);
-                self.call_checks();
             }
             Mode::Osr => {
-                self.depth = self.b.ins().load(types::I64, flags, self.ctx, ctx::DEPTH);
+                let (ctx_v, base) = (params[0], params[1]);
+                self.ctx = Some(ctx_v);
+                self.budget =
+                    self.b
+                        .ins()
+                        .load(types::I64, MemFlagsData::trusted(), ctx_v, ctx::BUDGET);
                 let declined = self.b.create_block();
                 self.b.set_cold_block(declined);
                 self.declined = Some(declined);
-                check_guards(&mut self.b, self.ctx, self.links.guards, declined);
+                check_guards(&mut self.b, ctx_v, self.links.guards, declined);
                 let entry_types = self.spec.entry.clone();
-                let frame = frame_address(&mut self.b, self.ctx, self.base);
+                let frame = frame_address(&mut self.b, ctx_v, base);
                 for (r, t) in entry_types.into_iter().enumerate() {
                     if t != Ty::Undef {
                         let v = load_guarded(&mut self.b, frame, r, t, declined);
                         self.def(r as u16, t, v);
                     }
                 }
-                self.call_checks();
             }
         }
+        self.check_budget();
         let start = self.blocks[&self.spec.start];
         self.b.ins().jump(start, &[]);
     }
 
-    /// The checks every call of the function would make, made once on
-    /// entry: the depth limit (when it makes a call that is not a tail
-    /// call) and room on the value stack for the largest callee's
-    /// registers. Failing either deoptimises at the entry, and the
-    /// interpreter runs the function, raising `stack-overflow` at the call
-    /// or growing the stack as it goes. A callee's own registers fit because
-    /// its caller checked them.
-    fn call_checks(&mut self) {
-        let proto = self.spec.proto.clone();
-        let mut deepest: i64 = 0;
-        let mut calls = false;
-        for pc in 0..proto.code_len() {
-            let types = &self.spec.types.at[pc];
-            let Some(op) = proto.op(pc).filter(|_| !types.is_empty()) else {
-                continue;
-            };
-            let (base, argc, tail) = match op {
-                Op::Call { base, argc, .. } => (base, argc, false),
-                Op::TailCall { base, argc } => (base, argc, true),
-                _ => continue,
-            };
-            let Ty::Func(f) = types[base as usize] else {
-                continue;
-            };
-            let args = &types[base as usize + 1..base as usize + 1 + argc as usize];
-            let Some(spec) = self.unit.spec_for(f, args) else {
-                continue;
-            };
-            let nregs = self.unit.specs[spec].proto.nregs() as i64;
-            let need = if tail { nregs } else { base as i64 + 1 + nregs };
-            deepest = deepest.max(need);
-            calls |= !tail;
-        }
-        let (flags, start) = (MemFlagsData::trusted(), self.spec.start);
+    /// A function that makes calls (other than tail calls) needs budget for
+    /// one more level, checked once on entry rather than at each call:
+    /// without it, it deoptimises at its start, and the interpreter runs
+    /// it, raising `stack-overflow` at the call or (when the budget was the
+    /// native stack's) making the call itself. A tail call keeps its
+    /// caller's budget; a function that makes no call needs none (its
+    /// caller had budget for it).
+    fn check_budget(&mut self) {
+        let proto = &self.spec.proto;
+        let calls = (0..proto.code_len()).any(|pc| {
+            !self.spec.types.at[pc].is_empty() && matches!(proto.op(pc), Some(Op::Call { .. }))
+        });
         if calls {
-            let limit = self
-                .b
-                .ins()
-                .load(types::I64, flags, self.ctx, ctx::DEPTH_LIMIT);
-            let deep = self
-                .b
-                .ins()
-                .icmp(IntCC::UnsignedGreaterThanOrEqual, self.depth, limit);
-            self.guard(deep, start, Resume::At);
-        }
-        if deepest > 0 {
-            let end = self.b.ins().iadd_imm_s(self.base, deepest);
-            let stack_len = self
-                .b
-                .ins()
-                .load(types::I64, flags, self.ctx, ctx::STACK_LEN);
-            let no_room = self
-                .b
-                .ins()
-                .icmp(IntCC::UnsignedGreaterThan, end, stack_len);
-            self.guard(no_room, start, Resume::At);
+            let exhausted = self.b.ins().icmp_imm_s(IntCC::Equal, self.budget, 0);
+            self.guard(exhausted, self.spec.start, Resume::At);
         }
     }
 
@@ -674,7 +628,18 @@ impl<'a, 'b> Gen<'a, 'b> {
             };
             let types = self.types(pc).to_vec();
             let live = self.live[live_at].clone();
-            let frame = frame_address(&mut self.b, self.ctx, self.base);
+            let deopt = self
+                .module
+                .declare_func_in_func(self.links.deopt, self.b.func);
+            let closure = self.iconst(self.spec.closure as i64);
+            let resume_pc = self.iconst(resume_pc as i64);
+            let called = self.iconst(callee_dst.is_some() as i64);
+            let nregs = self.iconst(types.len() as i64);
+            let call = self
+                .b
+                .ins()
+                .call(deopt, &[closure, resume_pc, called, nregs]);
+            let frame = self.b.inst_results(call)[0];
             for (r, (&t, &is_live)) in types.iter().zip(&live).enumerate() {
                 if is_live && t != Ty::Undef && Some(r as u16) != callee_dst {
                     let (bits, tag) = self.boxed(r as u16, t);
@@ -690,19 +655,6 @@ impl<'a, 'b> Gen<'a, 'b> {
                     );
                 }
             }
-            let callee_ret = match callee_dst {
-                Some(dst) => self.b.ins().iadd_imm_s(self.base, dst as i64),
-                None => self.iconst(NO_CALLEE as i64),
-            };
-            let closure = self.iconst(self.spec.closure as i64);
-            let resume_pc = self.iconst(resume_pc as i64);
-            let deopt = self
-                .module
-                .declare_func_in_func(self.links.deopt, self.b.func);
-            self.b.ins().call(
-                deopt,
-                &[self.ctx, closure, self.base, resume_pc, callee_ret],
-            );
             self.bail();
         }
     }
@@ -864,7 +816,8 @@ impl<'a, 'b> Gen<'a, 'b> {
                 self.b.ins().return_(&[bits, tag]);
             }
             Mode::Osr => {
-                store_result(&mut self.b, self.ctx, bits, tag);
+                let ctx_v = self.ctx.expect("an OSR function has a context");
+                store_result(&mut self.b, ctx_v, bits, tag);
                 let one = self.iconst(1);
                 self.b.ins().return_(&[one]);
             }
@@ -1073,20 +1026,19 @@ impl<'a, 'b> Gen<'a, 'b> {
             }
             return Ok(());
         };
+        if dst.is_none() && self.mode == Mode::Direct && spec == self.index {
+            self.self_tail_call(base, argc);
+            return Ok(());
+        }
         let func = self.links.funcs[spec].ok_or("internal: callee not declared")?;
-        let callee = &self.unit.specs[spec];
-        let ret = callee.types.ret;
-        // The callee's registers start after the arguments' first slot, or
-        // (a tail call) where this frame's do.
-        let callee_base = match dst {
-            Some(_) => self.b.ins().iadd_imm_s(self.base, base as i64 + 1),
-            None => self.base,
+        let ret = self.unit.specs[spec].types.ret;
+        // A call nests one level deeper; a tail call takes its caller's
+        // place.
+        let budget = match dst {
+            Some(_) => self.b.ins().iadd_imm_s(self.budget, -1),
+            None => self.budget,
         };
-        let depth = match dst {
-            Some(_) => self.b.ins().iadd_imm_s(self.depth, 1),
-            None => self.depth,
-        };
-        let mut args = vec![self.ctx, callee_base, depth];
+        let mut args = vec![budget];
         for (i, t) in args_types.iter().enumerate() {
             let v = self.argument(base + 1 + i as u16, *t);
             args.push(v);
@@ -1117,6 +1069,20 @@ impl<'a, 'b> Gen<'a, 'b> {
             }
         }
         Ok(())
+    }
+
+    /// A tail call of the function itself: a jump to its start with the
+    /// arguments as its parameters.
+    fn self_tail_call(&mut self, base: u16, argc: u16) {
+        let params = self.spec.params().to_vec();
+        let args: Vec<ir::Value> = (0..argc)
+            .map(|i| self.argument(base + 1 + i, params[i as usize]))
+            .collect();
+        for (r, (v, t)) in args.into_iter().zip(params).enumerate() {
+            self.def(r as u16, t, v);
+        }
+        let start = self.blocks[&self.spec.start];
+        self.b.ins().jump(start, &[]);
     }
 
     /// Register `dst` gets a call's result, of type `ret`.

@@ -61,6 +61,10 @@ pub struct CraneliftTier {
     cache: HashMap<SpecKey, Cached>,
     next_name: u64,
     code_bytes: usize,
+    /// The most native stack any direct function compiled so far uses: an
+    /// entry's call budget is computed from it (`Compiled::frame_bytes`),
+    /// and an entry reaches only functions compiled before it.
+    frame_bytes: u32,
     /// Set after an internal error that left the module inconsistent.
     broken: Option<String>,
 }
@@ -98,6 +102,7 @@ impl CraneliftTier {
             cache: HashMap::new(),
             next_name: 0,
             code_bytes: 0,
+            frame_bytes: 0,
             broken: None,
         }
     }
@@ -165,6 +170,27 @@ struct Plan {
     /// define.
     entry: FuncId,
     wrapper: bool,
+}
+
+impl Plan {
+    fn is_direct(&self, id: FuncId) -> bool {
+        self.new
+            .iter()
+            .any(|&(_, f, mode)| f == id && mode == Mode::Direct)
+    }
+}
+
+/// An upper bound of the native stack a compiled function uses: its frame
+/// below the frame pointer, the saved frame pointer and return address,
+/// and arguments its caller may pass on the stack.
+fn native_frame_bytes(ctx: &Context) -> Result<u32, String> {
+    let below_fp = ctx
+        .compiled_code()
+        .and_then(|c| c.buffer.frame_layout())
+        .map(|layout| layout.frame_to_fp_offset)
+        .ok_or("internal: Cranelift reported no frame layout")?;
+    let args = ctx.func.signature.params.len() as u32 * 8;
+    Ok(below_fp + 16 + args)
 }
 
 /// Declares the functions `unit` needs.
@@ -288,6 +314,9 @@ impl Tier for CraneliftTier {
                 return Err(why);
             }
             code_bytes += ctx.compiled_code().map_or(0, |c| c.code_buffer().len());
+            if plan.is_direct(id) {
+                self.frame_bytes = self.frame_bytes.max(native_frame_bytes(&ctx)?);
+            }
             if let Some(text) = ctx.compiled_code().and_then(|c| c.vcode.as_ref()) {
                 eprintln!("; machine code of {}\n{text}", ctx.func.name);
             }
@@ -335,6 +364,7 @@ impl Tier for CraneliftTier {
             code: memory,
             code_bytes,
             functions,
+            frame_bytes: self.frame_bytes,
         })
     }
 

@@ -175,6 +175,23 @@ fn named_let_loops_and_tail_calls() {
 }
 
 #[test]
+fn a_function_tail_calling_itself_loops_and_deoptimises_inside_the_loop() {
+    // The tail call of itself is a jump: a million iterations use no
+    // stack, and an overflow in the 40th iteration gives the interpreter a
+    // frame holding that iteration's registers (the trace and message are
+    // compared with the interpreter's by `agree`).
+    let src = "
+        (define (count n acc) (if (= n 0) acc (count (- n 1) (+ acc n))))
+        (define (triple n acc) (if (= n 0) acc (triple (- n 1) (* acc 3))))
+        (count 1000000 0)";
+    let (out, _) = agree(JitMode::Eager, src);
+    assert_eq!(out, "500000500000");
+    let (out, stats) = agree(JitMode::Eager, &format!("{src} (triple 100 1)"));
+    assert!(out.starts_with("error[overflow-error]"), "{out}");
+    assert!(stats.deopts >= 1, "{stats:?}");
+}
+
+#[test]
 fn compiled_recursion_respects_the_depth_limit() {
     let src = "
         (define (deep n) (if (= n 0) 0 (+ 1 (deep (- n 1)))))

@@ -25,17 +25,12 @@ pub fn exhausted() -> bool {
     stacker::remaining_stack().is_some_and(|left| left < RED_ZONE)
 }
 
-/// The lowest native stack address code running on this thread may use
-/// while keeping [`RED_ZONE`] free: compiled code compares its stack
-/// pointer with it on entry to each function (0 when the thread's stack
-/// bounds are unknown, so that only the frame limit applies).
-pub fn floor() -> usize {
-    let here = 0u8;
-    let sp = &here as *const u8 as usize;
-    match stacker::remaining_stack() {
-        Some(left) => sp.saturating_sub(left) + RED_ZONE,
-        None => 0,
-    }
+/// Native stack bytes the current thread has beyond [`RED_ZONE`], for
+/// code that bounds its own recursion (compiled code, by a call budget):
+/// `None` when the thread's stack bounds are unknown, so that only the
+/// frame limit applies.
+pub fn room() -> Option<usize> {
+    stacker::remaining_stack().map(|left| left.saturating_sub(RED_ZONE))
 }
 
 /// The `stack-overflow` raised when [`exhausted`] stops a recursion:

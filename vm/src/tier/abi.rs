@@ -1,20 +1,27 @@
 //! The boundary between the interpreter and compiled code: the context
-//! compiled code runs with, its entry signature, its statuses and the
+//! compiled code is entered with, its entry signature, its statuses and the
 //! deoptimisation record. The JIT reads the context's fields at their
 //! `offset_of!` offsets.
 //!
-//! What compiled code may touch, and why it stays valid for a whole entry:
-//! - the value stack through [`JitCtx::stack`], below
-//!   [`JitCtx::stack_len`]: it writes registers back there when it
-//!   deoptimises; the stack does not move, because nothing grows it while
-//!   compiled code runs;
-//! - the globals through [`JitCtx::globals`], read only (its guards compare
-//!   what a global holds with the function it was compiled against);
-//!   compiled code never defines a global, so the table does not move;
-//! - the deoptimisation record, only through [`deopt_frame`].
+//! Compiled functions call each other *directly*, with nothing but a call
+//! budget and their untagged arguments: no context, no stack index. What
+//! they may touch, and why it stays valid for a whole entry:
+//! - the entry's frame on the value stack, through [`JitCtx::stack`]: an
+//!   interpreter entry or a loop entry reads the frame's registers there;
+//!   the stack does not move, because nothing grows it while compiled code
+//!   runs;
+//! - the globals through [`JitCtx::globals`], read only (entry guards
+//!   compare what a global holds with the function the code was compiled
+//!   against); compiled code never defines a global, so the table does not
+//!   move;
+//! - the deoptimisation record, only through [`deopt_frame`], which finds
+//!   the running entry's record through a thread-local that
+//!   `enter` sets for exactly the duration of the call.
 //!
 //! It allocates nothing on the heap and runs no Elle code, so no collection
 //! can happen while it runs.
+
+use std::cell::Cell;
 
 use crate::value::Value;
 
@@ -32,7 +39,7 @@ pub enum Status {
     /// [`JitCtx`].
     Returned = 1,
     /// The code stopped at an instruction it does not handle: the frames
-    /// are in the deoptimisation record and their registers on the stack.
+    /// and their registers are in the deoptimisation record.
     Deoptimised = 2,
 }
 
@@ -51,23 +58,17 @@ impl Status {
 pub struct JitCtx {
     /// The value stack.
     pub stack: *mut Value,
-    /// Slots in the value stack: a callee whose registers would not fit
-    /// deoptimises at the call, and the interpreter grows the stack.
-    pub stack_len: u64,
     /// The global slots.
     pub globals: *const Value,
-    /// Frames allowed (`--max-depth` plus handler headroom): a call made at
-    /// this depth deoptimises, and the interpreter raises `stack-overflow`.
-    pub depth_limit: u64,
-    /// Frames on the frame stack, the entry frame included.
-    pub depth: u64,
-    /// The lowest native stack address compiled code may use: a function
-    /// entered below it deoptimises before doing anything, and the
-    /// interpreter, which does not recurse natively, carries on.
-    pub native_floor: u64,
+    /// Calls (not tail calls) compiled code may nest from the entry frame:
+    /// the frames the depth limit still allows, or fewer when the native
+    /// stack has room for fewer compiled frames. A function that would call
+    /// with no budget left deoptimises instead, and the interpreter (which
+    /// does not recurse natively) raises `stack-overflow` at the call or
+    /// carries on.
+    pub budget: u64,
     /// The returned value's tag and payload words.
     pub result: [u64; 2],
-    pub(crate) deopt: *mut Vec<DeoptFrame>,
 }
 
 impl JitCtx {
@@ -88,50 +89,79 @@ impl JitCtx {
     }
 }
 
-/// One frame of compiled code being turned back into an interpreter frame.
+/// One activation of compiled code being turned back into an interpreter
+/// frame.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DeoptFrame {
     /// The closure the frame runs (an `ObjRef`'s index).
     pub closure: u32,
-    /// The stack index of its first register.
-    pub base: u64,
-    /// Where its value goes (the caller's register).
-    pub ret: u64,
     /// Where the interpreter resumes it.
     pub pc: u32,
+    /// Whether it stopped because its callee did: then the record before
+    /// it is that callee's, whose frame and return register follow from
+    /// the `Call` instruction just before `pc`.
+    pub called: bool,
+    /// Index of its first register in [`Deopt::values`].
+    pub values: usize,
 }
 
-/// The `callee_ret` of a frame that did not deoptimise because of a call.
-pub const NO_CALLEE: u64 = u64::MAX;
+/// What one deoptimisation gives back: frames innermost first, and their
+/// registers.
+#[derive(Default)]
+pub struct Deopt {
+    pub frames: Vec<DeoptFrame>,
+    /// Every frame's registers, in the frames' order. Values held here are
+    /// not roots: the record is filled while compiled code runs (which
+    /// cannot collect) and emptied into the value stack before any Elle
+    /// code runs (`Vm::rebuild_frames`).
+    pub values: Vec<Value>,
+}
 
-/// Records a frame that compiled code gives back to the interpreter. Frames
-/// are recorded innermost first: a function deoptimising because its callee
-/// did passes `callee_ret`, where the callee's value goes, which completes
-/// the callee's record.
+thread_local! {
+    /// The record of the entry running on this thread, null outside
+    /// `enter`.
+    static ACTIVE: Cell<*mut Deopt> = const { Cell::new(std::ptr::null_mut()) };
+}
+
+/// Calls `entry` with `ctx` and `base`, with `record` as the record
+/// [`deopt_frame`] fills.
 ///
 /// # Safety
 ///
-/// `ctx` must be the context compiled code was entered with.
-pub unsafe extern "C" fn deopt_frame(
-    ctx: *mut JitCtx,
-    closure: u64,
-    base: u64,
-    pc: u64,
-    callee_ret: u64,
-) {
-    // SAFETY: the caller passes the context of the running entry, whose
-    // `deopt` points at the VM's record, untouched by anything else while
-    // compiled code runs (`Vm::tier_enter`).
-    let frames = unsafe { &mut *(*ctx).deopt };
-    if callee_ret != NO_CALLEE
-        && let Some(callee) = frames.last_mut()
-    {
-        callee.ret = callee_ret;
-    }
-    frames.push(DeoptFrame {
+/// `entry` must be compiled code whose memory is alive for the call, and
+/// `ctx` must satisfy what the module comment lists.
+pub(crate) unsafe fn enter(entry: EntryFn, ctx: &mut JitCtx, base: u64, record: &mut Deopt) -> u64 {
+    let previous = ACTIVE.replace(record);
+    // SAFETY: the caller's contract; `ACTIVE` points at `record`, which
+    // outlives the call, and nothing else uses the record meanwhile.
+    let status = unsafe { entry(ctx, base) };
+    ACTIVE.set(previous);
+    status
+}
+
+/// Records a frame that compiled code gives back to the interpreter and
+/// returns where its `nregs` registers go (nil until the code writes the
+/// live ones). Frames are recorded innermost first; `called` (0 or 1) says
+/// the frame stopped because the frame recorded before it, its callee, did.
+///
+/// # Safety
+///
+/// Only compiled code running inside `enter` may call it, and it may
+/// write only the `nregs` values returned, each a valid `Value`, before
+/// calling it again or returning.
+pub unsafe extern "C" fn deopt_frame(closure: u64, pc: u64, called: u64, nregs: u64) -> *mut Value {
+    let record = ACTIVE.get();
+    assert!(!record.is_null(), "deoptimisation outside compiled code");
+    // SAFETY: `enter` set `ACTIVE` to the running entry's record, which no
+    // one else touches while compiled code runs.
+    let record = unsafe { &mut *record };
+    let start = record.values.len();
+    record.frames.push(DeoptFrame {
         closure: closure as u32,
-        base,
-        ret: 0,
         pc: pc as u32,
+        called: called != 0,
+        values: start,
     });
+    record.values.resize(start + nregs as usize, Value::Nil);
+    record.values[start..].as_mut_ptr()
 }

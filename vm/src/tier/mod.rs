@@ -18,11 +18,11 @@
 //!   for the frame's current position (pc 0 for a call, a loop header for
 //!   on-stack replacement), compiling it first if needed. The code either
 //!   declines (its entry guards did not match the registers' types),
-//!   returns the function's value, or *deoptimizes*: it writes the live
-//!   registers of every compiled activation back into the value stack,
-//!   records those activations as frames ([`abi::DeoptFrame`]), and the
-//!   interpreter carries on from there, so the result, the condition and
-//!   its stack trace are exactly the interpreter's.
+//!   returns the function's value, or *deoptimizes*: it records every
+//!   compiled activation, with its live registers, as a frame
+//!   ([`abi::DeoptFrame`]); the interpreter lays those frames out on the
+//!   value stack and carries on from there, so the result, the condition
+//!   and its stack trace are exactly the interpreter's.
 //! - **Lifetimes**: the values compiled code depends on (the closures whose
 //!   identity its guards compare) are in [`Compiled::deps`], which the VM
 //!   keeps as collection roots while the code exists, so an `ObjRef` a
@@ -41,11 +41,12 @@ use std::time::Duration;
 pub use eligibility::Eligibility;
 pub(crate) use eligibility::analyze as eligibility_of;
 
+use crate::bytecode::Op;
 use crate::bytecode::Proto;
 use crate::object::Obj;
 use crate::value::{ObjRef, Value};
 use crate::vm::{Frame, Vm};
-use abi::{DeoptFrame, EntryFn, JitCtx, Status};
+use abi::{Deopt, EntryFn, JitCtx, Status};
 
 /// A compiler of hot functions to machine code (the JIT).
 pub trait Tier {
@@ -89,6 +90,10 @@ pub struct Compiled {
     /// Machine functions compiled for it (the entry, and the callees not
     /// compiled before).
     pub functions: u64,
+    /// An upper bound of the native stack bytes one compiled function
+    /// called from this entry uses, from which the VM computes how deep
+    /// compiled calls may nest on the native stack ([`JitCtx::budget`]).
+    pub frame_bytes: u32,
 }
 
 /// When the tier compiles.
@@ -133,6 +138,7 @@ pub struct TierInfo {
 struct Entry {
     pc: u32,
     func: EntryFn,
+    frame_bytes: u32,
     _code: Rc<dyn Any>,
 }
 
@@ -172,12 +178,12 @@ impl TierInfo {
         self.loops_left.set(NEVER);
     }
 
-    fn entry(&self, pc: u32) -> Option<EntryFn> {
+    fn entry(&self, pc: u32) -> Option<(EntryFn, u32)> {
         self.entries
             .borrow()
             .iter()
             .find(|e| e.pc == pc)
-            .map(|e| e.func)
+            .map(|e| (e.func, e.frame_bytes))
     }
 
     fn drop_entry(&self, pc: u32) {
@@ -223,8 +229,8 @@ pub(crate) struct TierState {
     /// Roots for compiled code ([`Compiled::deps`]).
     pub(crate) deps: Vec<Value>,
     pub(crate) stats: TierStats,
-    /// Frames recorded by a deoptimisation, innermost first.
-    pub(crate) deopt_frames: Vec<DeoptFrame>,
+    /// What a deoptimisation recorded.
+    pub(crate) deopt: Deopt,
 }
 
 impl Default for TierState {
@@ -234,7 +240,7 @@ impl Default for TierState {
             mode: JitMode::Off,
             deps: Vec::new(),
             stats: TierStats::default(),
-            deopt_frames: Vec::new(),
+            deopt: Deopt::default(),
         }
     }
 }
@@ -349,23 +355,25 @@ impl Vm {
     pub(crate) fn tier_enter(&mut self, fi: usize, pc: u32) -> Entered {
         let frame = self.frames[fi];
         let proto = frame.proto();
-        let entry = match proto.tier.entry(pc) {
+        let (entry, frame_bytes) = match proto.tier.entry(pc) {
             Some(entry) => entry,
             None => match self.tier_compile(fi, pc) {
                 Some(entry) => entry,
                 None => return Entered::Interpret,
             },
         };
-        let mut ctx = self.jit_ctx(fi);
+        let mut ctx = self.jit_ctx(fi, frame_bytes);
+        let mut record = std::mem::take(&mut self.tier.deopt);
         // SAFETY: `entry` was compiled for this prototype at `pc`, and its
         // code is alive while the prototype's entry list holds it (it is
         // not dropped before this call returns: nothing else runs). The
         // context points at the value stack (the frame's registers are in
-        // it: the frame was pushed after `ensure_stack`), the globals and
-        // the deoptimisation record, all of which stay put during the call
-        // because compiled code runs no Elle code and allocates nothing
-        // (abi.rs lists what the code may touch).
-        let status = unsafe { entry(&mut ctx, frame.base as u64) };
+        // it: the frame was pushed after `ensure_stack`) and the globals,
+        // which stay put during the call because compiled code runs no Elle
+        // code and allocates nothing (abi.rs lists what the code may
+        // touch); its budget keeps compiled calls within the native stack.
+        let status = unsafe { abi::enter(entry, &mut ctx, frame.base as u64, &mut record) };
+        self.tier.deopt = record;
         match Status::from_code(status) {
             Status::Declined => {
                 self.tier.stats.guard_failures += 1;
@@ -387,23 +395,24 @@ impl Vm {
         }
     }
 
-    /// The context compiled code runs with, for an entry in frame `fi`.
-    fn jit_ctx(&mut self, fi: usize) -> JitCtx {
+    /// The context compiled code runs with, for an entry in frame `fi`
+    /// whose compiled functions use at most `frame_bytes` of native stack
+    /// each.
+    fn jit_ctx(&mut self, fi: usize, frame_bytes: u32) -> JitCtx {
+        let frames_allowed = self.depth_limit().saturating_sub(fi + 1);
+        let native_frames = crate::native_stack::room()
+            .map_or(usize::MAX, |room| room / frame_bytes.max(1) as usize);
         JitCtx {
             stack: self.stack.as_mut_ptr(),
-            stack_len: self.stack.len() as u64,
             globals: self.globals.as_ptr(),
-            depth_limit: self.depth_limit() as u64,
-            depth: fi as u64 + 1,
-            native_floor: crate::native_stack::floor() as u64,
+            budget: frames_allowed.min(native_frames) as u64,
             result: [0; 2],
-            deopt: &mut self.tier.deopt_frames,
         }
     }
 
     /// Compiles the entry at `pc` of frame `fi`'s prototype, or gives up
     /// on it for a while.
-    fn tier_compile(&mut self, fi: usize, pc: u32) -> Option<EntryFn> {
+    fn tier_compile(&mut self, fi: usize, pc: u32) -> Option<(EntryFn, u32)> {
         let frame = self.frames[fi];
         let closure = frame.closure();
         let Obj::Closure(c) = self.heap.get(closure) else {
@@ -429,10 +438,11 @@ impl Vm {
                 self.tier.stats.functions += compiled.functions;
                 self.tier.stats.code_bytes += compiled.code_bytes;
                 self.tier.deps.extend(compiled.deps);
-                let entry = compiled.entry;
+                let entry = (compiled.entry, compiled.frame_bytes);
                 proto.tier.entries.borrow_mut().push(Entry {
                     pc,
-                    func: entry,
+                    func: compiled.entry,
+                    frame_bytes: compiled.frame_bytes,
                     _code: compiled.code,
                 });
                 proto
@@ -467,31 +477,44 @@ impl Vm {
     }
 
     /// Turns the frames a deoptimisation recorded (innermost first) into
-    /// interpreter frames. The outermost takes the place of frame `fi`,
-    /// where the code was entered: it is that frame, or (after a tail call
-    /// in compiled code) the callee that replaced it, returning where it
-    /// returned.
+    /// interpreter frames with their registers. The outermost takes the
+    /// place of frame `fi`, where the code was entered: it is that frame,
+    /// or (after a tail call in compiled code) the callee that replaced it,
+    /// returning where it returned. Each inner frame is the callee of the
+    /// `Call` its caller resumes after, so that instruction says where its
+    /// registers start and where its value goes, as it does when the
+    /// interpreter makes the call. Outer frames are written first: a
+    /// callee's registers overlap its caller's argument registers, which
+    /// the caller no longer reads.
     fn rebuild_frames(&mut self, fi: usize) {
-        let mut records = std::mem::take(&mut self.tier.deopt_frames);
-        for (i, record) in records.iter().rev().enumerate() {
-            let r = ObjRef(record.closure);
+        let mut record = std::mem::take(&mut self.tier.deopt);
+        let (mut base, mut ret) = (self.frames[fi].base, self.frames[fi].ret);
+        for (i, rec) in record.frames.iter().rev().enumerate() {
+            let r = ObjRef(rec.closure);
             let Obj::Closure(c) = self.heap.get(r) else {
                 panic!("deoptimisation recorded a frame of a non-function");
             };
-            let ret = if i == 0 {
-                self.frames[fi].ret
-            } else {
-                record.ret as usize
-            };
-            let mut frame = Frame::running(r, c, record.base as usize, ret);
-            frame.pc = record.pc;
+            let nregs = c.proto().nregs as usize;
+            let mut frame = Frame::running(r, c, base, ret);
+            frame.pc = rec.pc;
+            let callee = rec.called.then(|| match c.proto().op(rec.pc as usize - 1) {
+                Some(Op::Call { base: b, dst, .. }) => (base + b as usize + 1, base + dst as usize),
+                other => panic!("deoptimised after a call at {other:?}"),
+            });
             if i == 0 {
                 self.frames[fi] = frame;
             } else {
                 self.push_frame_record(frame);
             }
+            self.ensure_stack(base + nregs);
+            let values = &record.values[rec.values..rec.values + nregs];
+            self.stack[base..base + nregs].copy_from_slice(values);
+            if let Some((callee_base, callee_ret)) = callee {
+                (base, ret) = (callee_base, callee_ret);
+            }
         }
-        records.clear();
-        self.tier.deopt_frames = records;
+        record.frames.clear();
+        record.values.clear();
+        self.tier.deopt = record;
     }
 }
