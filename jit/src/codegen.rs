@@ -38,6 +38,7 @@ use elle_vm::tier::abi::JitCtx;
 use elle_vm::value::{PAYLOAD_OFFSET, TAG_BOOL, TAG_FLOAT, TAG_NIL};
 
 use crate::infer::{self, Ty};
+use crate::ranges;
 use crate::unit::{Guard, Spec, Unit, reachable_from};
 
 /// The tag a direct function returns when it deoptimised.
@@ -187,7 +188,9 @@ pub fn emit(
     let spec = &unit.specs[index];
     let reachable = reachable_from(&spec.proto, spec.start);
     let live = infer::liveness(&spec.proto, &reachable);
+    let overflow_free = ranges::overflow_free(&spec.proto, spec.start, &spec.types);
     let mut g = Gen::new(b, module, unit, index, links, mode, live);
+    g.overflow_free = overflow_free;
     g.prologue();
     g.body()?;
     g.deopt_blocks();
@@ -329,6 +332,8 @@ struct Gen<'a, 'b> {
     func_refs: HashMap<FuncId, ir::FuncRef>,
     /// The index of the specialisation in the unit.
     index: usize,
+    /// The integer arithmetic that cannot overflow, by pc (`ranges.rs`).
+    overflow_free: Vec<bool>,
     /// An OSR function's context (a direct function has none).
     ctx: Option<ir::Value>,
     /// Calls that may still nest: a parameter of a direct function, loaded
@@ -368,6 +373,7 @@ impl<'a, 'b> Gen<'a, 'b> {
             declined: None,
             func_refs: HashMap::new(),
             index,
+            overflow_free: Vec::new(),
             ctx: None,
             budget: placeholder,
         }
@@ -890,6 +896,14 @@ impl<'a, 'b> Gen<'a, 'b> {
     /// and negative divisors) deoptimises.
     fn int_arith(&mut self, pc: usize, op: Arith, x: ir::Value, y: ir::Value) -> ir::Value {
         match op {
+            Arith::Add | Arith::Sub | Arith::Mul if self.overflow_free[pc] => {
+                let ins = self.b.ins();
+                match op {
+                    Arith::Add => ins.iadd(x, y),
+                    Arith::Sub => ins.isub(x, y),
+                    _ => ins.imul(x, y),
+                }
+            }
             Arith::Add | Arith::Sub | Arith::Mul => {
                 let ins = self.b.ins();
                 let (v, overflow) = match op {

@@ -8,6 +8,8 @@
 //! crate decides how:
 //! - `infer.rs`: static types of every register at every instruction, and
 //!   liveness;
+//! - `ranges.rs`: integer ranges of registers, so that arithmetic that
+//!   cannot overflow has no check;
 //! - `unit.rs`: one compilation, the function and everything it calls,
 //!   each callee specialised to its arguments' types;
 //! - `codegen.rs`: the Cranelift IR of direct functions, interpreter
@@ -23,6 +25,7 @@
 
 mod codegen;
 mod infer;
+mod ranges;
 mod unit;
 
 use std::cell::RefCell;
@@ -147,6 +150,13 @@ fn new_module() -> JITModule {
         .set("opt_level", "speed")
         .expect("opt_level is a setting");
     flags.set("is_pic", "false").expect("is_pic is a setting");
+    // The verifier checks the IR codegen.rs builds; it costs a third of
+    // the compile time, so it runs in this crate's tests and wherever
+    // `ELLE_JIT_VERIFY` is set (the golden and differential test suites).
+    let verify = cfg!(test) || std::env::var_os("ELLE_JIT_VERIFY").is_some();
+    flags
+        .set("enable_verifier", if verify { "true" } else { "false" })
+        .expect("enable_verifier is a setting");
     // Cranelift's x86-64 tail calls (`return_call`) need frame pointers.
     flags
         .set("preserve_frame_pointers", "true")

@@ -262,3 +262,43 @@ fn the_ir_of_an_eligible_function_is_shown() {
     );
     assert!(ir.contains("return_call") || ir.contains("call fn"), "{ir}");
 }
+
+#[test]
+fn arithmetic_left_unchecked_by_range_analysis_is_exactly_what_cannot_overflow() {
+    // Each `+`/`-` here sits next to the bound its range comes from: an
+    // unchecked overflow would print a wrapped number instead of the
+    // interpreter's condition.
+    let cases = [
+        (
+            "(define (up i n) (let loop ((i i)) (if (< i n) (loop (+ i 1)) i)))
+             (up 9223372036854775800 9223372036854775807)",
+            "9223372036854775807",
+        ),
+        (
+            "(define (h n) (+ (mod n 7) 9223372036854775801)) (h 6)",
+            "9223372036854775807",
+        ),
+        (
+            "(define (h n) (+ (mod n 7) 9223372036854775802)) (h 6)",
+            "error[overflow-error]",
+        ),
+        (
+            "(define (down n) (if (< n 2) (- n 1) n)) (down -9223372036854775808)",
+            "error[overflow-error]",
+        ),
+        (
+            "(define (acc n) (let loop ((i 0) (a 0)) (if (< i n) (loop (+ i 1) (+ a 4611686018427387904)) a)))
+             (acc 2)",
+            "error[overflow-error]",
+        ),
+        (
+            "(define (neg n) (if (< n 0) (- 0 n) n)) (neg -9223372036854775808)",
+            "error[overflow-error]",
+        ),
+    ];
+    for (src, expected) in cases {
+        let (out, stats) = agree(JitMode::Eager, src);
+        assert!(out.starts_with(expected), "{src}: {out}");
+        assert!(stats.compiled >= 1, "{src}: {stats:?}");
+    }
+}

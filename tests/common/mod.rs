@@ -16,8 +16,13 @@ pub struct Outcome {
 
 /// Runs `command` with stdin closed, collecting its output, and kills it
 /// after `timeout`.
+///
+/// The child checks the IR of everything it compiles with Cranelift's
+/// verifier (`ELLE_JIT_VERIFY`), so that a malformed function fails the
+/// test rather than whatever runs it.
 pub fn run_with_timeout(command: &mut Command, timeout: Duration) -> Outcome {
     let mut child = command
+        .env("ELLE_JIT_VERIFY", "1")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
