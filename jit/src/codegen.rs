@@ -188,9 +188,9 @@ pub fn emit(
     let spec = &unit.specs[index];
     let reachable = reachable_from(&spec.proto, spec.start);
     let live = infer::liveness(&spec.proto, &reachable);
-    let overflow_free = ranges::overflow_free(&spec.proto, spec.start, &spec.types);
+    let proven = ranges::prove(&spec.proto, spec.start, &spec.types);
     let mut g = Gen::new(b, module, unit, index, links, mode, live);
-    g.overflow_free = overflow_free;
+    g.proven = proven;
     g.prologue();
     g.body()?;
     g.deopt_blocks();
@@ -332,8 +332,8 @@ struct Gen<'a, 'b> {
     func_refs: HashMap<FuncId, ir::FuncRef>,
     /// The index of the specialisation in the unit.
     index: usize,
-    /// The integer arithmetic that cannot overflow, by pc (`ranges.rs`).
-    overflow_free: Vec<bool>,
+    /// What integer ranges prove about each instruction (`ranges.rs`).
+    proven: Vec<ranges::Proven>,
     /// An OSR function's context (a direct function has none).
     ctx: Option<ir::Value>,
     /// Calls that may still nest: a parameter of a direct function, loaded
@@ -373,7 +373,7 @@ impl<'a, 'b> Gen<'a, 'b> {
             declined: None,
             func_refs: HashMap::new(),
             index,
-            overflow_free: Vec::new(),
+            proven: Vec::new(),
             ctx: None,
             budget: placeholder,
         }
@@ -896,7 +896,7 @@ impl<'a, 'b> Gen<'a, 'b> {
     /// and negative divisors) deoptimises.
     fn int_arith(&mut self, pc: usize, op: Arith, x: ir::Value, y: ir::Value) -> ir::Value {
         match op {
-            Arith::Add | Arith::Sub | Arith::Mul if self.overflow_free[pc] => {
+            Arith::Add | Arith::Sub | Arith::Mul if self.proven[pc].overflow_free => {
                 let ins = self.b.ins();
                 match op {
                     Arith::Add => ins.iadd(x, y),
@@ -928,6 +928,10 @@ impl<'a, 'b> Gen<'a, 'b> {
                 // non-negative.
                 let not_positive = self.b.ins().icmp_imm_s(IntCC::SignedLessThanOrEqual, y, 0);
                 self.guard(not_positive, pc, Resume::At);
+                if self.proven[pc].nonnegative_dividend {
+                    // Both operands are non-negative: the remainder is.
+                    return self.b.ins().urem(x, y);
+                }
                 let rem = self.b.ins().srem(x, y);
                 let negative = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, rem, 0);
                 let adjusted = self.b.ins().iadd(rem, y);

@@ -1,13 +1,15 @@
 //! Integer ranges: which integer arithmetic cannot overflow, so that the
-//! code generator leaves out its overflow check.
+//! code generator leaves out its overflow check, and which `mod` has a
+//! dividend that cannot be negative, so that it needs no sign fix-up.
 //!
 //! A forward dataflow over the bytecode gives every integer register an
 //! interval at every instruction. Constants are exact, arithmetic adds the
-//! intervals (in 128 bits: a result that may leave the 64-bit range is
-//! unknown, and its instruction keeps its check), `mod` by a positive
-//! divisor lies below it, and a conditional branch narrows its operands on
-//! each edge: after `(< i n)` holds, `i` is below `n`'s maximum, so
-//! `(+ i 1)` cannot overflow. Parameters and call results are unknown.
+//! intervals (in 128 bits: a result that may leave the 64-bit range keeps
+//! its instruction's check, and only the values it passes, clamped to the
+//! 64-bit range, go on), `mod` by a positive divisor lies below it, and a
+//! conditional branch narrows its operands on each edge: after `(< i n)`
+//! holds, `i` is below `n`'s maximum, so `(+ i 1)` cannot overflow.
+//! Parameters and call results are unknown.
 //! Loop headers (the targets of `JumpBack`) widen a bound that grows to
 //! the end of the range, so the analysis ends after a few passes.
 //!
@@ -46,6 +48,15 @@ impl Range {
         })
     }
 
+    /// The 64-bit part of `lo..=hi`: what a checked operation passes on.
+    fn clamped(lo: i128, hi: i128) -> Range {
+        let clamp = |x: i128| x.clamp(i64::MIN as i128, i64::MAX as i128) as i64;
+        Range {
+            lo: clamp(lo),
+            hi: clamp(hi),
+        }
+    }
+
     fn join(self, o: Range) -> Range {
         Range {
             lo: self.lo.min(o.lo),
@@ -79,27 +90,57 @@ enum Arith {
     Add,
     Sub,
     Mul,
+    /// `a * a`: both operands are the same value.
+    Square,
 }
 
-/// The result of `a op b` over the ranges, if it cannot overflow.
-fn arith(op: Arith, a: Range, b: Range) -> Option<Range> {
+/// The exact bounds of `a op b` over the ranges, in 128 bits.
+fn bounds(op: Arith, a: Range, b: Range) -> (i128, i128) {
     let (al, ah, bl, bh) = (a.lo as i128, a.hi as i128, b.lo as i128, b.hi as i128);
     match op {
-        Arith::Add => Range::fitting(al + bl, ah + bh),
-        Arith::Sub => Range::fitting(al - bh, ah - bl),
+        Arith::Add => (al + bl, ah + bh),
+        Arith::Sub => (al - bh, ah - bl),
         Arith::Mul => {
             let corners = [al * bl, al * bh, ah * bl, ah * bh];
-            let lo = corners.iter().copied().min()?;
-            let hi = corners.iter().copied().max()?;
-            Range::fitting(lo, hi)
+            let lo = corners.iter().copied().fold(i128::MAX, i128::min);
+            let hi = corners.iter().copied().fold(i128::MIN, i128::max);
+            (lo, hi)
+        }
+        Arith::Square => {
+            let (_, hi) = bounds(Arith::Mul, a, a);
+            let lo = if al <= 0 && ah >= 0 {
+                0
+            } else {
+                (al * al).min(ah * ah)
+            };
+            (lo, hi)
         }
     }
 }
 
-/// For each instruction, whether it is integer arithmetic (`+ - *`,
-/// `inc`, `dec`, `neg`) that cannot overflow in `proto` entered at
-/// `start` with the given types.
-pub fn overflow_free(proto: &Proto, start: usize, types: &Types) -> Vec<bool> {
+/// What a checked `a op b` passes on (it deoptimises on the rest), and
+/// whether it cannot overflow at all.
+fn checked(op: Arith, a: Range, b: Range) -> (Range, bool) {
+    let (lo, hi) = bounds(op, a, b);
+    match Range::fitting(lo, hi) {
+        Some(r) => (r, true),
+        None => (Range::clamped(lo, hi), false),
+    }
+}
+
+/// What the ranges prove about each instruction.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
+pub struct Proven {
+    /// Integer arithmetic (`+ - *`, `inc`, `dec`, `neg`) that cannot
+    /// overflow.
+    pub overflow_free: bool,
+    /// A `mod` whose dividend cannot be negative.
+    pub nonnegative_dividend: bool,
+}
+
+/// For each instruction of `proto` entered at `start` with the given
+/// types, what its operands' ranges prove.
+pub fn prove(proto: &Proto, start: usize, types: &Types) -> Vec<Proven> {
     let n = proto.code_len();
     let nregs = proto.nregs() as usize;
     let headers: HashSet<usize> = (0..n)
@@ -110,7 +151,7 @@ pub fn overflow_free(proto: &Proto, start: usize, types: &Types) -> Vec<bool> {
         .collect();
     let mut at: Vec<Option<Vec<Range>>> = vec![None; n];
     at[start] = Some(vec![Range::FULL; nregs]);
-    let mut safe = vec![false; n];
+    let mut proven = vec![Proven::default(); n];
     let mut work = vec![start];
     while let Some(pc) = work.pop() {
         let (Some(op), Some(before)) = (proto.op(pc), at[pc].clone()) else {
@@ -118,7 +159,7 @@ pub fn overflow_free(proto: &Proto, start: usize, types: &Types) -> Vec<bool> {
         };
         let ints = |r: u16| types.at[pc].get(r as usize) == Some(&Ty::Int);
         let mut after = before.clone();
-        safe[pc] = step(proto, op, &ints, &mut after);
+        proven[pc] = step(proto, op, &ints, &mut after);
         for next in op.successors(pc) {
             let mut out = after.clone();
             if !narrow(op, pc, next, &ints, &mut out) || next >= n {
@@ -137,70 +178,75 @@ pub fn overflow_free(proto: &Proto, start: usize, types: &Types) -> Vec<bool> {
             }
         }
     }
-    safe
+    proven
 }
 
-/// Applies `op` to `ranges`; says whether it is integer arithmetic that
-/// cannot overflow.
-fn step(proto: &Proto, op: Op, ints: &dyn Fn(u16) -> bool, ranges: &mut [Range]) -> bool {
+/// Applies `op` to `ranges` and says what they prove about it.
+fn step(proto: &Proto, op: Op, ints: &dyn Fn(u16) -> bool, ranges: &mut [Range]) -> Proven {
     let r = |reg: u16| ranges[reg as usize];
     let imm = |n: i16| Range::exact(n as i64);
-    let (dst, result) = match op {
-        Op::Move { dst, src } => (dst, Some(r(src))),
-        Op::LoadInt { dst, n } => (dst, Some(Range::exact(n as i64))),
+    let computed = |op: Arith, a: Range, b: Range| {
+        let (result, overflow_free) = checked(op, a, b);
+        let proven = Proven {
+            overflow_free,
+            ..Proven::default()
+        };
+        (result, proven)
+    };
+    // Floored: `mod` by a positive divisor lies in `0..divisor`.
+    let modulo = |a: Range, divisor_max: i64| {
+        let proven = Proven {
+            nonnegative_dividend: a.lo >= 0,
+            ..Proven::default()
+        };
+        let result = Range {
+            lo: 0,
+            hi: divisor_max - 1,
+        };
+        (result, proven)
+    };
+    let copied = |range: Range| (range, Proven::default());
+    let (dst, (result, proven)) = match op {
+        Op::Move { dst, src } => (dst, copied(r(src))),
+        Op::LoadInt { dst, n } => (dst, copied(Range::exact(n as i64))),
         Op::LoadConst { dst, k } => match proto.consts().get(k as usize) {
-            Some(Value::Int(n)) => (dst, Some(Range::exact(*n))),
-            _ => (dst, None),
+            Some(Value::Int(n)) => (dst, copied(Range::exact(*n))),
+            _ => (dst, copied(Range::FULL)),
         },
-        Op::Add { dst, a, b } if ints(a) && ints(b) => (dst, arith(Arith::Add, r(a), r(b))),
-        Op::Sub { dst, a, b } if ints(a) && ints(b) => (dst, arith(Arith::Sub, r(a), r(b))),
-        Op::Mul { dst, a, b } if ints(a) && ints(b) => (dst, arith(Arith::Mul, r(a), r(b))),
-        Op::AddI { dst, a, n } if ints(a) => (dst, arith(Arith::Add, r(a), imm(n))),
-        Op::SubI { dst, a, n } if ints(a) => (dst, arith(Arith::Sub, r(a), imm(n))),
-        Op::MulI { dst, a, n } if ints(a) => (dst, arith(Arith::Mul, r(a), imm(n))),
-        Op::Un { op, dst, src } if ints(src) => {
+        Op::Add { dst, a, b } if ints(a) && ints(b) => (dst, computed(Arith::Add, r(a), r(b))),
+        Op::Sub { dst, a, b } if ints(a) && ints(b) => (dst, computed(Arith::Sub, r(a), r(b))),
+        // A square is never negative.
+        Op::Mul { dst, a, b } if a == b && ints(a) => (dst, computed(Arith::Square, r(a), r(a))),
+        Op::Mul { dst, a, b } if ints(a) && ints(b) => (dst, computed(Arith::Mul, r(a), r(b))),
+        Op::AddI { dst, a, n } if ints(a) => (dst, computed(Arith::Add, r(a), imm(n))),
+        Op::SubI { dst, a, n } if ints(a) => (dst, computed(Arith::Sub, r(a), imm(n))),
+        Op::MulI { dst, a, n } if ints(a) => (dst, computed(Arith::Mul, r(a), imm(n))),
+        Op::Un {
+            op: op @ (UnOp::Inc | UnOp::Dec | UnOp::Neg),
+            dst,
+            src,
+        } if ints(src) => {
             let one = Range::exact(1);
-            match op {
-                UnOp::Inc => (dst, arith(Arith::Add, r(src), one)),
-                UnOp::Dec => (dst, arith(Arith::Sub, r(src), one)),
-                UnOp::Neg => (dst, arith(Arith::Sub, Range::exact(0), r(src))),
-                _ => (dst, None),
-            }
+            let result = match op {
+                UnOp::Inc => computed(Arith::Add, r(src), one),
+                UnOp::Dec => computed(Arith::Sub, r(src), one),
+                _ => computed(Arith::Sub, Range::exact(0), r(src)),
+            };
+            (dst, result)
         }
-        // Floored: `mod` by a positive divisor lies in `0..divisor`.
-        Op::Mod { dst, a, b } if ints(a) && ints(b) && r(b).lo > 0 => (
-            dst,
-            Some(Range {
-                lo: 0,
-                hi: r(b).hi - 1,
-            }),
-        ),
-        Op::ModI { dst, a, n } if ints(a) && n > 0 => (
-            dst,
-            Some(Range {
-                lo: 0,
-                hi: n as i64 - 1,
-            }),
-        ),
+        Op::Mod { dst, a, b } if ints(a) && ints(b) && r(b).lo > 0 => (dst, modulo(r(a), r(b).hi)),
+        Op::ModI { dst, a, n } if ints(a) && n > 0 => (dst, modulo(r(a), n as i64)),
         op => {
             for w in op.operands().writes.iter() {
                 if let Some(x) = ranges.get_mut(w as usize) {
                     *x = Range::FULL;
                 }
             }
-            return false;
+            return Proven::default();
         }
     };
-    ranges[dst as usize] = result.unwrap_or(Range::FULL);
-    let arithmetic = !matches!(
-        op,
-        Op::Move { .. }
-            | Op::LoadInt { .. }
-            | Op::LoadConst { .. }
-            | Op::Mod { .. }
-            | Op::ModI { .. }
-    );
-    arithmetic && result.is_some()
+    ranges[dst as usize] = result;
+    proven
 }
 
 /// The comparison a conditional branch makes, its operands (`None` for
@@ -290,28 +336,57 @@ mod tests {
     fn arithmetic_of_ranges_knows_when_it_may_overflow() {
         let small = Range { lo: -5, hi: 10 };
         assert_eq!(
-            arith(Arith::Add, small, Range::exact(1)),
-            Some(Range { lo: -4, hi: 11 })
+            checked(Arith::Add, small, Range::exact(1)),
+            (Range { lo: -4, hi: 11 }, true)
         );
         assert_eq!(
-            arith(Arith::Mul, small, small),
-            Some(Range { lo: -50, hi: 100 })
+            checked(Arith::Mul, small, small),
+            (Range { lo: -50, hi: 100 }, true)
         );
-        assert_eq!(arith(Arith::Add, Range::FULL, Range::exact(1)), None);
         assert_eq!(
-            arith(Arith::Sub, Range::FULL, Range::exact(0)),
-            Some(Range::FULL)
+            checked(Arith::Add, Range::FULL, Range::exact(1)),
+            (
+                Range {
+                    lo: i64::MIN + 1,
+                    hi: i64::MAX
+                },
+                false
+            )
         );
-        let below_max = Range {
+        assert_eq!(
+            checked(Arith::Sub, Range::FULL, Range::exact(0)),
+            (Range::FULL, true)
+        );
+        let natural = Range {
             lo: 0,
             hi: i64::MAX - 1,
         };
         assert_eq!(
-            arith(Arith::Add, below_max, Range::exact(1)),
-            Some(Range {
-                lo: 1,
-                hi: i64::MAX
-            })
+            checked(Arith::Add, natural, Range::exact(1)),
+            (
+                Range {
+                    lo: 1,
+                    hi: i64::MAX
+                },
+                true
+            )
+        );
+        // A checked square passes on natural numbers.
+        assert_eq!(
+            checked(Arith::Square, Range::FULL, Range::FULL),
+            (
+                Range {
+                    lo: 0,
+                    hi: i64::MAX
+                },
+                false
+            )
+        );
+        let (a, b) = (Range { lo: -3, hi: 2 }, Range { lo: 2, hi: 5 });
+        assert_eq!(checked(Arith::Square, a, a), (Range { lo: 0, hi: 9 }, true));
+        assert_eq!(
+            checked(Arith::Square, b, b),
+            (Range { lo: 4, hi: 25 }, true)
         );
     }
 

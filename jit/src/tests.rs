@@ -302,3 +302,13 @@ fn arithmetic_left_unchecked_by_range_analysis_is_exactly_what_cannot_overflow()
         assert!(stats.compiled >= 1, "{src}: {stats:?}");
     }
 }
+
+#[test]
+fn mod_of_a_number_that_cannot_be_negative_agrees_with_the_interpreter() {
+    let src = "
+        (define (f n) (let loop ((i 0) (acc 0)) (if (< i n) (loop (+ i 1) (+ acc (mod (* i i) 7))) acc)))
+        (define (g n) (mod (- n 10) 7))
+        (list (f 1000) (g 4) (g 17) (mod -3 7))";
+    let (out, _) = agree(JitMode::Eager, src);
+    assert_eq!(out, "(2001 1 0 4)");
+}
