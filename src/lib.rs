@@ -99,7 +99,14 @@ mod repl;
 mod run;
 
 pub use convert::{Context, FromElle, IntoArgs, IntoElle};
+/// A raw Elle value: the escape hatch of the conversions ([`FromElle`] and
+/// [`IntoElle`] pass it through unchanged). Unlike a [`Handle`], it keeps
+/// nothing alive: it is valid only until the engine next runs Elle code,
+/// after which a collection may have freed what it refers to (reading it
+/// then panics with "stale heap reference" or, if the slot was reused,
+/// sees another object).
 pub use elle_vm::Value;
+/// When the engine compiles functions to machine code ([`Builder::jit`]).
 pub use elle_vm::tier::JitMode;
 pub use engine::{Builder, EVAL_NAME, Engine, OutputBuffer};
 pub use error::Error;

@@ -259,6 +259,10 @@ fn a_handle_belongs_to_its_engine() {
     let err = failure(b.set("x", &h));
     assert_eq!(err.condition_type(), "error");
     assert_eq!(ok(h.get::<Vec<i64>>(&mut a)), [1]);
+    // It may outlive its engine; dropping it then is harmless.
+    drop(a);
+    drop(h);
+    assert_eq!(ok(b.eval::<i64>("1")), 1);
 }
 
 #[test]
