@@ -103,6 +103,18 @@ pub struct Invocation {
     pub jit_stats: bool,
 }
 
+impl Invocation {
+    /// The tier's mode for `--jit MODE` and `--jit-threshold N`.
+    pub fn jit_mode(&self) -> elle_vm::tier::JitMode {
+        use elle_vm::tier::{DEFAULT_THRESHOLD, JitMode as Tier};
+        match self.jit {
+            JitMode::Off => Tier::Off,
+            JitMode::Auto => Tier::Auto(self.jit_threshold.unwrap_or(DEFAULT_THRESHOLD)),
+            JitMode::Eager => Tier::Eager,
+        }
+    }
+}
+
 impl Cli {
     /// Sorts the positional arguments into the program and its arguments.
     pub fn invocation(self) -> Invocation {

@@ -1,4 +1,5 @@
-//! The error report printed on stderr (LANGUAGE.md §9):
+//! The error report printed on stderr (LANGUAGE.md §9), which is also how
+//! `elle::Error` displays:
 //!
 //! ```text
 //! error[division-by-zero]: division by zero
@@ -29,6 +30,7 @@ pub fn format_report(e: &ElleError) -> String {
 /// The REPL's report: the same, then the restarts that were available
 /// where the condition went unhandled (the computation was abandoned; the
 /// REPL is ready for the next entry).
+#[cfg(feature = "cli")]
 pub fn format_repl_report(e: &ElleError) -> String {
     let mut out = format_report(e);
     if !e.restarts.is_empty() {

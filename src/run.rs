@@ -1,14 +1,15 @@
-//! Running an invocation: builds the VM, runs the program on a thread with a
-//! big stack, and turns the outcome into an exit status (LANGUAGE.md §9).
+//! Running an invocation: builds the engine, runs the program on a thread
+//! with a big stack, and turns the outcome into an exit status
+//! (LANGUAGE.md §9).
 
 use std::io::{IsTerminal, Read};
 use std::path::Path;
 
-use elle_vm::{ElleError, Vm};
+use elle_vm::Value;
 
 use crate::cli::{Invocation, Source};
 use crate::repl;
-use crate::report::format_report;
+use crate::{Engine, Error};
 
 pub const EXIT_OK: i32 = 0;
 /// An uncaught error: read, compile or run time.
@@ -43,41 +44,41 @@ pub fn run_on_big_stack(inv: Invocation) -> i32 {
 }
 
 fn run(inv: Invocation) -> i32 {
-    let mut vm = new_vm(&inv);
-    let inv_stats = inv.jit_stats;
+    let mut engine = new_engine(&inv);
     let status = match inv.source {
-        Source::Eval(code) => run_eval(&mut vm, &code),
-        Source::File(path) => run_file(&mut vm, &path),
-        Source::Stdin => run_stdin(&mut vm),
-        Source::Default if std::io::stdin().is_terminal() => repl::run(&mut vm),
-        Source::Default => run_stdin(&mut vm),
+        Source::Eval(code) => run_eval(&mut engine, &code),
+        Source::File(path) => run_file(&mut engine, &path),
+        Source::Stdin => run_stdin(&mut engine),
+        Source::Default if std::io::stdin().is_terminal() => repl::run(&mut engine.vm),
+        Source::Default => run_stdin(&mut engine),
     };
     // The process ends now: freeing every object of the heap one by one
     // would only delay the exit (by a tenth of the run time on
-    // allocation-heavy programs), so the VM is left to the OS once its
+    // allocation-heavy programs), so the engine is left to the OS once its
     // output is flushed.
-    vm.flush_output();
-    if inv_stats {
-        errln!("{}", crate::tier::report(&vm));
+    engine.vm.flush_output();
+    if inv.jit_stats {
+        errln!("{}", crate::tier::report(&engine.vm));
     }
-    std::mem::forget(vm);
+    std::mem::forget(engine);
     status
 }
 
-fn new_vm(inv: &Invocation) -> Vm {
-    let mut vm = Vm::new();
-    vm.set_command_line(inv.args.clone());
+fn new_engine(inv: &Invocation) -> Engine {
+    let mut builder = Engine::builder()
+        .command_line(inv.args.clone())
+        .jit(inv.jit_mode());
     if let Some(depth) = inv.max_depth {
-        vm.set_max_depth(depth);
+        builder = builder.max_depth(depth);
     }
-    crate::tier::install(&mut vm, inv.jit, inv.jit_threshold);
-    vm
+    builder.build()
 }
 
 /// `-e CODE`: prints the write form of the value on success.
-fn run_eval(vm: &mut Vm, code: &str) -> i32 {
-    match vm.eval_source(code, EVAL_NAME) {
+fn run_eval(engine: &mut Engine, code: &str) -> i32 {
+    match engine.eval_named::<Value>(EVAL_NAME, code) {
         Ok(v) => {
+            let vm = &mut engine.vm;
             let text = elle_vm::printer::write_string(vm, v);
             // A closed stdout (`elle -e ... | head -c1`) is not the
             // program's failure, so a write error is ignored.
@@ -85,44 +86,39 @@ fn run_eval(vm: &mut Vm, code: &str) -> i32 {
             vm.flush_output();
             EXIT_OK
         }
-        Err(e) => fail(vm, &e),
+        Err(e) => fail(engine, &e),
     }
 }
 
-fn run_file(vm: &mut Vm, path: &Path) -> i32 {
-    // `load_file` (rather than reading the text here) records the file so
+fn run_file(engine: &mut Engine, path: &Path) -> i32 {
+    // `eval_file` (rather than reading the text here) records the file so
     // that relative imports resolve against its folder.
-    let result = vm.load_file(path);
-    vm.flush_output();
-    match result {
-        Ok(_) => EXIT_OK,
-        Err(e) => {
-            let e = vm.host_error(e);
-            fail(vm, &e)
-        }
+    match engine.eval_file::<()>(path) {
+        Ok(()) => EXIT_OK,
+        Err(e) => fail(engine, &e),
     }
 }
 
-fn run_stdin(vm: &mut Vm) -> i32 {
+fn run_stdin(engine: &mut Engine) -> i32 {
     let mut src = String::new();
     if let Err(e) = std::io::stdin().read_to_string(&mut src) {
         errln!("error[io-error]: cannot read the program from stdin: {e}");
         return EXIT_ERROR;
     }
-    match vm.eval_source(&src, STDIN_NAME) {
-        Ok(_) => EXIT_OK,
-        Err(e) => fail(vm, &e),
+    match engine.eval_named::<()>(STDIN_NAME, &src) {
+        Ok(()) => EXIT_OK,
+        Err(e) => fail(engine, &e),
     }
 }
 
 /// Ends a run that did not succeed: honours `(exit n)`, otherwise prints the
 /// error report on stderr. Program output is flushed first so that it
 /// appears before the report.
-pub fn fail(vm: &mut Vm, e: &ElleError) -> i32 {
-    vm.flush_output();
-    if let Some(code) = e.exit_code {
+fn fail(engine: &mut Engine, e: &Error) -> i32 {
+    engine.vm.flush_output();
+    if let Some(code) = e.exit_code() {
         return code;
     }
-    errln!("{}", format_report(e));
+    errln!("{e}");
     EXIT_ERROR
 }

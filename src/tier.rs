@@ -1,20 +1,14 @@
 //! Plugging the JIT tier (`elle-jit`) into the VM, and its statistics as
 //! `--jit-stats` and the REPL's `:jit` show them.
 
+#[cfg(feature = "cli")]
 use std::fmt::Write;
 
 use elle_vm::Vm;
-use elle_vm::tier::{DEFAULT_THRESHOLD, JitMode};
+use elle_vm::tier::JitMode;
 
-use crate::cli;
-
-/// Sets `vm`'s tier for `--jit MODE` and `--jit-threshold N`.
-pub fn install(vm: &mut Vm, mode: cli::JitMode, threshold: Option<u32>) {
-    let mode = match mode {
-        cli::JitMode::Off => JitMode::Off,
-        cli::JitMode::Auto => JitMode::Auto(threshold.unwrap_or(DEFAULT_THRESHOLD)),
-        cli::JitMode::Eager => JitMode::Eager,
-    };
+/// Sets `vm`'s tier for `mode` (the engine's `Builder::jit`).
+pub fn install(vm: &mut Vm, mode: JitMode) {
     let tier: Option<Box<dyn elle_vm::tier::Tier>> = match mode {
         JitMode::Off => None,
         _ => Some(Box::new(elle_jit::CraneliftTier::new())),
@@ -23,6 +17,7 @@ pub fn install(vm: &mut Vm, mode: cli::JitMode, threshold: Option<u32>) {
 }
 
 /// The tier's mode and statistics, one fact per line.
+#[cfg(feature = "cli")]
 pub fn report(vm: &Vm) -> String {
     let stats = vm.tier_stats();
     let mode = match vm.jit_mode() {

@@ -115,11 +115,11 @@ fn plural(n: usize) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli;
+    use elle_vm::tier::DEFAULT_THRESHOLD;
 
-    fn vm_with(mode: cli::JitMode, src: &str) -> Vm {
+    fn vm_with(mode: JitMode, src: &str) -> Vm {
         let mut vm = Vm::new();
-        crate::tier::install(&mut vm, mode, None);
+        crate::tier::install(&mut vm, mode);
         if let Err(e) = vm.eval_source(src, "t") {
             panic!("{e}");
         }
@@ -136,7 +136,7 @@ mod tests {
 
     #[test]
     fn ir_of_an_eligible_function_defaults_to_integers() {
-        let mut vm = vm_with(cli::JitMode::Auto, PROGRAM);
+        let mut vm = vm_with(JitMode::Auto(DEFAULT_THRESHOLD), PROGRAM);
         let text = ir(&mut vm, "add", "").unwrap_or_else(|e| panic!("{e}"));
         let first = text.lines().next().unwrap_or_default();
         assert_eq!(
@@ -149,7 +149,7 @@ mod tests {
 
     #[test]
     fn ir_for_example_arguments() {
-        let mut vm = vm_with(cli::JitMode::Eager, PROGRAM);
+        let mut vm = vm_with(JitMode::Eager, PROGRAM);
         let text = ir(&mut vm, "add", "1.5 2.0").unwrap_or_else(|e| panic!("{e}"));
         assert!(
             text.starts_with("; add specialised to (float float)\n"),
@@ -166,7 +166,7 @@ mod tests {
 
     #[test]
     fn ir_errors() {
-        let mut vm = vm_with(cli::JitMode::Auto, PROGRAM);
+        let mut vm = vm_with(JitMode::Auto(DEFAULT_THRESHOLD), PROGRAM);
         let mut err = |name, args| ir(&mut vm, name, args).err().unwrap_or_default();
         assert_eq!(err("nope", ""), "nope is not defined");
         assert_eq!(
@@ -186,14 +186,14 @@ mod tests {
         assert!(err("add", "1 \"two\"").starts_with("example argument 2 is a string"));
         assert!(err("add", "1 (").starts_with("cannot read the example arguments"));
 
-        let mut off = vm_with(cli::JitMode::Off, PROGRAM);
+        let mut off = vm_with(JitMode::Off, PROGRAM);
         let e = ir(&mut off, "add", "").err().unwrap_or_default();
         assert!(e.starts_with("the JIT is off"), "{e}");
     }
 
     #[test]
     fn status_is_the_jit_stats_report() {
-        let mut vm = vm_with(cli::JitMode::Eager, PROGRAM);
+        let mut vm = vm_with(JitMode::Eager, PROGRAM);
         if let Err(e) = vm.eval_source("(fib 5)", "t") {
             panic!("{e}");
         }

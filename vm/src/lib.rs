@@ -13,6 +13,7 @@ pub(crate) mod equality;
 pub mod error;
 pub(crate) mod eval;
 pub mod heap;
+pub mod host;
 pub(crate) mod inlining;
 pub(crate) mod interp;
 pub(crate) mod native_stack;

@@ -32,10 +32,17 @@ pub enum Control {
     Call(Value, Vec<Value>),
 }
 
-#[derive(Clone, Copy)]
+/// A built-in function with state of its own: a Rust closure registered by
+/// the host (`Vm::define_native_closure`). Shared (`Rc`) so that a call can
+/// hold it while the closure uses the VM mutably.
+pub type NativeClosure = Rc<dyn Fn(&mut Vm, &[Value]) -> RtResult<Value>>;
+
+#[derive(Clone)]
 pub enum NativeImpl {
     Plain(NativeFn),
     Control(ControlFn),
+    /// A closure: called like `Plain`, but through a pointer to its state.
+    Closure(NativeClosure),
 }
 
 #[derive(Clone)]
@@ -145,6 +152,10 @@ pub struct Vm {
     /// The values carried by the transfer of control in flight.
     pub(crate) transfer_values: Vec<Value>,
     pub(crate) out: Box<dyn Write>,
+    /// Where diagnostics go: `debug-print`, `trace`, unhandled `warn`.
+    pub(crate) diagnostics: Box<dyn Write>,
+    /// The values the host holds through [`crate::host::Root`]s.
+    pub(crate) host_roots: crate::host::RootSet,
     /// Files already run by `import`.
     pub(crate) imported: FxHashSet<PathBuf>,
     /// The file being loaded, for resolving relative imports.
@@ -189,6 +200,8 @@ impl Vm {
             pending_unwinds: Vec::new(),
             transfer_values: Vec::new(),
             out: Box::new(std::io::BufWriter::new(std::io::stdout())),
+            diagnostics: Box::new(std::io::stderr()),
+            host_roots: Default::default(),
             imported: FxHashSet::default(),
             current_file: None,
             command_line: Vec::new(),
@@ -208,6 +221,12 @@ impl Vm {
     /// Where `print` and friends write (stdout, buffered, by default).
     pub fn set_output(&mut self, out: Box<dyn Write>) {
         self.out = out;
+    }
+
+    /// Where diagnostics (`debug-print`, `trace`, an unhandled `warn`) are
+    /// written (stderr by default).
+    pub fn set_diagnostics(&mut self, out: Box<dyn Write>) {
+        self.diagnostics = out;
     }
 
     /// The limit on nested calls (`--max-depth`): deeper is a
@@ -300,6 +319,19 @@ impl Vm {
         self.register_native(name, min, max, NativeImpl::Plain(f));
     }
 
+    /// Registers a Rust closure (which may own or share state) as a built-in
+    /// function under `name`. Its arguments are counted like those of
+    /// [`Vm::define_native`] before it is called.
+    pub fn define_native_closure(
+        &mut self,
+        name: &str,
+        min: u32,
+        max: Option<u32>,
+        f: NativeClosure,
+    ) {
+        self.register_native(name, min, max, NativeImpl::Closure(f));
+    }
+
     /// Registers a built-in that may hand a call back to the interpreter.
     pub fn define_control(&mut self, name: &str, min: u32, max: Option<u32>, f: ControlFn) {
         self.register_native(name, min, max, NativeImpl::Control(f));
@@ -389,13 +421,15 @@ impl Vm {
     ///
     /// The roots are the value stack below `Vm::stack_top`, the closure
     /// of every frame, globals, macros, the values of transfers of
-    /// control in flight or parked (`conditions.rs`) and the values
-    /// compiled code depends on (`tier/mod.rs`).
+    /// control in flight or parked (`conditions.rs`), the values
+    /// compiled code depends on (`tier/mod.rs`) and the values the host
+    /// holds as [`crate::host::Root`]s.
     pub fn collect_garbage(&mut self) {
         if self.heap.inhibited() {
             return;
         }
         let top = self.stack_top().min(self.stack.len());
+        let host_roots = self.host_roots.values();
         let roots = self.stack[..top]
             .iter()
             .copied()
@@ -408,8 +442,10 @@ impl Vm {
                     .flat_map(|p| p.values.iter().copied()),
             )
             .chain(self.transfer_values.iter().copied())
-            .chain(self.tier.deps.iter().copied());
+            .chain(self.tier.deps.iter().copied())
+            .chain(host_roots.iter().copied());
         self.heap.collect(roots);
+        drop(host_roots);
         self.prune_code_registry();
     }
 
@@ -431,6 +467,16 @@ impl Vm {
         self.out
             .write_all(s.as_bytes())
             .map_err(|e| RtError::io(format!("cannot write output: {e}")))
+    }
+
+    /// Writes a diagnostic line (no newline in `line`). Program output is
+    /// flushed first so that the two streams interleave as the program wrote
+    /// them on a terminal; a failing diagnostics stream is ignored
+    /// (debugging output must never stop the program).
+    pub fn write_diagnostic(&mut self, line: &str) {
+        self.flush_output();
+        let _ = writeln!(self.diagnostics, "{line}");
+        let _ = self.diagnostics.flush();
     }
 
     /// A fresh symbol for macros.

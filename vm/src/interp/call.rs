@@ -151,7 +151,9 @@ impl Vm {
         };
         let native = &self.natives[id.0 as usize];
         check_native_arity(native, argc)?;
-        let imp = native.imp;
+        // A clone: a closure's `Rc` is held for the call, since the closure
+        // may register natives (moving `self.natives`) while it runs.
+        let imp = native.imp.clone();
         // Built-ins get their arguments as a slice they may hold while
         // they use the VM mutably, so the arguments are copied out.
         let mut small = [Value::Nil; 4];
@@ -170,6 +172,7 @@ impl Vm {
         let outcome = match imp {
             NativeImpl::Plain(func) => func(self, args).map(Control::Return),
             NativeImpl::Control(func) => func(self, args),
+            NativeImpl::Closure(func) => func(self, args).map(Control::Return),
         };
         self.rooted_top = saved_top;
         match outcome? {

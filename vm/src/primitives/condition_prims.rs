@@ -93,8 +93,8 @@ fn warn(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
     // Handlers get it as their argument, which roots it while they run.
     let r = signal_or_nil(vm, cond);
     if matches!(r, Ok(Value::Nil)) {
-        vm.flush_output();
-        eprintln!("warning: {}", str_arg(vm, "warn", a[0])?);
+        let line = format!("warning: {}", str_arg(vm, "warn", a[0])?);
+        vm.write_diagnostic(&line);
     }
     r
 }

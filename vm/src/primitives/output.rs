@@ -1,7 +1,5 @@
 //! Output: `display print println write newline`, `debug-print`, `trace`.
 
-use std::io::Write;
-
 use crate::error::RtResult;
 use crate::printer::{display_string, write_string};
 use crate::value::Value;
@@ -18,7 +16,7 @@ pub fn install(vm: &mut Vm) {
     });
     vm.define_native("debug-print", 1, Some(1), |vm, a| {
         let line = format!("[DEBUG] {}", write_string(vm, a[0]));
-        write_stderr(vm, &line);
+        vm.write_diagnostic(&line);
         Ok(a[0])
     });
     vm.define_native("trace", 2, Some(2), |vm, a| {
@@ -27,17 +25,9 @@ pub fn install(vm: &mut Vm) {
             display_string(vm, a[0]),
             write_string(vm, a[1])
         );
-        write_stderr(vm, &line);
+        vm.write_diagnostic(&line);
         Ok(a[1])
     });
-}
-
-/// A diagnostic line on stderr. Program output is flushed first so that the
-/// two streams interleave as the program wrote them on a terminal; a closed
-/// stderr is ignored (debugging output must never stop the program).
-fn write_stderr(vm: &mut Vm, line: &str) {
-    vm.flush_output();
-    let _ = writeln!(std::io::stderr(), "{line}");
 }
 
 /// Writes the arguments separated by spaces, then `end`.

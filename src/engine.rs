@@ -1,0 +1,499 @@
+//! [`Engine`] and its [`Builder`]: running Elle code from a Rust program.
+
+use std::cell::RefCell;
+use std::io::Write;
+use std::path::Path;
+use std::rc::Rc;
+
+use elle_vm::tier::{DEFAULT_THRESHOLD, JitMode};
+use elle_vm::{RtError, Value, Vm};
+
+use crate::Error;
+use crate::convert::{Context, FromElle, IntoArgs, IntoElle};
+use crate::function::{HostFn, IntoResult};
+
+/// The source name of code run by [`Engine::eval`], as traces show it.
+pub const EVAL_NAME: &str = "<eval>";
+
+/// An Elle interpreter for a Rust program: evaluate source, call Elle
+/// functions with Rust arguments, register Rust functions, read and set
+/// globals, and collect the results as Rust values.
+///
+/// ```
+/// let mut engine = elle::Engine::new();
+/// engine.eval::<()>("(define (greet name) (string-append \"hello, \" name))")?;
+/// let s: String = engine.call("greet", ("world",))?;
+/// assert_eq!(s, "hello, world");
+/// # Ok::<(), elle::Error>(())
+/// ```
+///
+/// An engine is single-threaded (it is neither `Send` nor `Sync`). Limits
+/// on fuel, memory and time, and a sandbox, are not available yet: a script
+/// can run for as long and allocate as much as it likes, and may use files
+/// and `exit`.
+pub struct Engine {
+    pub(crate) vm: Vm,
+}
+
+impl Default for Engine {
+    fn default() -> Engine {
+        Engine::new()
+    }
+}
+
+impl Engine {
+    /// An engine with the default settings (see [`Builder`]).
+    ///
+    /// ```
+    /// let mut engine = elle::Engine::new();
+    /// assert_eq!(engine.eval::<i64>("(+ 1 2)")?, 3);
+    /// # Ok::<(), elle::Error>(())
+    /// ```
+    pub fn new() -> Engine {
+        Engine::builder().build()
+    }
+
+    /// A builder to choose the engine's settings.
+    ///
+    /// ```
+    /// let mut engine = elle::Engine::builder().max_depth(100).build();
+    /// let e = engine.eval::<()>("(define (f n) (+ 1 (f n))) (f 0)").unwrap_err();
+    /// assert_eq!(e.condition_type(), "stack-overflow");
+    /// ```
+    pub fn builder() -> Builder {
+        Builder::default()
+    }
+
+    /// Reads and runs `src`; the value of the last form, converted to `T`
+    /// (`()` ignores it). Errors name the source `<eval>`.
+    ///
+    /// ```
+    /// let mut engine = elle::Engine::new();
+    /// let v: Vec<String> = engine.eval("(map string-upcase '(\"a\" \"b\"))")?;
+    /// assert_eq!(v, ["A", "B"]);
+    /// # Ok::<(), elle::Error>(())
+    /// ```
+    pub fn eval<T: FromElle>(&mut self, src: &str) -> Result<T, Error> {
+        self.eval_named(EVAL_NAME, src)
+    }
+
+    /// [`Engine::eval`] with the source named `name` in error traces.
+    ///
+    /// ```
+    /// let mut engine = elle::Engine::new();
+    /// let e = engine.eval_named::<()>("config", "\n(car 1)").unwrap_err();
+    /// assert_eq!(e.trace(), ["<top> (config:2:1)"]);
+    /// ```
+    pub fn eval_named<T: FromElle>(&mut self, name: &str, src: &str) -> Result<T, Error> {
+        let v = self.vm.eval_source(src, name).map_err(Error::from_vm)?;
+        self.convert(v)
+    }
+
+    /// Runs a file; `(import "x")` in it resolves against its folder.
+    ///
+    /// ```
+    /// let path = std::env::temp_dir().join("elle-doc-eval-file.lisp");
+    /// std::fs::write(&path, "(define answer 42)\n(* answer 2)")?;
+    /// let mut engine = elle::Engine::new();
+    /// assert_eq!(engine.eval_file::<i64>(&path)?, 84);
+    /// assert_eq!(engine.get::<i64>("answer")?, 42);
+    /// # std::fs::remove_file(&path)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn eval_file<T: FromElle>(&mut self, path: impl AsRef<Path>) -> Result<T, Error> {
+        let r = self.vm.load_file(path.as_ref());
+        self.vm.flush_output();
+        let v = r.map_err(|e| self.host_error(e))?;
+        self.convert(v)
+    }
+
+    /// Calls the global function `name` with `args` (a tuple, see
+    /// [`IntoArgs`]) and converts its result.
+    ///
+    /// ```
+    /// let mut engine = elle::Engine::new();
+    /// engine.eval::<()>("(define (avg a b) (/ (+ a b) 2.0))")?;
+    /// assert_eq!(engine.call::<f64>("avg", (1, 2))?, 1.5);
+    /// let e = engine.call::<f64>("nope", ()).unwrap_err();
+    /// assert_eq!((e.condition_type(), e.message()), ("unbound-variable", "unbound variable: nope"));
+    /// # Ok::<(), elle::Error>(())
+    /// ```
+    pub fn call<R: FromElle>(&mut self, name: &str, args: impl IntoArgs) -> Result<R, Error> {
+        let f = self.global(name)?;
+        self.call_value(f, args)
+    }
+
+    /// Calls the function `f` (not yet rooted: nothing may run Elle code
+    /// before the call roots it).
+    pub(crate) fn call_value<R: FromElle>(
+        &mut self,
+        f: Value,
+        args: impl IntoArgs,
+    ) -> Result<R, Error> {
+        let args = self.with_context(|cx| args.into_args(cx))?;
+        let r = self.vm.call_value(f, &args);
+        self.vm.flush_output();
+        let v = r.map_err(|e| self.host_error(e))?;
+        self.convert(v)
+    }
+
+    /// The value of the global `name`, converted to `T`; an
+    /// `unbound-variable` error when it has none.
+    ///
+    /// ```
+    /// let mut engine = elle::Engine::new();
+    /// engine.eval::<()>("(define limits {:low 1 :high 9})")?;
+    /// let m: std::collections::HashMap<String, i64> = engine.get("limits")?;
+    /// assert_eq!((m["low"], m["high"]), (1, 9));
+    /// # Ok::<(), elle::Error>(())
+    /// ```
+    pub fn get<T: FromElle>(&mut self, name: &str) -> Result<T, Error> {
+        let v = self.global(name)?;
+        self.convert(v)
+    }
+
+    /// Defines (or redefines) the global `name` as `value`.
+    ///
+    /// ```
+    /// let mut engine = elle::Engine::new();
+    /// engine.set("scores", vec![3, 5, 8])?;
+    /// engine.set("player", Some("ada"))?;
+    /// assert_eq!(engine.eval::<i64>("(apply + scores)")?, 16);
+    /// assert_eq!(engine.eval::<String>("player")?, "ada");
+    /// # Ok::<(), elle::Error>(())
+    /// ```
+    pub fn set(&mut self, name: &str, value: impl IntoElle) -> Result<(), Error> {
+        let v = self.with_context(|cx| value.into_elle(cx))?;
+        self.vm.define_global(name, v);
+        Ok(())
+    }
+
+    /// Registers a Rust function or closure as the Elle function `name`
+    /// (see [`HostFn`] for the conversions and errors). A closure may own
+    /// state, or share it with the host through `Rc<RefCell<..>>`.
+    /// Registering a name again replaces the function. A panic in the
+    /// function unwinds through the engine to the host, which should not use
+    /// the engine afterwards (it may be left in the middle of a call).
+    ///
+    /// ```
+    /// use std::{cell::RefCell, rc::Rc};
+    /// let mut engine = elle::Engine::new();
+    /// let log = Rc::new(RefCell::new(Vec::new()));
+    /// let sink = log.clone();
+    /// engine.register_fn("log!", move |line: String| sink.borrow_mut().push(line));
+    /// engine.eval::<()>("(log! \"one\") (log! \"two\")")?;
+    /// assert_eq!(*log.borrow(), ["one", "two"]);
+    /// # Ok::<(), elle::Error>(())
+    /// ```
+    pub fn register_fn<Args, R, F>(&mut self, name: &str, f: F)
+    where
+        F: HostFn<Args, R>,
+        R: IntoResult,
+    {
+        let shown = name.to_string();
+        let native = move |vm: &mut Vm, args: &[Value]| {
+            f.call_with(&shown, &mut Context::new(vm), args)
+                .map_err(Error::into_rt)
+        };
+        self.vm
+            .define_native_closure(name, F::ARITY, Some(F::ARITY), Rc::new(native));
+    }
+
+    /// Collects garbage now: everything not reachable from the globals or a
+    /// live [`Handle`](crate::Handle) is freed (the engine also collects by
+    /// itself while scripts run). Raw [`Value`]s the host kept are not
+    /// roots and may be freed.
+    ///
+    /// ```
+    /// let mut engine = elle::Engine::new();
+    /// engine.eval::<()>("(map (fn (i) (list i)) (range 1000))")?;
+    /// engine.collect_garbage();
+    /// # Ok::<(), elle::Error>(())
+    /// ```
+    pub fn collect_garbage(&mut self) {
+        self.vm.collect_garbage();
+    }
+
+    /// Approximately how many bytes the engine's heap holds: live objects,
+    /// and garbage not collected yet.
+    ///
+    /// ```
+    /// let mut engine = elle::Engine::new();
+    /// let before = engine.heap_bytes();
+    /// engine.eval::<()>("(define v (make-vector 1000 0))")?;
+    /// assert!(engine.heap_bytes() >= before + 16_000);
+    /// # Ok::<(), elle::Error>(())
+    /// ```
+    pub fn heap_bytes(&self) -> usize {
+        self.vm.heap().bytes()
+    }
+
+    /// Runs `f` with a conversion [`Context`], to convert values outside a
+    /// call: for example to build a raw [`Value`] or an [`Error`].
+    ///
+    /// ```
+    /// use elle::IntoElle;
+    /// let mut engine = elle::Engine::new();
+    /// let v = engine.with_context(|cx| vec![1, 2].into_elle(cx))?;
+    /// engine.set("pair", v)?;
+    /// assert_eq!(engine.eval::<i64>("(length pair)")?, 2);
+    /// # Ok::<(), elle::Error>(())
+    /// ```
+    pub fn with_context<R>(&mut self, f: impl FnOnce(&mut Context<'_>) -> R) -> R {
+        f(&mut Context::new(&mut self.vm))
+    }
+
+    /// Sends what `print`, `println`, `display`, `write` and `newline`
+    /// write to `out` from now on (the earlier output is flushed first).
+    ///
+    /// ```
+    /// let mut engine = elle::Engine::new();
+    /// let out = elle::OutputBuffer::new();
+    /// engine.set_output(out.clone());
+    /// engine.eval::<()>("(println \"hi\" 42)")?;
+    /// assert_eq!(out.contents(), "hi 42\n");
+    /// # Ok::<(), elle::Error>(())
+    /// ```
+    pub fn set_output(&mut self, out: impl Write + 'static) {
+        self.vm.flush_output();
+        self.vm.set_output(Box::new(out));
+    }
+
+    /// The global's value, or `unbound-variable`.
+    fn global(&mut self, name: &str) -> Result<Value, Error> {
+        match self.vm.get_global(name) {
+            Some(v) => Ok(v),
+            None => Err(self.host_error(RtError::of(
+                elle_vm::symbol::sym::UNBOUND_VARIABLE,
+                format!("unbound variable: {name}"),
+            ))),
+        }
+    }
+
+    /// A value just returned by the VM, converted before anything else runs.
+    fn convert<T: FromElle>(&mut self, v: Value) -> Result<T, Error> {
+        self.with_context(|cx| T::from_elle(v, cx))
+    }
+
+    fn host_error(&mut self, e: RtError) -> Error {
+        Error::from_vm(self.vm.host_error(e))
+    }
+}
+
+/// Settings for an [`Engine`], from [`Engine::builder`]; every one has a
+/// default, so `Engine::builder().build()` is `Engine::new()`.
+///
+/// ```
+/// use elle::{Engine, JitMode, OutputBuffer};
+/// let out = OutputBuffer::new();
+/// let mut engine = Engine::builder()
+///     .jit(JitMode::Off)
+///     .max_depth(10_000)
+///     .output(out.clone())
+///     .build();
+/// engine.eval::<()>("(display \"ok\")")?;
+/// assert_eq!(out.contents(), "ok");
+/// # Ok::<(), elle::Error>(())
+/// ```
+pub struct Builder {
+    jit: JitMode,
+    max_depth: usize,
+    output: Option<Box<dyn Write>>,
+    diagnostics: Option<Box<dyn Write>>,
+    command_line: Vec<String>,
+    gc_stress: bool,
+}
+
+impl Default for Builder {
+    fn default() -> Builder {
+        Builder {
+            jit: JitMode::Auto(DEFAULT_THRESHOLD),
+            max_depth: elle_vm::vm::DEFAULT_MAX_DEPTH,
+            output: None,
+            diagnostics: None,
+            command_line: Vec::new(),
+            gc_stress: false,
+        }
+    }
+}
+
+impl Builder {
+    /// When functions are compiled to machine code: `JitMode::Auto(n)`
+    /// after `n` calls or loop iterations (the default, `n` = 1000),
+    /// `JitMode::Eager` at once, `JitMode::Off` never.
+    ///
+    /// ```
+    /// let mut engine = elle::Engine::builder().jit(elle::JitMode::Eager).build();
+    /// assert_eq!(engine.eval::<i64>("(define (sq x) (* x x)) (sq 12)")?, 144);
+    /// # Ok::<(), elle::Error>(())
+    /// ```
+    pub fn jit(mut self, mode: JitMode) -> Builder {
+        self.jit = mode;
+        self
+    }
+
+    /// The limit on nested (non-tail) calls, 100,000 by default; deeper is
+    /// a `stack-overflow` condition.
+    ///
+    /// ```
+    /// let mut engine = elle::Engine::builder().max_depth(50).build();
+    /// let e = engine.eval::<()>("(define (f n) (if (= n 0) 0 (+ 1 (f (- n 1))))) (f 60)");
+    /// assert_eq!(e.unwrap_err().condition_type(), "stack-overflow");
+    /// assert_eq!(engine.eval::<i64>("(f 40)")?, 40);
+    /// # Ok::<(), elle::Error>(())
+    /// ```
+    pub fn max_depth(mut self, depth: usize) -> Builder {
+        self.max_depth = depth;
+        self
+    }
+
+    /// Where `print`, `println`, `display`, `write` and `newline` write
+    /// (stdout, buffered and flushed after each call into the engine, by
+    /// default). An [`OutputBuffer`] captures it.
+    ///
+    /// ```
+    /// let out = elle::OutputBuffer::new();
+    /// let mut engine = elle::Engine::builder().output(out.clone()).build();
+    /// engine.eval::<()>("(write \"q\") (newline)")?;
+    /// assert_eq!(out.take(), "\"q\"\n");
+    /// # Ok::<(), elle::Error>(())
+    /// ```
+    pub fn output(mut self, out: impl Write + 'static) -> Builder {
+        self.output = Some(Box::new(out));
+        self
+    }
+
+    /// Where diagnostics go: `debug-print`, `trace` and unhandled `warn`
+    /// lines (stderr by default).
+    ///
+    /// ```
+    /// let diag = elle::OutputBuffer::new();
+    /// let mut engine = elle::Engine::builder().diagnostics(diag.clone()).build();
+    /// engine.eval::<()>("(warn \"careful\") (debug-print 7)")?;
+    /// assert_eq!(diag.contents(), "warning: careful\n[DEBUG] 7\n");
+    /// # Ok::<(), elle::Error>(())
+    /// ```
+    pub fn diagnostics(mut self, out: impl Write + 'static) -> Builder {
+        self.diagnostics = Some(Box::new(out));
+        self
+    }
+
+    /// What `(command-line)` returns (empty by default).
+    ///
+    /// ```
+    /// let args = vec!["-v".to_string()];
+    /// let mut engine = elle::Engine::builder().command_line(args).build();
+    /// assert_eq!(engine.eval::<Vec<String>>("(command-line)")?, ["-v"]);
+    /// # Ok::<(), elle::Error>(())
+    /// ```
+    pub fn command_line(mut self, args: Vec<String>) -> Builder {
+        self.command_line = args;
+        self
+    }
+
+    /// Collects at nearly every safe point and keeps freed slots poisoned,
+    /// so that a value held without a root fails loudly: for testing code
+    /// that holds values (the `ELLE_GC_STRESS` mode). Slow.
+    ///
+    /// ```
+    /// let mut engine = elle::Engine::builder().gc_stress(true).build();
+    /// assert_eq!(engine.eval::<usize>("(length (map list (range 10)))")?, 10);
+    /// # Ok::<(), elle::Error>(())
+    /// ```
+    pub fn gc_stress(mut self, on: bool) -> Builder {
+        self.gc_stress = on;
+        self
+    }
+
+    /// The engine, with the built-in functions and the prelude loaded.
+    ///
+    /// ```
+    /// let engine = elle::Engine::builder().build();
+    /// # let _ = engine;
+    /// ```
+    pub fn build(self) -> Engine {
+        let mut vm = Vm::new();
+        vm.set_max_depth(self.max_depth);
+        vm.set_command_line(self.command_line);
+        if self.gc_stress {
+            vm.set_gc_stress(true);
+        }
+        if let Some(out) = self.output {
+            vm.set_output(out);
+        }
+        if let Some(out) = self.diagnostics {
+            vm.set_diagnostics(out);
+        }
+        crate::tier::install(&mut vm, self.jit);
+        Engine { vm }
+    }
+}
+
+/// A writer that keeps what is written in memory, to capture an engine's
+/// output ([`Builder::output`], [`Engine::set_output`]). Clones share the
+/// same buffer: give one to the engine and read through another.
+///
+/// ```
+/// use std::io::Write;
+/// let buf = elle::OutputBuffer::new();
+/// write!(buf.clone(), "abc")?;
+/// assert_eq!(buf.contents(), "abc");
+/// assert_eq!(buf.take(), "abc");
+/// assert_eq!(buf.contents(), "");
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Clone, Default, Debug)]
+pub struct OutputBuffer {
+    bytes: Rc<RefCell<Vec<u8>>>,
+}
+
+impl OutputBuffer {
+    /// An empty buffer.
+    ///
+    /// ```
+    /// assert_eq!(elle::OutputBuffer::new().contents(), "");
+    /// ```
+    pub fn new() -> OutputBuffer {
+        OutputBuffer::default()
+    }
+
+    /// What was written so far (invalid UTF-8 replaced by U+FFFD).
+    ///
+    /// ```
+    /// let buf = elle::OutputBuffer::new();
+    /// let mut engine = elle::Engine::builder().output(buf.clone()).build();
+    /// engine.eval::<()>("(print 1 2)")?;
+    /// assert_eq!(buf.contents(), "1 2");
+    /// # Ok::<(), elle::Error>(())
+    /// ```
+    pub fn contents(&self) -> String {
+        String::from_utf8_lossy(&self.bytes.borrow()).into_owned()
+    }
+
+    /// What was written so far, emptying the buffer.
+    ///
+    /// ```
+    /// let buf = elle::OutputBuffer::new();
+    /// let mut engine = elle::Engine::builder().output(buf.clone()).build();
+    /// engine.eval::<()>("(print 1)")?;
+    /// assert_eq!(buf.take(), "1");
+    /// engine.eval::<()>("(print 2)")?;
+    /// assert_eq!(buf.take(), "2");
+    /// # Ok::<(), elle::Error>(())
+    /// ```
+    pub fn take(&self) -> String {
+        let bytes = std::mem::take(&mut *self.bytes.borrow_mut());
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+}
+
+impl Write for OutputBuffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.bytes.borrow_mut().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
