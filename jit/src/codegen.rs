@@ -949,17 +949,67 @@ impl<'a, 'b> Gen<'a, 'b> {
             // `=` of values of different kinds is false.
             return Err(false);
         }
-        match ta {
-            Ty::Float => {
+        let immediate = matches!(b, Operand::Imm(_));
+        match (ta, tb) {
+            // An immediate converts to a float exactly.
+            (Ty::Float, Ty::Float) | (Ty::Float, Ty::Int) if tb == Ty::Float || immediate => {
                 let (x, y) = (self.operand_float(pc, a), self.operand_float(pc, b));
                 Ok(self.b.ins().fcmp(op.float_cc(), x, y))
             }
-            Ty::Nil => Err(true),
+            (Ty::Int, Ty::Float) => {
+                let (x, y) = (self.operand_word(a), self.operand_float(pc, b));
+                let (order, unordered) = self.int_float_order(x, y);
+                Ok(self.order_holds(op, order, unordered))
+            }
+            (Ty::Float, Ty::Int) => {
+                let (x, y) = (self.operand_word(b), self.operand_float(pc, a));
+                let (order, unordered) = self.int_float_order(x, y);
+                let order = self.b.ins().ineg(order);
+                Ok(self.order_holds(op, order, unordered))
+            }
+            (Ty::Nil, _) => Err(true),
             _ => {
                 let (x, y) = (self.operand_word(a), self.operand_word(b));
                 Ok(self.b.ins().icmp(op.int_cc(), x, y))
             }
         }
+    }
+
+    /// The exact order of the integer `x` and the float `y`, as the
+    /// interpreter computes it (`primitives::arith::compare`): -1, 0 or 1,
+    /// and whether `y` is NaN (then no comparison holds). Beyond the
+    /// integers' range the float is the larger or the smaller; inside it,
+    /// `x` is compared with `y`'s integer part, then with its fraction.
+    fn int_float_order(&mut self, x: ir::Value, y: ir::Value) -> (ir::Value, ir::Value) {
+        const TWO_63: f64 = 9.223_372_036_854_776e18;
+        let unordered = self.b.ins().fcmp(FloatCC::Unordered, y, y);
+        let (less, equal, greater) = (self.iconst(-1), self.iconst(0), self.iconst(1));
+        let whole = self.b.ins().trunc(y);
+        let fraction = self.b.ins().fsub(y, whole);
+        let zero = self.b.ins().f64const(0.0);
+        let fraction_up = self.b.ins().fcmp(FloatCC::GreaterThan, fraction, zero);
+        let fraction_down = self.b.ins().fcmp(FloatCC::LessThan, fraction, zero);
+        let by_fraction = self.b.ins().select(fraction_down, greater, equal);
+        let by_fraction = self.b.ins().select(fraction_up, less, by_fraction);
+        let t = self.b.ins().fcvt_to_sint_sat(types::I64, whole);
+        let x_below = self.b.ins().icmp(IntCC::SignedLessThan, x, t);
+        let x_above = self.b.ins().icmp(IntCC::SignedGreaterThan, x, t);
+        let inside = self.b.ins().select(x_above, greater, by_fraction);
+        let inside = self.b.ins().select(x_below, less, inside);
+        let top = self.b.ins().f64const(TWO_63);
+        let bottom = self.b.ins().f64const(-TWO_63);
+        let above_all = self.b.ins().fcmp(FloatCC::GreaterThanOrEqual, y, top);
+        let below_all = self.b.ins().fcmp(FloatCC::LessThan, y, bottom);
+        let order = self.b.ins().select(below_all, greater, inside);
+        let order = self.b.ins().select(above_all, less, order);
+        (order, unordered)
+    }
+
+    /// Whether `op` holds for an order (-1, 0 or 1) of its operands.
+    fn order_holds(&mut self, op: CmpOp, order: ir::Value, unordered: ir::Value) -> ir::Value {
+        let holds = self.b.ins().icmp_imm_s(op.int_cc(), order, 0);
+        let ordered = self.b.ins().bxor_imm_s(unordered, 1);
+        self.b.ins().band(holds, ordered)
     }
 
     fn compare_into(&mut self, pc: usize, op: CmpOp, dst: u16, a: Operand, b: Operand) {

@@ -240,13 +240,13 @@ fn modulo(a: Ty, b: Ty) -> Result<Ty, String> {
     }
 }
 
-/// `< > <= >= ==` of two integers or two floats (mixed comparisons are
-/// exact in the interpreter's general path, not compiled).
+/// `< > <= >= ==` of two numbers (an integer and a float are compared
+/// exactly, as the interpreter does).
 fn compare(a: Ty, b: Ty) -> Result<(), String> {
     match (a, b) {
         (Ty::Undef, _) | (_, Ty::Undef) => Ok(()),
-        (Ty::Int, Ty::Int) | (Ty::Float, Ty::Float) => Ok(()),
-        (a, b) if a.is_number() && b.is_number() => Err("compares an integer with a float".into()),
+        (a, b) if a.is_number() && b.is_number() => Ok(()),
+        (Ty::Any, _) | (_, Ty::Any) => Err(mixed_types()),
         _ => Err("compares something that is not a number".into()),
     }
 }

@@ -312,3 +312,27 @@ fn mod_of_a_number_that_cannot_be_negative_agrees_with_the_interpreter() {
     let (out, _) = agree(JitMode::Eager, src);
     assert_eq!(out, "(2001 1 0 4)");
 }
+
+#[test]
+fn integers_and_floats_compare_exactly_in_compiled_code() {
+    // 2^53 + 1 is not a float: a comparison through a conversion would
+    // find it equal to 2^53. `cmp` sums a bit per comparison that holds:
+    // < 1, > 2, <= 4, >= 8, == 16.
+    let src = "
+        (define (bit c n) (if c n 0))
+        (define (cmp x y)
+          (+ (+ (bit (< x y) 1) (bit (> x y) 2))
+             (+ (+ (bit (<= x y) 4) (bit (>= x y) 8)) (bit (== x y) 16))))
+        (define nan (- (sqrt -1.0)))
+        (list (cmp 9007199254740993 9007199254740992.0)
+              (cmp 9007199254740992.0 9007199254740993)
+              (cmp 3 3.0) (cmp 3 3.5) (cmp -3 -3.5) (cmp 3.5 3)
+              (cmp 9223372036854775807 9223372036854775807.0)
+              (cmp -9223372036854775808 -9223372036854775808.0)
+              (cmp -9223372036854775808 -1e300)
+              (cmp 1 nan) (cmp nan 1) (cmp 0 -0.0))";
+    let (out, stats) = agree(JitMode::Eager, src);
+    assert!(out.starts_with("(10 5 "), "{out}");
+    assert!(stats.rejected.is_empty(), "{stats:?}");
+    assert!(stats.compiled >= 1, "{stats:?}");
+}
