@@ -39,7 +39,7 @@ pub fn disassemble(vm: &Vm, proto: &Proto) -> String {
 
 fn write_proto(vm: &Vm, proto: &Proto, depth: usize, out: &mut String) {
     let indent = "  ".repeat(depth);
-    let _ = writeln!(out, "{indent}{}", header(proto));
+    let _ = writeln!(out, "{indent}{}", header(vm, proto));
     let width = proto.code.len().saturating_sub(1).to_string().len();
     for (i, op) in proto.code.iter().map(|c| c.get()).enumerate() {
         let pos = position(proto.spans.get(i).copied());
@@ -61,7 +61,10 @@ fn write_proto(vm: &Vm, proto: &Proto, depth: usize, out: &mut String) {
 
 /// `fn name (params: 2, registers: 3, captures: 1, constants: 0) in file;
 /// jit: eligible`, or `...; jit: not eligible: REASON (line L, column C)`.
-fn header(proto: &Proto) -> String {
+/// An eligible function that calls a global which is not an eligible Elle
+/// function now (a built-in, say) says so: its compilation would be
+/// rejected for that call.
+fn header(vm: &Vm, proto: &Proto) -> String {
     let rest = if proto.rest { " + rest" } else { "" };
     let mut s = format!(
         "fn {} (params: {}{rest}, registers: {}, captures: {}, constants: {})",
@@ -75,8 +78,35 @@ fn header(proto: &Proto) -> String {
     if let Some(span) = proto.spans.iter().find(|s| s.line > 0) {
         let _ = write!(s, " in {}", span.file.name());
     }
-    let _ = write!(s, "; jit: {}", proto.tier().eligibility().describe(proto));
+    let eligibility = proto.tier().eligibility();
+    let _ = write!(s, "; jit: {}", eligibility.describe(proto));
+    if let Some(name) = eligibility
+        .is_eligible()
+        .then(|| uncompilable_callee(vm, proto))
+        .flatten()
+    {
+        let _ = write!(
+            s,
+            ", but it calls `{name}`, which is not an eligible Elle function now: its compilation would be rejected"
+        );
+    }
     s
+}
+
+/// The first global `proto` calls whose value is not an eligible Elle
+/// function.
+fn uncompilable_callee(vm: &Vm, proto: &Proto) -> Option<String> {
+    proto.code.iter().find_map(|c| match c.get() {
+        Op::GlobalGet { slot, .. } => {
+            let callable = vm
+                .global_value(slot)
+                .and_then(|v| closure_proto(vm, v))
+                .is_some_and(|p| p.tier().eligibility().is_eligible());
+            let name = vm.global_name(slot).map(|n| n.name().to_string());
+            if callable { None } else { name }
+        }
+        _ => None,
+    })
 }
 
 /// `line:col`, or `-` for generated code with no position.
@@ -200,6 +230,21 @@ mod tests {
             nested.ends_with("; jit: not eligible: uses a captured variable (line 2, column 20)"),
             "{text}"
         );
+        // Eligible, but it calls a built-in, and the JIT compiles calls of
+        // eligible Elle functions only; calling an eligible one is fine.
+        let src = "(define (magnitude x) (abs x)) (define (sq x) (* x x)) (define (f x) (sq x))";
+        let text = listing(src, "magnitude");
+        let first = text.lines().next().unwrap_or_default();
+        assert!(
+            first.ends_with(
+                "; jit: eligible, but it calls `abs`, which is not an eligible Elle function now: \
+                 its compilation would be rejected"
+            ),
+            "{text}"
+        );
+        let text = listing(src, "f");
+        let first = text.lines().next().unwrap_or_default();
+        assert!(first.ends_with("; jit: eligible"), "{text}");
     }
 
     #[test]
