@@ -1064,6 +1064,52 @@ impl<'a, 'b> Gen<'a, 'b> {
                 let flag = self.b.ins().fcmp(FloatCC::Equal, x, zero);
                 self.def_bool(dst, flag);
             }
+            (UnOp::Abs, Ty::Int) => {
+                // `(abs most-negative)` overflows: the interpreter raises it.
+                let x = self.word(src);
+                let min = self.b.ins().icmp_imm_s(IntCC::Equal, x, i64::MIN);
+                self.guard(min, pc, Resume::At);
+                let v = self.b.ins().iabs(x);
+                self.def(dst, Ty::Int, v);
+            }
+            (UnOp::Abs, _) => {
+                let x = self.float_of(src, t);
+                let v = self.b.ins().fabs(x);
+                self.def(dst, Ty::Float, v);
+            }
+            (UnOp::IsEven | UnOp::IsOdd, _) => {
+                let x = self.word(src);
+                let low = self.b.ins().band_imm_s(x, 1);
+                let cc = if op == UnOp::IsEven {
+                    IntCC::Equal
+                } else {
+                    IntCC::NotEqual
+                };
+                let flag = self.b.ins().icmp_imm_s(cc, low, 0);
+                self.def_bool(dst, flag);
+            }
+            (UnOp::IsPos | UnOp::IsNeg, Ty::Int) => {
+                let x = self.word(src);
+                let cc = if op == UnOp::IsPos {
+                    IntCC::SignedGreaterThan
+                } else {
+                    IntCC::SignedLessThan
+                };
+                let flag = self.b.ins().icmp_imm_s(cc, x, 0);
+                self.def_bool(dst, flag);
+            }
+            (UnOp::IsPos | UnOp::IsNeg, _) => {
+                // Ordered comparisons: false for NaN, as in the interpreter.
+                let x = self.float_of(src, t);
+                let zero = self.b.ins().f64const(0.0);
+                let cc = if op == UnOp::IsPos {
+                    FloatCC::GreaterThan
+                } else {
+                    FloatCC::LessThan
+                };
+                let flag = self.b.ins().fcmp(cc, x, zero);
+                self.def_bool(dst, flag);
+            }
             // Inference allows nothing else but `sqrt` of a number.
             _ => {
                 let x = self.float_of(src, t);

@@ -280,6 +280,9 @@ fn unary(op: UnOp, a: Ty) -> Result<Ty, String> {
         (UnOp::Neg, Ty::Float) => Ok(Ty::Float),
         (UnOp::IsZero, t) if t.is_number() => Ok(Ty::Bool),
         (UnOp::Sqrt, t) if t.is_number() => Ok(Ty::Float),
+        (UnOp::Abs, t) if t.is_number() => Ok(t),
+        (UnOp::IsEven | UnOp::IsOdd, Ty::Int) => Ok(Ty::Bool),
+        (UnOp::IsPos | UnOp::IsNeg, t) if t.is_number() => Ok(Ty::Bool),
         (_, Ty::Any) => Err(mixed_types()),
         (op, _) => Err(format!(
             "applies `{}` to something it does not compile for",

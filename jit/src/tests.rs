@@ -336,3 +336,27 @@ fn integers_and_floats_compare_exactly_in_compiled_code() {
     assert!(stats.rejected.is_empty(), "{stats:?}");
     assert!(stats.compiled >= 1, "{stats:?}");
 }
+
+#[test]
+fn numeric_predicates_and_abs_compile_and_agree() {
+    let src = "
+        (define (bits x)
+          (+ (+ (if (even? x) 1 0) (if (odd? x) 2 0)) (+ (if (pos? x) 4 0) (if (neg? x) 8 0))))
+        (define (fbits x) (+ (if (pos? x) 4 0) (if (neg? x) 8 0)))
+        (define (h x) (abs x))
+        (list (bits 5) (bits -4) (bits 0) (bits -3)
+              (fbits -2.5) (fbits 0.0) (fbits (- (sqrt -1.0)))
+              (h 3) (h -3.5) (h -9223372036854775807))";
+    let (out, stats) = agree(JitMode::Eager, src);
+    assert_eq!(out, "(6 9 1 10 8 0 0 3 3.5 9223372036854775807)");
+    assert!(stats.rejected.is_empty(), "{stats:?}");
+    let (out, stats) = agree(
+        JitMode::Eager,
+        "(define (h x) (abs x)) (h -9223372036854775808)",
+    );
+    assert!(
+        out.starts_with("error[overflow-error]: integer overflow in abs"),
+        "{out}"
+    );
+    assert!(stats.deopts >= 1, "{stats:?}");
+}

@@ -118,6 +118,11 @@ pub enum UnOp {
     InternalIsNull,
     Neg,
     Sqrt,
+    Abs,
+    IsEven,
+    IsOdd,
+    IsPos,
+    IsNeg,
 }
 
 impl UnOp {
@@ -125,7 +130,7 @@ impl UnOp {
         UnOp::ALL.into_iter().find(|u| u.global_name() == name)
     }
 
-    pub const ALL: [UnOp; 16] = [
+    pub const ALL: [UnOp; 21] = [
         UnOp::Not,
         UnOp::First,
         UnOp::Car,
@@ -142,6 +147,11 @@ impl UnOp {
         UnOp::InternalIsNull,
         UnOp::Neg,
         UnOp::Sqrt,
+        UnOp::Abs,
+        UnOp::IsEven,
+        UnOp::IsOdd,
+        UnOp::IsPos,
+        UnOp::IsNeg,
     ];
 
     pub fn global_name(self) -> &'static str {
@@ -162,6 +172,11 @@ impl UnOp {
             UnOp::InternalIsNull => "%null?",
             UnOp::Neg => "-",
             UnOp::Sqrt => "sqrt",
+            UnOp::Abs => "abs",
+            UnOp::IsEven => "even?",
+            UnOp::IsOdd => "odd?",
+            UnOp::IsPos => "pos?",
+            UnOp::IsNeg => "neg?",
         }
     }
 }
@@ -1168,9 +1183,17 @@ impl Op {
             | Op::Eq { .. }
             | Op::EqI { .. } => Compiled,
             Op::Un { op, .. } => match op {
-                UnOp::Not | UnOp::Inc | UnOp::Dec | UnOp::IsZero | UnOp::Neg | UnOp::Sqrt => {
-                    Compiled
-                }
+                UnOp::Not
+                | UnOp::Inc
+                | UnOp::Dec
+                | UnOp::IsZero
+                | UnOp::Neg
+                | UnOp::Sqrt
+                | UnOp::Abs
+                | UnOp::IsEven
+                | UnOp::IsOdd
+                | UnOp::IsPos
+                | UnOp::IsNeg => Compiled,
                 _ => Never("uses a list operation"),
             },
             Op::LoadConst { .. } => JitSupport::NumberConstant,

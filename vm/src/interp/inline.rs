@@ -189,6 +189,14 @@ impl Vm {
             (UnOp::Neg, Value::Float(f)) => Some(Value::Float(-f)),
             (UnOp::Sqrt, Value::Float(f)) => Some(Value::Float(f.sqrt())),
             (UnOp::Sqrt, Value::Int(n)) => Some(Value::Float((n as f64).sqrt())),
+            (UnOp::Abs, Value::Int(n)) => n.checked_abs().map(Value::Int),
+            (UnOp::Abs, Value::Float(f)) => Some(Value::Float(f.abs())),
+            (UnOp::IsEven, Value::Int(n)) => Some(Value::bool(n % 2 == 0)),
+            (UnOp::IsOdd, Value::Int(n)) => Some(Value::bool(n % 2 != 0)),
+            (UnOp::IsPos, Value::Int(n)) => Some(Value::bool(n > 0)),
+            (UnOp::IsPos, Value::Float(f)) => Some(Value::bool(f > 0.0)),
+            (UnOp::IsNeg, Value::Int(n)) => Some(Value::bool(n < 0)),
+            (UnOp::IsNeg, Value::Float(f)) => Some(Value::bool(f < 0.0)),
             _ => None,
         }
     }
@@ -224,7 +232,13 @@ impl Vm {
                 _ => return Err(crate::primitives::expected(self, "zero?", "number", a)),
             },
             // The built-ins produce the errors (overflow, wrong type).
-            UnOp::Neg | UnOp::Sqrt => return self.call_builtin(op.bit(), &[a]),
+            UnOp::Neg
+            | UnOp::Sqrt
+            | UnOp::Abs
+            | UnOp::IsEven
+            | UnOp::IsOdd
+            | UnOp::IsPos
+            | UnOp::IsNeg => return self.call_builtin(op.bit(), &[a]),
         })
     }
 
