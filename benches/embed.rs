@@ -67,14 +67,28 @@ fn bench_rust_to_script(c: &mut Criterion) {
     let mut group = c.benchmark_group("rust-to-script");
     group.throughput(Throughput::Elements(1));
 
+    // Through a handle to the function, as mlua's `Function` below; then
+    // by name.
     let mut elle = elle_engine();
+    let add1: elle::Handle = elle.get("add1").unwrap_or_else(|e| panic!("{e}"));
     let mut call_elle =
-        |x: i64| -> i64 { elle.call("add1", (x,)).unwrap_or_else(|e| panic!("{e}")) };
+        |x: i64| -> i64 { add1.call(&mut elle, (x,)).unwrap_or_else(|e| panic!("{e}")) };
     assert_eq!(call_elle(41), 42);
     group.bench_function(BenchmarkId::from_parameter("elle"), |b| {
         let mut x = 0;
         b.iter(|| {
             x = call_elle(x);
+        });
+        assert!(x > 0);
+    });
+    let mut elle = elle_engine();
+    let mut call_elle_by_name =
+        |x: i64| -> i64 { elle.call("add1", (x,)).unwrap_or_else(|e| panic!("{e}")) };
+    assert_eq!(call_elle_by_name(41), 42);
+    group.bench_function(BenchmarkId::from_parameter("elle-by-name"), |b| {
+        let mut x = 0;
+        b.iter(|| {
+            x = call_elle_by_name(x);
         });
         assert!(x > 0);
     });

@@ -152,6 +152,10 @@ pub struct Vm {
     /// The values carried by the transfer of control in flight.
     pub(crate) transfer_values: Vec<Value>,
     pub(crate) out: Box<dyn Write>,
+    /// Whether anything was written to `out` since it was last flushed: a
+    /// host calls into Elle and flushes after each call, and flushing an
+    /// idle stdout (a lock) cost a fifth of such a call.
+    pub(crate) out_pending: bool,
     /// Where diagnostics go: `debug-print`, `trace`, unhandled `warn`.
     pub(crate) diagnostics: Box<dyn Write>,
     /// The values the host holds through [`crate::host::Root`]s.
@@ -200,6 +204,7 @@ impl Vm {
             pending_unwinds: Vec::new(),
             transfer_values: Vec::new(),
             out: Box::new(std::io::BufWriter::new(std::io::stdout())),
+            out_pending: false,
             diagnostics: Box::new(std::io::stderr()),
             host_roots: Default::default(),
             imported: FxHashSet::default(),
@@ -220,6 +225,7 @@ impl Vm {
 
     /// Where `print` and friends write (stdout, buffered, by default).
     pub fn set_output(&mut self, out: Box<dyn Write>) {
+        self.flush_output();
         self.out = out;
     }
 
@@ -459,11 +465,15 @@ impl Vm {
         r
     }
 
+    /// Flushes what the program printed, if anything.
     pub fn flush_output(&mut self) {
-        let _ = self.out.flush();
+        if std::mem::take(&mut self.out_pending) {
+            let _ = self.out.flush();
+        }
     }
 
     pub fn write_out(&mut self, s: &str) -> RtResult<()> {
+        self.out_pending = true;
         self.out
             .write_all(s.as_bytes())
             .map_err(|e| RtError::io(format!("cannot write output: {e}")))

@@ -121,8 +121,8 @@ impl Vm {
     }
 
     /// The common call of a built-in, straight from the dispatch loop: a
-    /// plain one given an acceptable count of at most four arguments.
-    /// `None` sends the call down the general path.
+    /// plain one or a host's closure, given an acceptable count of at most
+    /// four arguments. `None` sends the call down the general path.
     #[inline(always)]
     pub(super) fn call_native_fast(
         &mut self,
@@ -131,16 +131,21 @@ impl Vm {
         argc: usize,
     ) -> Option<RtResult<Value>> {
         let native = &self.natives[id.0 as usize];
-        let NativeImpl::Plain(func) = native.imp else {
-            return None;
-        };
         let n = argc as u32;
         if argc > 4 || n < native.min_args || native.max_args.is_some_and(|m| n > m) {
             return None;
         }
         let mut args = [Value::Nil; 4];
         args[..argc].copy_from_slice(&self.stack[fpos + 1..fpos + 1 + argc]);
-        Some(func(self, &args[..argc]))
+        match &native.imp {
+            NativeImpl::Plain(func) => Some(func(self, &args[..argc])),
+            NativeImpl::Closure(func) => {
+                // Held for the call, as in `call_native`.
+                let func = func.clone();
+                Some(func(self, &args[..argc]))
+            }
+            NativeImpl::Control(_) => None,
+        }
     }
 
     /// Runs the built-in at `stack[fpos]`. A control built-in that hands
