@@ -88,6 +88,7 @@ mod engine;
 mod error;
 mod function;
 mod handle;
+mod interrupt;
 mod report;
 mod tier;
 
@@ -112,6 +113,7 @@ pub use engine::{Builder, EVAL_NAME, Engine, OutputBuffer};
 pub use error::Error;
 pub use function::{HostFn, IntoResult};
 pub use handle::Handle;
+pub use interrupt::InterruptHandle;
 
 /// The `elle` command (LANGUAGE.md §9): parses the process's arguments,
 /// runs the program or the REPL and returns the exit status. The binary's

@@ -314,6 +314,10 @@ impl Vm {
         let Some(ctype) = self.as_condition(cond).map(|c| c.ctype) else {
             return Ok(None);
         };
+        // The host's limits reach the host: no handler sees them.
+        if crate::limits::is_uncatchable(ctype) {
+            return Ok(None);
+        }
         let mut next = self.handlers.last().map_or(0, |h| h.searched);
         while next > 0 {
             let i = next - 1;
