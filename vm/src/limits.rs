@@ -24,7 +24,9 @@
 //! `finally` cleanups on the way still run, with [`CLEANUP_ALLOWANCE`]
 //! check points between them all. Past that allowance every check point
 //! raises the same condition again, so a cleanup that loops or recurses
-//! cannot keep the script alive. The next call from the host starts
+//! cannot keep the script alive; and any condition a cleanup raises is
+//! replaced by the limit's, so that no handler in the script can catch
+//! its way past the limit. The next call from the host starts
 //! afresh (`Limits::begin_host_call`); fuel that ran out stays out
 //! until the host adds some.
 
@@ -134,6 +136,14 @@ impl Limits {
     /// script runs stops the next one at its first check point.
     pub fn interrupt_flag(&self) -> Arc<AtomicBool> {
         self.interrupt.clone()
+    }
+
+    /// `e`, or the condition of the limit whose unwinding is under way.
+    pub(crate) fn while_tripped(&self, e: RtError) -> RtError {
+        match self.tripped {
+            Some(limit) => limit.error(),
+            None => e,
+        }
     }
 
     /// Called when the host calls into the VM with no Elle code running:
