@@ -641,9 +641,7 @@ mod repl {
         fn interrupt_until(&mut self, text: &str) {
             let deadline = Instant::now() + TIMEOUT;
             while Instant::now() < deadline {
-                let pid = self.child.id() as libc::pid_t;
-                // SAFETY: a plain libc call on our own child's pid.
-                assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+                self.sigint();
                 if let Ok(bytes) = self.output.recv_timeout(Duration::from_millis(200)) {
                     self.seen.push_str(&plain(&bytes));
                 }
@@ -652,6 +650,13 @@ mod repl {
                 }
             }
             panic!("no {text:?} after Ctrl-C; got {:?}", self.seen);
+        }
+
+        /// Sends SIGINT, as the terminal does on Ctrl-C.
+        fn sigint(&self) {
+            let pid = self.child.id() as libc::pid_t;
+            // SAFETY: a plain libc call on our own child's pid.
+            assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
         }
 
         fn wait(&mut self) -> i32 {
@@ -799,6 +804,23 @@ mod repl {
         s.expect("42\n");
         s.line(PROMPT, ":quit");
         assert_eq!(s.wait(), 0);
+    }
+
+    #[test]
+    fn a_second_ctrl_c_ends_a_loop_in_compiled_code() {
+        // Compiled code does not look at the interrupt flag: the first
+        // Ctrl-C goes unseen, the second ends the REPL.
+        let home = scratch("repl_interrupt_compiled");
+        let mut s = Session::start_with(&home, &["--jit", "eager"]);
+        s.line(PROMPT, "(define (spin n) (if (< n 0) n (spin (+ n 1))))");
+        s.expect("#<function spin>");
+        s.type_raw("(begin (debug-print :running) (spin 0))\r");
+        s.expect("[DEBUG] :running");
+        std::thread::sleep(Duration::from_millis(300));
+        s.sigint();
+        std::thread::sleep(Duration::from_millis(300));
+        s.sigint();
+        assert_eq!(s.wait(), 130);
     }
 
     #[test]
