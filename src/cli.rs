@@ -51,6 +51,11 @@ pub struct Cli {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_depth: Option<u64>,
 
+    /// Limit on fuel: loop iterations and calls, all together; past it the
+    /// program stops with fuel-exhausted (and the JIT compiles nothing)
+    #[arg(long, value_name = "N")]
+    pub fuel: Option<u64>,
+
     /// Program to run; `-` reads it from stdin
     #[arg(value_name = "FILE")]
     pub file: Option<PathBuf>,
@@ -98,6 +103,7 @@ pub struct Invocation {
     /// What `(command-line)` returns.
     pub args: Vec<String>,
     pub max_depth: Option<usize>,
+    pub fuel: Option<u64>,
     pub jit: JitMode,
     pub jit_threshold: Option<u32>,
     pub jit_stats: bool,
@@ -139,6 +145,7 @@ impl Cli {
             source,
             args,
             max_depth,
+            fuel: self.fuel,
             jit: self.jit,
             jit_threshold: self.jit_threshold,
             jit_stats: self.jit_stats,
@@ -186,6 +193,7 @@ mod tests {
         assert_eq!(inv.source, Source::Default);
         assert!(inv.args.is_empty());
         assert_eq!(inv.max_depth, None);
+        assert_eq!(inv.fuel, None);
     }
 
     #[test]
@@ -198,8 +206,9 @@ mod tests {
 
     #[test]
     fn options_before_file_are_ours() {
-        let inv = parse(&["--max-depth", "100", "prog.lisp", "x"]);
+        let inv = parse(&["--max-depth", "100", "--fuel", "5000", "prog.lisp", "x"]);
         assert_eq!(inv.max_depth, Some(100));
+        assert_eq!(inv.fuel, Some(5000));
         assert_eq!(inv.source, Source::File(PathBuf::from("prog.lisp")));
         assert_eq!(inv.args, strings(&["x"]));
     }
@@ -234,6 +243,8 @@ mod tests {
             &["--max-depth"],
             &["--max-depth", "zero"],
             &["--max-depth", "0"],
+            &["--fuel", "-1"],
+            &["--fuel", "lots"],
             &["-e"],
         ] {
             let argv = std::iter::once("elle").chain(bad.iter().copied());

@@ -4,11 +4,13 @@ use std::cell::RefCell;
 use std::io::Write;
 use std::path::Path;
 use std::rc::Rc;
+use std::time::{Duration, Instant};
 
 use elle_vm::tier::{DEFAULT_THRESHOLD, JitMode};
 use elle_vm::{RtError, Value, Vm};
 
 use crate::Error;
+use crate::InterruptHandle;
 use crate::convert::{Context, FromElle, IntoArgs, IntoElle};
 use crate::function::{HostFn, IntoResult};
 
@@ -27,12 +29,16 @@ pub const EVAL_NAME: &str = "<eval>";
 /// # Ok::<(), elle::Error>(())
 /// ```
 ///
-/// An engine is single-threaded (it is neither `Send` nor `Sync`). Limits
-/// on fuel, memory and time, and a sandbox, are not available yet: a script
-/// can run for as long and allocate as much as it likes, and may use files
-/// and `exit`.
+/// An engine is single-threaded (it is neither `Send` nor `Sync`); an
+/// [`InterruptHandle`] stops its script from another thread. Fuel
+/// ([`Engine::set_fuel`]) and a time limit ([`Engine::set_time_limit`])
+/// bound how long a script runs. Limits on memory and a sandbox are not
+/// available yet: a script may allocate as much as it likes, and may use
+/// files and `exit`.
 pub struct Engine {
     pub(crate) vm: Vm,
+    /// How long each call into the engine may run.
+    time_limit: Option<Duration>,
 }
 
 impl Default for Engine {
@@ -85,6 +91,7 @@ impl Engine {
     /// assert_eq!(e.trace(), ["<top> (config:2:1)"]);
     /// ```
     pub fn eval_named<T: FromElle>(&mut self, name: &str, src: &str) -> Result<T, Error> {
+        self.start_call();
         let v = self.vm.eval_source(src, name).map_err(Error::from_vm)?;
         self.convert(v)
     }
@@ -101,6 +108,7 @@ impl Engine {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn eval_file<T: FromElle>(&mut self, path: impl AsRef<Path>) -> Result<T, Error> {
+        self.start_call();
         let r = self.vm.load_file(path.as_ref());
         self.vm.flush_output();
         let v = r.map_err(|e| self.host_error(e))?;
@@ -131,6 +139,7 @@ impl Engine {
         args: impl IntoArgs,
     ) -> Result<R, Error> {
         let args = self.with_context(|cx| args.into_args(cx))?;
+        self.start_call();
         let r = self.vm.call_value(f, &args);
         self.vm.flush_output();
         let v = r.map_err(|e| self.host_error(e))?;
@@ -259,6 +268,123 @@ impl Engine {
         self.vm.set_output(Box::new(out));
     }
 
+    /// Sets the fuel: how many check points (loop iterations and calls)
+    /// scripts may pass from now on, all calls together; `None` removes the
+    /// limit (the default). A script that runs out stops with the condition
+    /// `fuel-exhausted`, which no handler in the script can catch (its
+    /// `finally` cleanups run); the engine stays usable, and more fuel lets
+    /// it run again. While fuel is limited, the JIT compiles nothing
+    /// (compiled code does not count fuel yet).
+    ///
+    /// ```
+    /// let mut engine = elle::Engine::new();
+    /// engine.set_fuel(Some(10_000));
+    /// let e = engine.eval::<()>("(try (let loop () (loop)) (catch e :caught))").unwrap_err();
+    /// assert_eq!((e.condition_type(), e.message()), ("fuel-exhausted", "fuel exhausted"));
+    /// assert_eq!(engine.fuel_remaining(), Some(0));
+    /// engine.add_fuel(100);
+    /// assert_eq!(engine.eval::<i64>("(+ 1 2)")?, 3);
+    /// engine.set_fuel(None);
+    /// assert_eq!(engine.fuel_remaining(), None);
+    /// # Ok::<(), elle::Error>(())
+    /// ```
+    pub fn set_fuel(&mut self, fuel: Option<u64>) {
+        self.vm.limits_mut().set_fuel(fuel);
+    }
+
+    /// Adds fuel to what is left (with no limit set, sets one of `fuel`).
+    ///
+    /// ```
+    /// let mut engine = elle::Engine::builder().fuel(5).build();
+    /// engine.add_fuel(10);
+    /// assert_eq!(engine.fuel_remaining(), Some(15));
+    /// # Ok::<(), elle::Error>(())
+    /// ```
+    pub fn add_fuel(&mut self, fuel: u64) {
+        let left = self.fuel_remaining().unwrap_or(0);
+        self.set_fuel(Some(left.saturating_add(fuel)));
+    }
+
+    /// The fuel left, or `None` when fuel is unlimited.
+    ///
+    /// ```
+    /// let mut engine = elle::Engine::builder().fuel(1000).build();
+    /// engine.eval::<()>("(define (f n) (if (= n 0) 0 (f (- n 1)))) (f 10)")?;
+    /// let left = engine.fuel_remaining().unwrap();
+    /// assert!(left < 1000 && left > 900, "{left}");
+    /// # Ok::<(), elle::Error>(())
+    /// ```
+    pub fn fuel_remaining(&self) -> Option<u64> {
+        self.vm.limits().fuel()
+    }
+
+    /// Sets how long each call into the engine (`eval`, `eval_file`,
+    /// `call`, a [`Handle`](crate::Handle)'s call) may run, measured from
+    /// its start; `None` removes the limit (the default). Past it the
+    /// script stops with the condition `interrupted` ("deadline passed"),
+    /// which no handler in the script can catch. Replaces a deadline set
+    /// with [`Engine::set_deadline`]. While a time limit is set, the JIT
+    /// compiles nothing (compiled code does not look at the clock yet).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let mut engine = elle::Engine::new();
+    /// engine.set_time_limit(Some(Duration::from_millis(20)));
+    /// let e = engine.eval::<()>("(let loop () (loop))").unwrap_err();
+    /// assert_eq!((e.condition_type(), e.message()), ("interrupted", "deadline passed"));
+    /// assert_eq!(engine.eval::<i64>("(* 6 7)")?, 42);
+    /// # Ok::<(), elle::Error>(())
+    /// ```
+    pub fn set_time_limit(&mut self, limit: Option<Duration>) {
+        self.time_limit = limit;
+        if limit.is_none() {
+            self.vm.limits_mut().set_deadline(None);
+        }
+    }
+
+    /// Sets a wall-clock deadline for everything the engine runs from now
+    /// on (`None` removes it); past it, scripts stop with the condition
+    /// `interrupted` ("deadline passed"). Replaces a time limit set with
+    /// [`Engine::set_time_limit`].
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// let mut engine = elle::Engine::new();
+    /// engine.set_deadline(Some(Instant::now() + Duration::from_millis(20)));
+    /// let e = engine.eval::<()>("(define (f) (f)) (f)").unwrap_err();
+    /// assert_eq!(e.condition_type(), "interrupted");
+    /// engine.set_deadline(None);
+    /// assert_eq!(engine.eval::<i64>("(+ 1 1)")?, 2);
+    /// # Ok::<(), elle::Error>(())
+    /// ```
+    pub fn set_deadline(&mut self, deadline: Option<Instant>) {
+        self.time_limit = None;
+        self.vm.limits_mut().set_deadline(deadline);
+    }
+
+    /// A handle that stops the running script from another thread (see
+    /// [`InterruptHandle`]).
+    ///
+    /// ```
+    /// let engine = elle::Engine::new();
+    /// let handle = engine.interrupt_handle();
+    /// std::thread::spawn(move || handle.interrupt()).join().unwrap();
+    /// ```
+    pub fn interrupt_handle(&self) -> InterruptHandle {
+        InterruptHandle {
+            flag: self.vm.limits().interrupt_flag(),
+        }
+    }
+
+    /// Starts a call from the host: the time limit counts from now.
+    fn start_call(&mut self) {
+        if let Some(limit) = self.time_limit {
+            // A limit too far to represent is no limit.
+            let deadline = Instant::now().checked_add(limit);
+            self.vm.limits_mut().set_deadline(deadline);
+        }
+    }
+
     /// The global's value, or `unbound-variable`.
     fn global(&mut self, name: &str) -> Result<Value, Error> {
         match self.vm.get_global(name) {
@@ -302,6 +428,8 @@ pub struct Builder {
     diagnostics: Option<Box<dyn Write>>,
     command_line: Vec<String>,
     gc_stress: bool,
+    fuel: Option<u64>,
+    time_limit: Option<Duration>,
 }
 
 impl Default for Builder {
@@ -313,6 +441,8 @@ impl Default for Builder {
             diagnostics: None,
             command_line: Vec::new(),
             gc_stress: false,
+            fuel: None,
+            time_limit: None,
         }
     }
 }
@@ -405,6 +535,33 @@ impl Builder {
         self
     }
 
+    /// Limits the fuel of the engine's scripts (see [`Engine::set_fuel`]).
+    ///
+    /// ```
+    /// let mut engine = elle::Engine::builder().fuel(1000).build();
+    /// let e = engine.eval::<()>("(define (f n) (f (+ n 1))) (f 0)").unwrap_err();
+    /// assert_eq!(e.condition_type(), "fuel-exhausted");
+    /// ```
+    pub fn fuel(mut self, fuel: u64) -> Builder {
+        self.fuel = Some(fuel);
+        self
+    }
+
+    /// Limits how long each call into the engine may run (see
+    /// [`Engine::set_time_limit`]).
+    ///
+    /// ```
+    /// let mut engine = elle::Engine::builder()
+    ///     .time_limit(std::time::Duration::from_millis(10))
+    ///     .build();
+    /// let e = engine.eval::<()>("(while true nil)").unwrap_err();
+    /// assert_eq!(e.condition_type(), "interrupted");
+    /// ```
+    pub fn time_limit(mut self, limit: Duration) -> Builder {
+        self.time_limit = Some(limit);
+        self
+    }
+
     /// The engine, with the built-in functions and the prelude loaded.
     ///
     /// ```
@@ -425,7 +582,12 @@ impl Builder {
             vm.set_diagnostics(out);
         }
         crate::tier::install(&mut vm, self.jit);
-        Engine { vm }
+        // Set last: loading the prelude uses no fuel.
+        vm.limits_mut().set_fuel(self.fuel);
+        Engine {
+            vm,
+            time_limit: self.time_limit,
+        }
     }
 }
 

@@ -30,9 +30,22 @@
 //! }
 //! ```
 //!
-//! Not available yet: limits on fuel, memory and wall-clock time, an
-//! interrupt handle, and a sandbox without files, FFI and `exit`. Until
-//! then, run only scripts you trust.
+//! Limits stop a script that runs too long: fuel ([`Engine::set_fuel`]), a
+//! time limit or deadline ([`Engine::set_time_limit`],
+//! [`Engine::set_deadline`]) and an [`InterruptHandle`] usable from any
+//! thread; their conditions escape every handler in the script.
+//!
+//! ```
+//! let mut engine = elle::Engine::builder().fuel(100_000).build();
+//! let e = engine.eval::<()>("(try (while true nil) (catch e :never))").unwrap_err();
+//! assert_eq!(e.condition_type(), "fuel-exhausted");
+//! engine.add_fuel(1000);
+//! assert_eq!(engine.eval::<i64>("(+ 1 2)")?, 3);
+//! # Ok::<(), elle::Error>(())
+//! ```
+//!
+//! Not available yet: a limit on memory, and a sandbox without files, FFI
+//! and `exit`. Until then, run only scripts you trust with those.
 
 #![deny(missing_docs)]
 
@@ -88,6 +101,7 @@ mod engine;
 mod error;
 mod function;
 mod handle;
+mod interrupt;
 mod report;
 mod tier;
 
@@ -112,6 +126,7 @@ pub use engine::{Builder, EVAL_NAME, Engine, OutputBuffer};
 pub use error::Error;
 pub use function::{HostFn, IntoResult};
 pub use handle::Handle;
+pub use interrupt::InterruptHandle;
 
 /// The `elle` command (LANGUAGE.md §9): parses the process's arguments,
 /// runs the program or the REPL and returns the exit status. The binary's

@@ -71,6 +71,9 @@ fn new_engine(inv: &Invocation) -> Engine {
     if let Some(depth) = inv.max_depth {
         builder = builder.max_depth(depth);
     }
+    if let Some(fuel) = inv.fuel {
+        builder = builder.fuel(fuel);
+    }
     builder.build()
 }
 

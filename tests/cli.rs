@@ -472,6 +472,44 @@ fn max_depth_limits_non_tail_recursion() {
 }
 
 #[test]
+fn fuel_stops_a_program_after_all_its_output_is_written() {
+    // More lines than one buffer holds, so some are still buffered when
+    // the fuel runs out, in every way of giving the program.
+    let program =
+        "(let loop ((i 0)) (when (< i 3000) (println \"line\" i) (loop (+ i 1)))) (while true nil)";
+    let dir = scratch("fuel_output");
+    let file = write(&dir, "spin.lisp", program);
+    let file = file.to_string_lossy().into_owned();
+    let runs = [
+        run_in(None, &["--fuel", "100000", &file], ""),
+        run_in(None, &["--fuel", "100000", "-e", program], ""),
+        run_in(None, &["--fuel", "100000", "-"], program),
+    ];
+    let expected: String = (0..3000).map(|i| format!("line {i}\n")).collect();
+    for o in &runs {
+        assert_eq!(status(o), 1);
+        assert!(
+            stdout(o) == expected,
+            "lost output: {} bytes",
+            o.stdout.len()
+        );
+        assert!(
+            stderr(o).starts_with("error[fuel-exhausted]: fuel exhausted\n"),
+            "{}",
+            stderr(o)
+        );
+    }
+    // Enough fuel: the same loop finishes.
+    let o = elle(&[
+        "--fuel",
+        "100000",
+        "-e",
+        "(let loop ((i 0)) (if (< i 1000) (loop (+ i 1)) i))",
+    ]);
+    assert_ok(&o, "1000\n");
+}
+
+#[test]
 fn default_depth_allows_deep_recursion() {
     let code = format!("{DEEP} (depth 50000)");
     assert_ok(&elle(&["-e", &code]), "50000\n");
@@ -598,6 +636,29 @@ mod repl {
             self.master.write_all(text.as_bytes()).expect("type");
         }
 
+        /// Sends SIGINT, as the terminal does on Ctrl-C during an
+        /// evaluation, every 200 ms until the output contains `text`.
+        fn interrupt_until(&mut self, text: &str) {
+            let deadline = Instant::now() + TIMEOUT;
+            while Instant::now() < deadline {
+                self.sigint();
+                if let Ok(bytes) = self.output.recv_timeout(Duration::from_millis(200)) {
+                    self.seen.push_str(&plain(&bytes));
+                }
+                if self.seen.contains(text) {
+                    return;
+                }
+            }
+            panic!("no {text:?} after Ctrl-C; got {:?}", self.seen);
+        }
+
+        /// Sends SIGINT, as the terminal does on Ctrl-C.
+        fn sigint(&self) {
+            let pid = self.child.id() as libc::pid_t;
+            // SAFETY: a plain libc call on our own child's pid.
+            assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+        }
+
         fn wait(&mut self) -> i32 {
             let deadline = Instant::now() + TIMEOUT;
             loop {
@@ -717,6 +778,59 @@ mod repl {
         s.expect("4\n");
         s.expect(PROMPT);
         s.type_raw("\x04");
+        assert_eq!(s.wait(), 0);
+    }
+
+    #[test]
+    fn ctrl_c_interrupts_the_evaluation_and_keeps_the_session() {
+        let home = scratch("repl_interrupt");
+        let mut s = Session::start_with(&home, &["--jit", "off"]);
+        s.line(PROMPT, "(define x 41)");
+        s.expect("41\n");
+        // History is written entry by entry, not only at the end.
+        s.expect(PROMPT);
+        let history = std::fs::read_to_string(home.join(".elle_history")).expect("history");
+        assert!(history.contains("(define x 41)"), "{history}");
+        // Ctrl-C is sent once the evaluation has started (it says so on
+        // stderr, unbuffered): typed while rustyline reads, it would only
+        // be a key.
+        s.type_raw("(begin (debug-print :running) (try (while true nil) (catch e (println \"caught\")) (finally (println \"cleanup\"))))\r");
+        s.expect("[DEBUG] :running");
+        s.interrupt_until("error[interrupted]: interrupted");
+        assert!(!s.seen.contains("caught"), "{}", s.seen);
+        s.expect("cleanup\n");
+        s.expect("error[interrupted]: interrupted");
+        s.line(PROMPT, "(+ x 1)");
+        s.expect("42\n");
+        s.line(PROMPT, ":quit");
+        assert_eq!(s.wait(), 0);
+    }
+
+    #[test]
+    fn a_second_ctrl_c_ends_a_loop_in_compiled_code() {
+        // Compiled code does not look at the interrupt flag: the first
+        // Ctrl-C goes unseen, the second ends the REPL.
+        let home = scratch("repl_interrupt_compiled");
+        let mut s = Session::start_with(&home, &["--jit", "eager"]);
+        s.line(PROMPT, "(define (spin n) (if (< n 0) n (spin (+ n 1))))");
+        s.expect("#<function spin>");
+        s.type_raw("(begin (debug-print :running) (spin 0))\r");
+        s.expect("[DEBUG] :running");
+        std::thread::sleep(Duration::from_millis(300));
+        s.sigint();
+        std::thread::sleep(Duration::from_millis(300));
+        s.sigint();
+        assert_eq!(s.wait(), 130);
+    }
+
+    #[test]
+    fn ctrl_d_in_an_unfinished_entry_warns() {
+        let home = scratch("repl_unbalanced_eof");
+        let mut s = Session::start(&home);
+        s.line(PROMPT, "(define (f x)");
+        s.expect(MORE);
+        s.type_raw("\x04");
+        s.expect("end of input in an unfinished entry (its brackets do not balance); it was not evaluated");
         assert_eq!(s.wait(), 0);
     }
 

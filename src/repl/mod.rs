@@ -8,6 +8,8 @@ mod output;
 
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use rustyline::error::ReadlineError;
@@ -53,15 +55,75 @@ pub fn run(vm: &mut Vm) -> i32 {
         // A missing or unreadable history file just means a fresh history.
         let _ = editor.load_history(path);
     }
+    let interrupt = match CtrlC::install(vm) {
+        Ok(c) => c,
+        Err(e) => {
+            errln!("elle: cannot catch Ctrl-C: {e}");
+            return EXIT_ERROR;
+        }
+    };
     outln!(
         "Elle {} (type :help for help, :quit to leave)",
         env!("CARGO_PKG_VERSION")
     );
-    let status = session(vm, &mut editor, &tracker);
-    if let Some(path) = &history {
-        let _ = editor.save_history(path);
-    }
+    let mut repl = Repl {
+        vm,
+        editor: &mut editor,
+        tracker: &tracker,
+        history: history.as_deref(),
+        interrupt: &interrupt,
+    };
+    let status = repl.session();
+    interrupt.uninstall();
     status
+}
+
+/// Ctrl-C during evaluation: the terminal sends SIGINT, which sets the
+/// VM's interrupt flag, so the running code stops at its next check point
+/// with `interrupted` and the session goes on. Compiled code does not look
+/// at the flag: a second Ctrl-C while the first is still unseen ends the
+/// process (status 130, as a shell reports SIGINT), so a runaway compiled
+/// loop can still be stopped. While an entry is typed the terminal is in
+/// raw mode and Ctrl-C is a key (it abandons the entry).
+struct CtrlC {
+    flag: Arc<AtomicBool>,
+    ids: [signal_hook::SigId; 2],
+}
+
+impl CtrlC {
+    fn install(vm: &Vm) -> std::io::Result<CtrlC> {
+        use signal_hook::consts::SIGINT;
+        let flag = vm.limits().interrupt_flag();
+        // The shutdown is registered first, so that it looks at the flag
+        // before the second registration sets it.
+        let exit = signal_hook::flag::register_conditional_shutdown(SIGINT, 130, flag.clone())?;
+        let set = signal_hook::flag::register(SIGINT, flag.clone())?;
+        Ok(CtrlC {
+            flag,
+            ids: [exit, set],
+        })
+    }
+
+    /// Forgets a Ctrl-C typed while no code ran.
+    fn clear(&self) {
+        self.flag.store(false, Ordering::Relaxed);
+    }
+
+    fn uninstall(&self) {
+        for id in self.ids {
+            signal_hook::low_level::unregister(id);
+        }
+    }
+}
+
+/// A REPL session's state.
+struct Repl<'a> {
+    vm: &'a mut Vm,
+    editor: &'a mut ElleEditor,
+    tracker: &'a LineTracker,
+    /// Where history is written, entry by entry.
+    history: Option<&'a Path>,
+    interrupt: &'a CtrlC,
 }
 
 fn new_editor(vm: &Vm) -> rustyline::Result<ElleEditor> {
@@ -81,23 +143,36 @@ fn history_path() -> Option<PathBuf> {
         .map(|h| h.join(HISTORY_FILE))
 }
 
-fn session(vm: &mut Vm, editor: &mut ElleEditor, tracker: &LineTracker) -> i32 {
-    loop {
-        let Some(entry) = read_entry(editor) else {
-            // End of input: put the shell's prompt on a fresh line.
-            outln!();
-            return EXIT_OK;
-        };
-        if entry.trim().is_empty() {
-            continue;
+impl Repl<'_> {
+    fn session(&mut self) -> i32 {
+        loop {
+            let Some(entry) = read_entry(self.editor) else {
+                // End of input: put the shell's prompt on a fresh line.
+                outln!();
+                return EXIT_OK;
+            };
+            if entry.trim().is_empty() {
+                continue;
+            }
+            self.remember(&entry);
+            self.interrupt.clear();
+            let flow = execute(self.vm, &entry, self.tracker);
+            if let Some(h) = self.editor.helper_mut() {
+                h.refresh(self.vm);
+            }
+            if let Flow::Exit(code) = flow {
+                return code;
+            }
         }
-        let _ = editor.add_history_entry(entry.as_str());
-        let flow = execute(vm, &entry, tracker);
-        if let Some(h) = editor.helper_mut() {
-            h.refresh(vm);
-        }
-        if let Flow::Exit(code) = flow {
-            return code;
+    }
+
+    /// Adds an entry to the history, and to the history file at once, so
+    /// that no entry is lost however the session ends.
+    fn remember(&mut self, entry: &str) {
+        let _ = self.editor.add_history_entry(entry);
+        if let Some(path) = self.history {
+            // An unwritable history file is not worth stopping for.
+            let _ = self.editor.append_history(path);
         }
     }
 }
@@ -127,7 +202,14 @@ fn read_entry(editor: &mut ElleEditor) -> Option<String> {
             }
             // Ctrl-C abandons the entry being typed, as in a shell.
             Err(ReadlineError::Interrupted) => entry.clear(),
-            Err(ReadlineError::Eof) => return None,
+            Err(ReadlineError::Eof) => {
+                if continuing {
+                    errln!(
+                        "elle: end of input in an unfinished entry (its brackets do not balance); it was not evaluated"
+                    );
+                }
+                return None;
+            }
             Err(e) => {
                 errln!("elle: cannot read input: {e}");
                 return None;

@@ -314,6 +314,10 @@ impl Vm {
         let Some(ctype) = self.as_condition(cond).map(|c| c.ctype) else {
             return Ok(None);
         };
+        // The host's limits reach the host: no handler sees them.
+        if crate::limits::is_uncatchable(ctype) {
+            return Ok(None);
+        }
         let mut next = self.handlers.last().map_or(0, |h| h.searched);
         while next > 0 {
             let i = next - 1;
@@ -382,13 +386,24 @@ impl Vm {
     /// handler that takes it, or out of the program (noting the restarts
     /// that were available, for the report).
     pub(crate) fn raise(&mut self, e: RtError) -> RtError {
+        // Raised by a cleanup while a limit's condition unwinds: the limit
+        // wins, or a cleanup could raise a condition that the script
+        // catches and so carry on past the limit.
+        let e = self.limits.while_tripped(e);
         let cond = self.condition_from_error(e);
         match self.signal(cond) {
             Ok(Some(target)) => RtError::Unwind(target),
             Ok(None) => {
-                let restarts = self.compute_restarts();
-                if let Some(c) = self.as_condition_mut(cond) {
-                    c.restarts = restarts;
+                // A limit's condition has no use for restarts, and while it
+                // unwinds a cleanup at every level of a deep recursion may
+                // raise: listing them each time would take quadratic time.
+                if let Some(c) = self.as_condition(cond)
+                    && !crate::limits::is_uncatchable(c.ctype)
+                {
+                    let restarts = self.compute_restarts();
+                    if let Some(c) = self.as_condition_mut(cond) {
+                        c.restarts = restarts;
+                    }
                 }
                 self.start_transfer(UnwindTarget::Out, &[cond])
             }

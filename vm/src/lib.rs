@@ -16,6 +16,7 @@ pub mod heap;
 pub mod host;
 pub(crate) mod inlining;
 pub(crate) mod interp;
+pub mod limits;
 pub(crate) mod native_stack;
 pub mod object;
 pub(crate) mod prelude;

@@ -173,6 +173,9 @@ pub struct Vm {
     /// The JIT tier, if one is plugged in, and what it compiled
     /// (`tier/mod.rs`).
     pub(crate) tier: crate::tier::TierState,
+    /// Fuel, deadline and interrupt, and the countdown to their next check
+    /// (`limits.rs`).
+    pub(crate) limits: crate::limits::Limits,
 }
 
 impl Vm {
@@ -212,6 +215,7 @@ impl Vm {
             command_line: Vec::new(),
             rooted_top: 0,
             tier: Default::default(),
+            limits: Default::default(),
         };
         vm.heap.set_stress(crate::heap::stress_from_env());
         crate::conditions::install_builtin_types(&mut vm);

@@ -45,6 +45,9 @@ impl Vm {
     /// [`Vm::with_roots`] (docs/ARCHITECTURE.md, "What keeps a value
     /// alive").
     pub fn call_value(&mut self, f: Value, args: &[Value]) -> RtResult<Value> {
+        if self.frames.is_empty() {
+            self.limits.begin_host_call();
+        }
         if crate::native_stack::exhausted() {
             return Err(crate::native_stack::overflow(
                 "calls from Rust into Elle",
@@ -298,6 +301,19 @@ impl Vm {
             }};
         }
 
+        // A check point of the host's limits (`limits.rs`): one decrement
+        // and a branch taken once every thousand or so (`attempt!` saves the
+        // position for the trace of the condition it raises).
+        macro_rules! check_limits {
+            () => {{
+                let left = self.limits.countdown - 1;
+                self.limits.countdown = left;
+                if left == 0 {
+                    attempt!(self.limit_check());
+                }
+            }};
+        }
+
         loop {
             // SAFETY: `pc < code.len()`: execution starts at 0 or at a jump,
             // call-return or handler target, all checked in range by
@@ -354,6 +370,7 @@ impl Vm {
                 Op::GlobalDefine { src, slot } => self.set_global_slot(slot, reg!(src)),
                 Op::Jump { target } => pc = target as usize,
                 Op::JumpBack { target } => {
+                    check_limits!();
                     pc = target as usize;
                     if self.heap.should_collect() {
                         save_pc!();
@@ -438,6 +455,7 @@ impl Vm {
                 }
                 Op::Call { base: b, argc, dst } => {
                     save_pc!();
+                    check_limits!();
                     if self.heap.should_collect() {
                         self.collect_garbage();
                     }
@@ -476,6 +494,7 @@ impl Vm {
                 }
                 Op::TailCall { base: b, argc } => {
                     save_pc!();
+                    check_limits!();
                     if self.heap.should_collect() {
                         self.collect_garbage();
                     }

@@ -78,8 +78,15 @@ pub fn install(vm: &mut Vm) {
     });
 }
 
-/// Signals a condition; nil when nothing transferred control.
+/// Signals a condition; nil when nothing transferred control. A condition
+/// of a host limit's type is raised instead: it always reaches the host.
 fn signal_or_nil(vm: &mut Vm, cond: Value) -> RtResult<Value> {
+    if vm
+        .as_condition(cond)
+        .is_some_and(|c| crate::limits::is_uncatchable(c.ctype))
+    {
+        return Err(RtError::Raise(cond));
+    }
     match vm.signal(cond)? {
         Some(target) => Err(RtError::Unwind(target)),
         None => Ok(Value::Nil),

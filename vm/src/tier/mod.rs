@@ -355,6 +355,13 @@ impl Vm {
     pub(crate) fn tier_enter(&mut self, fi: usize, pc: u32) -> Entered {
         let frame = self.frames[fi];
         let proto = frame.proto();
+        // Compiled code does not count fuel or look at the clock yet: under
+        // those limits the interpreter runs everything, and looks here
+        // again only after another threshold's worth of calls or loops.
+        if self.limits.bounded() {
+            proto.tier.arm(DEFAULT_THRESHOLD);
+            return Entered::Interpret;
+        }
         let (entry, frame_bytes) = match proto.tier.entry(pc) {
             Some(entry) => entry,
             None => match self.tier_compile(fi, pc) {
