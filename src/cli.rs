@@ -52,7 +52,7 @@ pub struct Cli {
     pub max_depth: Option<u64>,
 
     /// Limit on fuel: loop iterations and calls, all together; past it the
-    /// program stops with fuel-exhausted (and the JIT compiles nothing)
+    /// program stops with fuel-exhausted (compiled code counts them too)
     #[arg(long, value_name = "N")]
     pub fuel: Option<u64>,
 

@@ -273,8 +273,8 @@ impl Engine {
     /// limit (the default). A script that runs out stops with the condition
     /// `fuel-exhausted`, which no handler in the script can catch (its
     /// `finally` cleanups run); the engine stays usable, and more fuel lets
-    /// it run again. While fuel is limited, the JIT compiles nothing
-    /// (compiled code does not count fuel yet).
+    /// it run again. Code the JIT compiles while fuel is limited counts the
+    /// same check points.
     ///
     /// ```
     /// let mut engine = elle::Engine::new();
@@ -323,8 +323,8 @@ impl Engine {
     /// its start; `None` removes the limit (the default). Past it the
     /// script stops with the condition `interrupted` ("deadline passed"),
     /// which no handler in the script can catch. Replaces a deadline set
-    /// with [`Engine::set_deadline`]. While a time limit is set, the JIT
-    /// compiles nothing (compiled code does not look at the clock yet).
+    /// with [`Engine::set_deadline`]. Code the JIT compiles while a time
+    /// limit is set passes the same check points, where the clock is read.
     ///
     /// ```
     /// use std::time::Duration;

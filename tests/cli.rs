@@ -636,20 +636,20 @@ mod repl {
             self.master.write_all(text.as_bytes()).expect("type");
         }
 
-        /// Sends SIGINT, as the terminal does on Ctrl-C during an
-        /// evaluation, every 200 ms until the output contains `text`.
+        /// Sends one SIGINT, as the terminal does on Ctrl-C during an
+        /// evaluation, and waits for `text`. Once: a second Ctrl-C before
+        /// the first is seen ends the REPL, and on a loaded machine the
+        /// first may take a while to be seen.
         fn interrupt_until(&mut self, text: &str) {
+            self.sigint();
             let deadline = Instant::now() + TIMEOUT;
-            while Instant::now() < deadline {
-                self.sigint();
-                if let Ok(bytes) = self.output.recv_timeout(Duration::from_millis(200)) {
-                    self.seen.push_str(&plain(&bytes));
-                }
-                if self.seen.contains(text) {
-                    return;
+            while !self.seen.contains(text) {
+                let left = deadline.saturating_duration_since(Instant::now());
+                match self.output.recv_timeout(left) {
+                    Ok(bytes) => self.seen.push_str(&plain(&bytes)),
+                    Err(_) => panic!("no {text:?} after Ctrl-C; got {:?}", self.seen),
                 }
             }
-            panic!("no {text:?} after Ctrl-C; got {:?}", self.seen);
         }
 
         /// Sends SIGINT, as the terminal does on Ctrl-C.

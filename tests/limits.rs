@@ -202,9 +202,9 @@ fn an_interrupt_is_seen_within_a_millisecond_or_so() {
 }
 
 #[test]
-fn a_fuel_limit_keeps_functions_in_the_interpreter() {
-    // Eagerly compiled, this loop would run in machine code, which does not
-    // count fuel; under a fuel limit it is interpreted and stops.
+fn compiled_code_runs_out_of_fuel_too() {
+    // Eagerly compiled, this loop runs in machine code, which counts the
+    // same check points as the interpreter under a fuel limit.
     let mut engine = Engine::builder().jit(JitMode::Eager).fuel(100_000).build();
     ok(engine.eval::<()>("(define (sum n acc) (if (= n 0) acc (sum (- n 1) (+ acc n))))"));
     let e = failure(engine.call::<i64>("sum", (10_000_000, 0)));

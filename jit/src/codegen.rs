@@ -58,11 +58,16 @@ pub enum Mode {
     Osr,
 }
 
-/// The signature of a direct function with these parameter types.
-pub fn direct_signature(module: &dyn Module, params: &[Ty]) -> Signature {
+/// The signature of a direct function with these parameter types: the
+/// budget, the address of the limits' countdown when the code counts check
+/// points (`limits`), then the parameters.
+pub fn direct_signature(module: &dyn Module, params: &[Ty], limits: bool) -> Signature {
     let mut sig = module.make_signature();
     sig.call_conv = CallConv::Tail;
     sig.params.push(AbiParam::new(types::I64));
+    if limits {
+        sig.params.push(AbiParam::new(types::I64));
+    }
     for p in params {
         sig.params.push(AbiParam::new(word_type(*p)));
     }
@@ -106,6 +111,7 @@ mod ctx {
     pub const STACK: i32 = offset_of!(JitCtx, stack) as i32;
     pub const GLOBALS: i32 = offset_of!(JitCtx, globals) as i32;
     pub const BUDGET: i32 = offset_of!(JitCtx, budget) as i32;
+    pub const COUNTDOWN: i64 = offset_of!(JitCtx, countdown) as i64;
     pub const RESULT: i32 = offset_of!(JitCtx, result) as i32;
 }
 
@@ -169,6 +175,9 @@ enum Resume {
 
 /// The references a function's code needs.
 pub struct Links<'a> {
+    /// Whether the code counts the check points of the host's limits
+    /// (`elle_vm::tier::Request::limits`).
+    pub limits: bool,
     /// The direct function of each specialisation of the unit.
     pub funcs: &'a [Option<FuncId>],
     pub deopt: FuncId,
@@ -207,8 +216,9 @@ pub fn emit_entry(
     module: &mut dyn Module,
     spec: &Spec,
     direct: FuncId,
-    guards: &[Guard],
+    links: &Links<'_>,
 ) {
+    let guards = links.guards;
     let block = b.create_block();
     b.append_block_params_for_function_params(block);
     b.switch_to_block(block);
@@ -221,6 +231,9 @@ pub fn emit_entry(
         .ins()
         .load(types::I64, MemFlagsData::trusted(), ctx_v, ctx::BUDGET);
     let mut args = vec![budget];
+    if links.limits {
+        args.push(b.ins().iadd_imm_s(ctx_v, ctx::COUNTDOWN));
+    }
     for (r, t) in spec.params().iter().enumerate() {
         args.push(load_guarded(&mut b, frame, r, *t, declined));
     }
@@ -339,6 +352,9 @@ struct Gen<'a, 'b> {
     /// Calls that may still nest: a parameter of a direct function, loaded
     /// from the context in an OSR function.
     budget: ir::Value,
+    /// The address of the limits' countdown, in code that counts check
+    /// points (`Links::limits`).
+    counter: Option<ir::Value>,
 }
 
 impl<'a, 'b> Gen<'a, 'b> {
@@ -376,6 +392,7 @@ impl<'a, 'b> Gen<'a, 'b> {
             proven: Vec::new(),
             ctx: None,
             budget: placeholder,
+            counter: None,
         }
     }
 
@@ -408,13 +425,19 @@ impl<'a, 'b> Gen<'a, 'b> {
         match self.mode {
             Mode::Direct => {
                 self.budget = params[0];
+                self.counter = self.links.limits.then(|| params[1]);
+                let first = 1 + self.links.limits as usize;
                 for (r, t) in self.spec.params().to_vec().into_iter().enumerate() {
-                    self.def(r as u16, t, params[1 + r]);
+                    self.def(r as u16, t, params[first + r]);
                 }
             }
             Mode::Osr => {
                 let (ctx_v, base) = (params[0], params[1]);
                 self.ctx = Some(ctx_v);
+                self.counter = self
+                    .links
+                    .limits
+                    .then(|| self.b.ins().iadd_imm_s(ctx_v, ctx::COUNTDOWN));
                 self.budget =
                     self.b
                         .ins()
@@ -728,7 +751,12 @@ impl<'a, 'b> Gen<'a, 'b> {
                 _ => return Err("internal: constant is not a number".into()),
             },
             Op::GlobalGet { dst, slot } => self.global_get(dst, slot)?,
-            Op::Jump { target } | Op::JumpBack { target } => {
+            Op::Jump { target } => {
+                let block = self.blocks[&(target as usize)];
+                self.b.ins().jump(block, &[]);
+            }
+            Op::JumpBack { target } => {
+                self.check_point(pc);
                 let block = self.blocks[&(target as usize)];
                 self.b.ins().jump(block, &[]);
             }
@@ -1122,6 +1150,7 @@ impl<'a, 'b> Gen<'a, 'b> {
     /// A call of the global function in `base` (a tail call when `dst` is
     /// `None`).
     fn call(&mut self, pc: usize, base: u16, argc: u16, dst: Option<u16>) -> Result<(), String> {
+        self.check_point(pc);
         let types = self.types(pc).to_vec();
         let Ty::Func(f) = types[base as usize] else {
             return Err("internal: call of a non-function".into());
@@ -1153,6 +1182,7 @@ impl<'a, 'b> Gen<'a, 'b> {
             None => self.budget,
         };
         let mut args = vec![budget];
+        args.extend(self.counter);
         for (i, t) in args_types.iter().enumerate() {
             let v = self.argument(base + 1 + i as u16, *t);
             args.push(v);
@@ -1183,6 +1213,23 @@ impl<'a, 'b> Gen<'a, 'b> {
             }
         }
         Ok(())
+    }
+
+    /// A check point of the host's limits (a loop back-edge or a call), in
+    /// code that counts them: the countdown goes down by one, and when it
+    /// would reach zero the code deoptimises here instead, so that the
+    /// interpreter runs this check point with its slow path (fuel, clock,
+    /// interrupt), exactly where it would have run it itself.
+    fn check_point(&mut self, pc: usize) {
+        let Some(counter) = self.counter else {
+            return;
+        };
+        let flags = MemFlagsData::trusted();
+        let left = self.b.ins().load(types::I32, flags, counter, 0);
+        let left = self.b.ins().iadd_imm_s(left, -1);
+        let due = self.b.ins().icmp_imm_s(IntCC::Equal, left, 0);
+        self.guard(due, pc, Resume::At);
+        self.b.ins().store(flags, left, counter, 0);
     }
 
     /// A tail call of the function itself: a jump to its start with the

@@ -61,7 +61,9 @@ pub struct CraneliftTier {
     module: Option<(Rc<CodeMemory>, FuncId)>,
     /// Direct functions compiled so far, by prototype, closure and
     /// parameter types.
-    cache: HashMap<SpecKey, Cached>,
+    /// Indexed by `Request::limits`: code with the limits' check points
+    /// and code without are separate functions.
+    caches: [HashMap<SpecKey, Cached>; 2],
     next_name: u64,
     code_bytes: usize,
     /// The most native stack any direct function compiled so far uses: an
@@ -102,7 +104,7 @@ impl CraneliftTier {
     pub fn new() -> CraneliftTier {
         CraneliftTier {
             module: None,
-            cache: HashMap::new(),
+            caches: [HashMap::new(), HashMap::new()],
             next_name: 0,
             code_bytes: 0,
             frame_bytes: 0,
@@ -204,7 +206,12 @@ fn native_frame_bytes(ctx: &Context) -> Result<u32, String> {
 }
 
 /// Declares the functions `unit` needs.
-fn plan(module: &mut JITModule, unit: &Unit<'_>, names: &mut u64) -> Result<Plan, String> {
+fn plan(
+    module: &mut JITModule,
+    unit: &Unit<'_>,
+    names: &mut u64,
+    limits: bool,
+) -> Result<Plan, String> {
     let mut funcs = Vec::new();
     let mut new = Vec::new();
     let mut entry = None;
@@ -215,7 +222,7 @@ fn plan(module: &mut JITModule, unit: &Unit<'_>, names: &mut u64) -> Result<Plan
         }
         let (sig, mode) = if spec.start == 0 {
             (
-                codegen::direct_signature(module, spec.params()),
+                codegen::direct_signature(module, spec.params(), limits),
                 Mode::Direct,
             )
         } else {
@@ -256,9 +263,11 @@ fn build(
     unit: &Unit<'_>,
     plan: &Plan,
     deopt: FuncId,
+    limits: bool,
 ) -> Result<Vec<(FuncId, Context)>, String> {
     let guards = unit.guards();
     let links = Links {
+        limits,
         funcs: &plan.funcs,
         deopt,
         guards: &guards,
@@ -268,7 +277,7 @@ fn build(
     for &(i, id, mode) in &plan.new {
         let mut ctx = module.make_context();
         ctx.func.signature = if mode == Mode::Direct {
-            codegen::direct_signature(module, unit.specs[i].params())
+            codegen::direct_signature(module, unit.specs[i].params(), limits)
         } else {
             codegen::entry_signature(module)
         };
@@ -283,7 +292,7 @@ fn build(
         ctx.func.name = UserFuncName::user(0, plan.entry.as_u32());
         let direct = plan.funcs[0].ok_or("internal: no direct function for the entry")?;
         let b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
-        codegen::emit_entry(b, module, &unit.specs[0], direct, &guards);
+        codegen::emit_entry(b, module, &unit.specs[0], direct, &links);
         out.push((plan.entry, ctx));
     }
     Ok(out)
@@ -303,16 +312,17 @@ impl Tier for CraneliftTier {
         let (memory, deopt) = self.module();
         let mut guard = memory.module.borrow_mut();
         let module = guard.as_mut().ok_or("internal: the code memory is gone")?;
+        let limits = request.limits;
         let unit = Unit::new(
             vm,
-            &self.cache,
+            &self.caches[limits as usize],
             request.proto,
             request.closure,
             request.pc as usize,
             request.registers,
         )?;
-        let plan = plan(module, &unit, &mut self.next_name)?;
-        let contexts = build(module, &unit, &plan, deopt)?;
+        let plan = plan(module, &unit, &mut self.next_name, limits)?;
+        let contexts = build(module, &unit, &plan, deopt, limits)?;
         let mut code_bytes = 0;
         let functions = contexts.len() as u64;
         let disasm = std::env::var_os("ELLE_JIT_DISASM").is_some();
@@ -366,7 +376,7 @@ impl Tier for CraneliftTier {
         deps.push(elle_vm::Value::Obj(elle_vm::value::ObjRef(request.closure)));
         drop(unit);
         drop(guard);
-        self.cache.extend(cached);
+        self.caches[limits as usize].extend(cached);
         self.code_bytes += code_bytes;
         Ok(Compiled {
             entry,
@@ -379,7 +389,7 @@ impl Tier for CraneliftTier {
     }
 
     fn forget_all(&mut self) {
-        self.cache.clear();
+        self.caches.iter_mut().for_each(HashMap::clear);
     }
 
     fn ir(&mut self, vm: &Vm, request: &Request<'_>) -> Result<String, String> {
@@ -395,8 +405,8 @@ impl Tier for CraneliftTier {
             request.registers,
         )?;
         let mut names = 0;
-        let plan = plan(&mut module, &unit, &mut names)?;
-        let contexts = build(&mut module, &unit, &plan, deopt)?;
+        let plan = plan(&mut module, &unit, &mut names, request.limits)?;
+        let contexts = build(&mut module, &unit, &plan, deopt, request.limits)?;
         let text = contexts
             .iter()
             .map(|(_, ctx)| ctx.func.display().to_string())

@@ -360,3 +360,38 @@ fn numeric_predicates_and_abs_compile_and_agree() {
     );
     assert!(stats.deopts >= 1, "{stats:?}");
 }
+
+/// Runs `src` under `fuel` in `mode`: its output and the fuel left.
+fn run_with_fuel(mode: JitMode, fuel: u64, src: &str) -> (String, Option<u64>, TierStats) {
+    let mut vm = vm(mode);
+    vm.limits_mut().set_fuel(Some(fuel));
+    let out = run(&mut vm, src);
+    (out, vm.limits().fuel(), vm.tier_stats().clone())
+}
+
+#[test]
+fn compiled_code_counts_the_limits_check_points_as_the_interpreter_does() {
+    // Loops (back-edges), recursion (calls), self tail calls (jumps in
+    // compiled code) and an OSR loop: the fuel left after each run, and
+    // where fuel runs out, are the interpreter's exactly.
+    let src = "
+        (define (fib n) (if (< n 2) n (+ (fib (- n 1)) (fib (- n 2)))))
+        (define (count n acc) (if (= n 0) acc (count (- n 1) (+ acc 1))))
+        (define (loop n) (let ((i 0) (s 0)) (while (< i n) (set! s (+ s i)) (set! i (+ i 1))) s))
+        (list (fib 15) (count 5000 0) (loop 5000))";
+    for fuel in [1_000_000, 20_000, 3_001, 997] {
+        let (expected, left, _) = run_with_fuel(JitMode::Off, fuel, src);
+        let (got, got_left, stats) = run_with_fuel(JitMode::Eager, fuel, src);
+        assert_eq!(got, expected, "fuel {fuel}");
+        assert_eq!(got_left, left, "fuel {fuel}");
+        assert!(stats.compiled >= 1, "fuel {fuel}: {stats:?}");
+        if fuel < 20_000 {
+            assert!(
+                got.starts_with("error[fuel-exhausted]"),
+                "fuel {fuel}: {got}"
+            );
+        }
+    }
+    let (out, _, _) = run_with_fuel(JitMode::Eager, 1_000_000, src);
+    assert_eq!(out, "(610 5000 12497500)");
+}

@@ -67,6 +67,13 @@ pub struct JitCtx {
     /// does not recurse natively) raises `stack-overflow` at the call or
     /// carries on.
     pub budget: u64,
+    /// The countdown of the host's limits (`Vm::limits`), for code compiled
+    /// with check points (`Request::limits`): it decrements it at each loop
+    /// back-edge and call, as the interpreter does, and deoptimises at the
+    /// check point that would bring it to zero, so that the interpreter
+    /// runs that check point and its slow path. Copied in before the entry
+    /// and back after it.
+    pub countdown: u32,
     /// The returned value's tag and payload words.
     pub result: [u64; 2],
 }

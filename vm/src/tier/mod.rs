@@ -74,6 +74,10 @@ pub struct Request<'a> {
     pub pc: u32,
     /// The frame's registers now, whose types the code is specialised to.
     pub registers: &'a [Value],
+    /// Whether the code counts the check points of the host's limits
+    /// ([`JitCtx::countdown`]): compiled while fuel or a deadline is set, so
+    /// that code without limits pays nothing for them.
+    pub limits: bool,
 }
 
 /// Compiled code for one entry of a prototype.
@@ -137,6 +141,8 @@ pub struct TierInfo {
 /// Compiled code entered at `pc`.
 struct Entry {
     pc: u32,
+    /// Compiled with the limits' check points (`Request::limits`).
+    limits: bool,
     func: EntryFn,
     frame_bytes: u32,
     _code: Rc<dyn Any>,
@@ -178,11 +184,11 @@ impl TierInfo {
         self.loops_left.set(NEVER);
     }
 
-    fn entry(&self, pc: u32) -> Option<(EntryFn, u32)> {
+    fn entry(&self, pc: u32, limits: bool) -> Option<(EntryFn, u32)> {
         self.entries
             .borrow()
             .iter()
-            .find(|e| e.pc == pc)
+            .find(|e| e.pc == pc && e.limits == limits)
             .map(|e| (e.func, e.frame_bytes))
     }
 
@@ -314,6 +320,7 @@ impl Vm {
             closure: closure.0,
             pc: 0,
             registers: args,
+            limits: false,
         };
         let ir = tier.ir(self, &request);
         self.tier.tier = Some(tier);
@@ -355,14 +362,8 @@ impl Vm {
     pub(crate) fn tier_enter(&mut self, fi: usize, pc: u32) -> Entered {
         let frame = self.frames[fi];
         let proto = frame.proto();
-        // Compiled code does not count fuel or look at the clock yet: under
-        // those limits the interpreter runs everything, and looks here
-        // again only after another threshold's worth of calls or loops.
-        if self.limits.bounded() {
-            proto.tier.arm(DEFAULT_THRESHOLD);
-            return Entered::Interpret;
-        }
-        let (entry, frame_bytes) = match proto.tier.entry(pc) {
+        let limits = self.limits.bounded();
+        let (entry, frame_bytes) = match proto.tier.entry(pc, limits) {
             Some(entry) => entry,
             None => match self.tier_compile(fi, pc) {
                 Some(entry) => entry,
@@ -370,6 +371,7 @@ impl Vm {
             },
         };
         let mut ctx = self.jit_ctx(fi, frame_bytes);
+        ctx.countdown = self.limits.countdown;
         let mut record = std::mem::take(&mut self.tier.deopt);
         // SAFETY: `entry` was compiled for this prototype at `pc`, and its
         // code is alive while the prototype's entry list holds it (it is
@@ -381,6 +383,7 @@ impl Vm {
         // touch); its budget keeps compiled calls within the native stack.
         let status = unsafe { abi::enter(entry, &mut ctx, frame.base as u64, &mut record) };
         self.tier.deopt = record;
+        self.limits.countdown = ctx.countdown;
         match Status::from_code(status) {
             Status::Declined => {
                 self.tier.stats.guard_failures += 1;
@@ -413,6 +416,7 @@ impl Vm {
             stack: self.stack.as_mut_ptr(),
             globals: self.globals.as_ptr(),
             budget: frames_allowed.min(native_frames) as u64,
+            countdown: 1,
             result: [0; 2],
         }
     }
@@ -434,6 +438,7 @@ impl Vm {
             closure: closure.0,
             pc,
             registers: &registers,
+            limits: self.limits.bounded(),
         };
         let started = std::time::Instant::now();
         let result = tier.compile(self, &request);
@@ -448,6 +453,7 @@ impl Vm {
                 let entry = (compiled.entry, compiled.frame_bytes);
                 proto.tier.entries.borrow_mut().push(Entry {
                     pc,
+                    limits: self.limits.bounded(),
                     func: compiled.entry,
                     frame_bytes: compiled.frame_bytes,
                     _code: compiled.code,
