@@ -9,7 +9,10 @@
 //! result is checked before timing starts, and every timed call's result
 //! is checked too, so no engine can be timing an error path.
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{
+    BenchmarkGroup, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main,
+};
 
 /// Script-to-Rust calls per timed iteration.
 const HOST_CALLS: i64 = 1_000;
@@ -62,6 +65,21 @@ fn rhai_engine() -> (rhai::Engine, rhai::AST) {
     (engine, ast)
 }
 
+/// Times `add1` as `id` in `group`, each call's argument the last result,
+/// after checking that it adds one.
+fn bench_add1(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    id: &str,
+    mut add1: impl FnMut(i64) -> i64,
+) {
+    assert_eq!(add1(41), 42);
+    group.bench_function(BenchmarkId::from_parameter(id), |b| {
+        let mut x = 0;
+        b.iter(|| x = add1(x));
+        assert!(x > 0);
+    });
+}
+
 /// `rust-to-script/ENGINE`: one call of the script's `add1` from Rust.
 fn bench_rust_to_script(c: &mut Criterion) {
     let mut group = c.benchmark_group("rust-to-script");
@@ -71,52 +89,23 @@ fn bench_rust_to_script(c: &mut Criterion) {
     // by name.
     let mut elle = elle_engine();
     let add1: elle::Handle = elle.get("add1").unwrap_or_else(|e| panic!("{e}"));
-    let mut call_elle =
-        |x: i64| -> i64 { add1.call(&mut elle, (x,)).unwrap_or_else(|e| panic!("{e}")) };
-    assert_eq!(call_elle(41), 42);
-    group.bench_function(BenchmarkId::from_parameter("elle"), |b| {
-        let mut x = 0;
-        b.iter(|| {
-            x = call_elle(x);
-        });
-        assert!(x > 0);
+    bench_add1(&mut group, "elle", |x| {
+        add1.call(&mut elle, (x,)).unwrap_or_else(|e| panic!("{e}"))
     });
     let mut elle = elle_engine();
-    let mut call_elle_by_name =
-        |x: i64| -> i64 { elle.call("add1", (x,)).unwrap_or_else(|e| panic!("{e}")) };
-    assert_eq!(call_elle_by_name(41), 42);
-    group.bench_function(BenchmarkId::from_parameter("elle-by-name"), |b| {
-        let mut x = 0;
-        b.iter(|| {
-            x = call_elle_by_name(x);
-        });
-        assert!(x > 0);
+    bench_add1(&mut group, "elle-by-name", |x| {
+        elle.call("add1", (x,)).unwrap_or_else(|e| panic!("{e}"))
     });
 
     let lua = lua_engine();
     let add1: mlua::Function = lua.globals().get("add1").expect("add1");
-    assert_eq!(add1.call::<i64>(41).expect("a call"), 42);
-    group.bench_function(BenchmarkId::from_parameter("mlua"), |b| {
-        let mut x = 0;
-        b.iter(|| {
-            x = add1.call::<i64>(x).expect("a call");
-        });
-        assert!(x > 0);
-    });
+    bench_add1(&mut group, "mlua", |x| add1.call::<i64>(x).expect("a call"));
 
     let (rhai, ast) = rhai_engine();
     let mut scope = rhai::Scope::new();
-    let mut call_rhai = |x: i64| -> i64 {
+    bench_add1(&mut group, "rhai", |x| {
         rhai.call_fn(&mut scope, &ast, "add1", (x,))
             .expect("a call")
-    };
-    assert_eq!(call_rhai(41), 42);
-    group.bench_function(BenchmarkId::from_parameter("rhai"), |b| {
-        let mut x = 0;
-        b.iter(|| {
-            x = call_rhai(x);
-        });
-        assert!(x > 0);
     });
     group.finish();
 }

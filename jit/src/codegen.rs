@@ -1116,27 +1116,15 @@ impl<'a, 'b> Gen<'a, 'b> {
                 let flag = self.b.ins().icmp_imm_s(cc, low, 0);
                 self.def_bool(dst, flag);
             }
-            (UnOp::IsPos | UnOp::IsNeg, Ty::Int) => {
-                let x = self.word(src);
-                let cc = if op == UnOp::IsPos {
-                    IntCC::SignedGreaterThan
-                } else {
-                    IntCC::SignedLessThan
-                };
-                let flag = self.b.ins().icmp_imm_s(cc, x, 0);
-                self.def_bool(dst, flag);
-            }
+            // `(> x 0)` and `(< x 0)`, compared as those are (ordered for
+            // floats: false for NaN).
             (UnOp::IsPos | UnOp::IsNeg, _) => {
-                // Ordered comparisons: false for NaN, as in the interpreter.
-                let x = self.float_of(src, t);
-                let zero = self.b.ins().f64const(0.0);
-                let cc = if op == UnOp::IsPos {
-                    FloatCC::GreaterThan
+                let cmp = if op == UnOp::IsPos {
+                    CmpOp::Gt
                 } else {
-                    FloatCC::LessThan
+                    CmpOp::Lt
                 };
-                let flag = self.b.ins().fcmp(cc, x, zero);
-                self.def_bool(dst, flag);
+                self.compare_into(pc, cmp, dst, Operand::Reg(src), Operand::Imm(0));
             }
             // Inference allows nothing else but `sqrt` of a number.
             _ => {

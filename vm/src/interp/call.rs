@@ -135,17 +135,18 @@ impl Vm {
         if argc > 4 || n < native.min_args || native.max_args.is_some_and(|m| n > m) {
             return None;
         }
+        let imp = match &native.imp {
+            NativeImpl::Plain(func) => Ok(*func),
+            // Held for the call, as in `call_native`.
+            NativeImpl::Closure(func) => Err(func.clone()),
+            NativeImpl::Control(_) => return None,
+        };
         let mut args = [Value::Nil; 4];
         args[..argc].copy_from_slice(&self.stack[fpos + 1..fpos + 1 + argc]);
-        match &native.imp {
-            NativeImpl::Plain(func) => Some(func(self, &args[..argc])),
-            NativeImpl::Closure(func) => {
-                // Held for the call, as in `call_native`.
-                let func = func.clone();
-                Some(func(self, &args[..argc]))
-            }
-            NativeImpl::Control(_) => None,
-        }
+        Some(match imp {
+            Ok(func) => func(self, &args[..argc]),
+            Err(func) => func(self, &args[..argc]),
+        })
     }
 
     /// Runs the built-in at `stack[fpos]`. A control built-in that hands
