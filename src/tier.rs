@@ -29,10 +29,11 @@ pub fn report(vm: &Vm) -> String {
     let functions = stats.functions.max(1) as f64;
     let _ = writeln!(
         out,
-        "jit: compiled {} entries, {} machine functions ({} bytes) in {:.3} ms, {:.3} ms per function",
+        "jit: compiled {} entries, {} machine functions ({} bytes, {} calls inlined) in {:.3} ms, {:.3} ms per function",
         stats.compiled,
         stats.functions,
         stats.code_bytes,
+        stats.inlined,
         stats.compile_time.as_secs_f64() * 1e3,
         stats.compile_time.as_secs_f64() * 1e3 / functions,
     );

@@ -44,6 +44,21 @@ use crate::unit::{Guard, Spec, Unit, reachable_from};
 /// The tag a direct function returns when it deoptimised.
 pub const BAIL: i64 = 0xBA11;
 
+/// The largest callee, in instructions, whose body a call inlines: small
+/// helpers and recursive functions of fib's size. Every guard of inlined
+/// code has a deoptimisation block of its own, so inlining costs compile
+/// time in proportion; tak's 19 instructions inlined at its three calls
+/// tripled its compile time for a fifth less run time.
+const INLINE_MAX_OPS: usize = 16;
+
+/// Whether calls of `proto` may inline it (`INLINE_MAX_OPS`).
+pub fn inline_candidate(proto: &elle_vm::bytecode::Proto) -> bool {
+    proto.code_len() <= INLINE_MAX_OPS
+}
+
+/// The most instructions inlined into one function, all calls together.
+const INLINE_TOTAL_OPS: usize = 64;
+
 /// Bytes per value on the stack.
 const VALUE_BYTES: i64 = 16;
 
@@ -185,7 +200,8 @@ pub struct Links<'a> {
     pub guards: &'a [Guard],
 }
 
-/// Emits the body of `unit.specs[index]` into `b`.
+/// Emits the body of `unit.specs[index]` into `b`; returns the number of
+/// calls inlined.
 pub fn emit(
     b: FunctionBuilder<'_>,
     module: &mut dyn Module,
@@ -193,20 +209,16 @@ pub fn emit(
     index: usize,
     links: &Links<'_>,
     mode: Mode,
-) -> Result<(), String> {
-    let spec = &unit.specs[index];
-    let reachable = reachable_from(&spec.proto, spec.start);
-    let live = infer::liveness(&spec.proto, &reachable);
-    let proven = ranges::prove(&spec.proto, spec.start, &spec.types);
-    let mut g = Gen::new(b, module, unit, index, links, mode, live);
-    g.proven = proven;
+) -> Result<u64, String> {
+    let mut g = Gen::new(b, module, unit, index, links, mode);
     g.prologue();
     g.body()?;
+    g.declined_block();
     g.deopt_blocks();
     g.b.seal_all_blocks();
     let config = g.module.target_config();
     g.b.finalize(config);
-    Ok(())
+    Ok(g.inlined_calls)
 }
 
 /// Emits the interpreter entry of the direct function `direct` of
@@ -326,35 +338,84 @@ fn store_result(b: &mut FunctionBuilder<'_>, ctx_v: ir::Value, bits: ir::Value, 
         .store(MemFlagsData::trusted(), bits, ctx_v, ctx::RESULT + 8);
 }
 
-struct Gen<'a, 'b> {
-    b: FunctionBuilder<'b>,
-    module: &'a mut dyn Module,
-    unit: &'a Unit<'a>,
+/// How a frame's code leaves it.
+#[derive(Clone, Copy)]
+enum Exit {
+    /// The function's own frame: returns and deoptimisations leave the
+    /// machine function (`Mode`).
+    Outer,
+    /// A callee inlined at a call of its caller: a return jumps to `cont`
+    /// with the result's payload and tag, a deoptimisation records this
+    /// frame and continues at `bail_to`, the caller's deoptimisation after
+    /// the call, which records the caller's frame.
+    Inlined { cont: Block, bail_to: Block },
+}
+
+/// One Elle frame of the code being generated: the function's own, or a
+/// callee inlined into it. Each has its own registers and deoptimisation
+/// blocks, so that a deoptimisation in inlined code records both frames as
+/// the interpreter would have had them.
+struct Frame<'a> {
     spec: &'a Spec,
-    links: &'a Links<'a>,
-    mode: Mode,
+    /// The index of the specialisation in the unit.
+    index: usize,
     live: Vec<Vec<bool>>,
     bits: Vec<Variable>,
     float: Vec<Variable>,
     tag: Vec<Variable>,
     blocks: HashMap<usize, Block>,
     deopts: HashMap<(usize, Resume), Block>,
+    /// What integer ranges prove about each instruction (`ranges.rs`).
+    proven: Vec<ranges::Proven>,
+    /// Calls that may still nest below this frame: a parameter of a direct
+    /// function, loaded from the context in an OSR function, one less
+    /// than the caller's in an inlined frame.
+    budget: ir::Value,
+    exit: Exit,
+}
+
+impl<'a> Frame<'a> {
+    fn new(b: &mut FunctionBuilder<'_>, unit: &'a Unit<'a>, index: usize, exit: Exit) -> Frame<'a> {
+        let spec = &unit.specs[index];
+        let nregs = spec.proto.nregs() as usize;
+        let reachable = reachable_from(&spec.proto, spec.start);
+        Frame {
+            spec,
+            index,
+            live: infer::liveness(&spec.proto, &reachable),
+            bits: (0..nregs).map(|_| b.declare_var(types::I64)).collect(),
+            float: (0..nregs).map(|_| b.declare_var(types::F64)).collect(),
+            tag: (0..nregs).map(|_| b.declare_var(types::I64)).collect(),
+            blocks: HashMap::new(),
+            deopts: HashMap::new(),
+            proven: ranges::prove(&spec.proto, spec.start, &spec.types),
+            budget: ir::Value::from_u32(0),
+            exit,
+        }
+    }
+}
+
+struct Gen<'a, 'b> {
+    b: FunctionBuilder<'b>,
+    module: &'a mut dyn Module,
+    unit: &'a Unit<'a>,
+    links: &'a Links<'a>,
+    mode: Mode,
+    /// The frame whose code is being generated.
+    f: Frame<'a>,
     /// An OSR entry's exit for registers of other types than expected.
     declined: Option<Block>,
     /// Functions this one calls, declared once each.
     func_refs: HashMap<FuncId, ir::FuncRef>,
-    /// The index of the specialisation in the unit.
-    index: usize,
-    /// What integer ranges prove about each instruction (`ranges.rs`).
-    proven: Vec<ranges::Proven>,
     /// An OSR function's context (a direct function has none).
     ctx: Option<ir::Value>,
-    /// Calls that may still nest: a parameter of a direct function, loaded
-    /// from the context in an OSR function.
-    budget: ir::Value,
     /// The address of the limits' countdown, in code that counts check
     /// points (`Links::limits`).
     counter: Option<ir::Value>,
+    /// Instructions inlined so far (`INLINE_TOTAL_OPS`).
+    inlined_ops: usize,
+    /// Calls inlined so far.
+    inlined_calls: u64,
 }
 
 impl<'a, 'b> Gen<'a, 'b> {
@@ -365,39 +426,26 @@ impl<'a, 'b> Gen<'a, 'b> {
         index: usize,
         links: &'a Links<'a>,
         mode: Mode,
-        live: Vec<Vec<bool>>,
     ) -> Gen<'a, 'b> {
-        let spec = &unit.specs[index];
-        let nregs = spec.proto.nregs() as usize;
-        let bits = (0..nregs).map(|_| b.declare_var(types::I64)).collect();
-        let float = (0..nregs).map(|_| b.declare_var(types::F64)).collect();
-        let tag = (0..nregs).map(|_| b.declare_var(types::I64)).collect();
-        let placeholder = ir::Value::from_u32(0);
+        let f = Frame::new(&mut b, unit, index, Exit::Outer);
         Gen {
             b,
             module,
             unit,
-            spec,
             links,
             mode,
-            live,
-            bits,
-            float,
-            tag,
-            blocks: HashMap::new(),
-            deopts: HashMap::new(),
+            f,
             declined: None,
             func_refs: HashMap::new(),
-            index,
-            proven: Vec::new(),
             ctx: None,
-            budget: placeholder,
             counter: None,
+            inlined_ops: 0,
+            inlined_calls: 0,
         }
     }
 
     fn types(&self, pc: usize) -> &[Ty] {
-        &self.spec.types.at[pc]
+        &self.f.spec.types.at[pc]
     }
 
     /// A reference to `func` in this function.
@@ -424,12 +472,10 @@ impl<'a, 'b> Gen<'a, 'b> {
         self.create_blocks();
         match self.mode {
             Mode::Direct => {
-                self.budget = params[0];
+                self.f.budget = params[0];
                 self.counter = self.links.limits.then(|| params[1]);
                 let first = 1 + self.links.limits as usize;
-                for (r, t) in self.spec.params().to_vec().into_iter().enumerate() {
-                    self.def(r as u16, t, params[first + r]);
-                }
+                self.take_params(&params[first..]);
             }
             Mode::Osr => {
                 let (ctx_v, base) = (params[0], params[1]);
@@ -438,7 +484,7 @@ impl<'a, 'b> Gen<'a, 'b> {
                     .links
                     .limits
                     .then(|| self.b.ins().iadd_imm_s(ctx_v, ctx::COUNTDOWN));
-                self.budget =
+                self.f.budget =
                     self.b
                         .ins()
                         .load(types::I64, MemFlagsData::trusted(), ctx_v, ctx::BUDGET);
@@ -446,7 +492,7 @@ impl<'a, 'b> Gen<'a, 'b> {
                 self.b.set_cold_block(declined);
                 self.declined = Some(declined);
                 check_guards(&mut self.b, ctx_v, self.links.guards, declined);
-                let entry_types = self.spec.entry.clone();
+                let entry_types = self.f.spec.entry.clone();
                 let frame = frame_address(&mut self.b, ctx_v, base);
                 for (r, t) in entry_types.into_iter().enumerate() {
                     if t != Ty::Undef {
@@ -457,8 +503,16 @@ impl<'a, 'b> Gen<'a, 'b> {
             }
         }
         self.check_budget();
-        let start = self.blocks[&self.spec.start];
+        let start = self.f.blocks[&self.f.spec.start];
         self.b.ins().jump(start, &[]);
+    }
+
+    /// Defines the parameter registers as `values`, untagged as a direct
+    /// function receives them.
+    fn take_params(&mut self, values: &[ir::Value]) {
+        for (r, t) in self.f.spec.params().to_vec().into_iter().enumerate() {
+            self.def(r as u16, t, values[r]);
+        }
     }
 
     /// A function that makes calls (other than tail calls) needs budget for
@@ -469,23 +523,23 @@ impl<'a, 'b> Gen<'a, 'b> {
     /// caller's budget; a function that makes no call needs none (its
     /// caller had budget for it).
     fn check_budget(&mut self) {
-        let proto = &self.spec.proto;
+        let proto = &self.f.spec.proto;
         let calls = (0..proto.code_len()).any(|pc| {
-            !self.spec.types.at[pc].is_empty() && matches!(proto.op(pc), Some(Op::Call { .. }))
+            !self.f.spec.types.at[pc].is_empty() && matches!(proto.op(pc), Some(Op::Call { .. }))
         });
         if calls {
-            let exhausted = self.b.ins().icmp_imm_s(IntCC::Equal, self.budget, 0);
-            self.guard(exhausted, self.spec.start, Resume::At);
+            let exhausted = self.b.ins().icmp_imm_s(IntCC::Equal, self.f.budget, 0);
+            self.guard(exhausted, self.f.spec.start, Resume::At);
         }
     }
 
     /// A block for every instruction that starts one: the entry, jump
     /// targets and what follows a branch.
     fn create_blocks(&mut self) {
-        let proto = &self.spec.proto;
-        let mut leaders = HashSet::from([self.spec.start]);
+        let proto = &self.f.spec.proto;
+        let mut leaders = HashSet::from([self.f.spec.start]);
         for pc in 0..proto.code_len() {
-            if self.spec.types.at[pc].is_empty() {
+            if self.f.spec.types.at[pc].is_empty() {
                 continue;
             }
             let op = proto.op(pc).expect("pc in range");
@@ -498,21 +552,21 @@ impl<'a, 'b> Gen<'a, 'b> {
             }
         }
         for pc in leaders {
-            if self.spec.types.at.get(pc).is_some_and(|t| !t.is_empty()) {
+            if self.f.spec.types.at.get(pc).is_some_and(|t| !t.is_empty()) {
                 let block = self.b.create_block();
-                self.blocks.insert(pc, block);
+                self.f.blocks.insert(pc, block);
             }
         }
     }
 
     fn body(&mut self) -> Result<(), String> {
-        let proto = self.spec.proto.clone();
+        let proto = self.f.spec.proto.clone();
         let mut open = false;
         for pc in 0..proto.code_len() {
-            if self.spec.types.at[pc].is_empty() {
+            if self.f.spec.types.at[pc].is_empty() {
                 continue;
             }
-            if let Some(&block) = self.blocks.get(&pc) {
+            if let Some(&block) = self.f.blocks.get(&pc) {
                 if open {
                     self.b.ins().jump(block, &[]);
                 }
@@ -536,14 +590,14 @@ impl<'a, 'b> Gen<'a, 'b> {
     fn def(&mut self, r: u16, t: Ty, v: ir::Value) {
         let r = r as usize;
         if t == Ty::Float {
-            self.b.def_var(self.float[r], v);
+            self.b.def_var(self.f.float[r], v);
             let bits = self.b.ins().bitcast(types::I64, MemFlagsData::new(), v);
-            self.b.def_var(self.bits[r], bits);
+            self.b.def_var(self.f.bits[r], bits);
         } else {
-            self.b.def_var(self.bits[r], v);
+            self.b.def_var(self.f.bits[r], v);
         }
         let tag = self.iconst(t.tag().unwrap_or(TAG_NIL) as i64);
-        self.b.def_var(self.tag[r], tag);
+        self.b.def_var(self.f.tag[r], tag);
     }
 
     fn def_bool(&mut self, r: u16, flag: ir::Value) {
@@ -553,13 +607,13 @@ impl<'a, 'b> Gen<'a, 'b> {
 
     /// Register `r` as a payload word (not for floats).
     fn word(&mut self, r: u16) -> ir::Value {
-        self.b.use_var(self.bits[r as usize])
+        self.b.use_var(self.f.bits[r as usize])
     }
 
     /// Register `r`, of type `t`, as a float.
     fn float_of(&mut self, r: u16, t: Ty) -> ir::Value {
         if t == Ty::Float {
-            self.b.use_var(self.float[r as usize])
+            self.b.use_var(self.f.float[r as usize])
         } else {
             let n = self.word(r);
             self.b.ins().fcvt_from_sint(types::F64, n)
@@ -571,11 +625,11 @@ impl<'a, 'b> Gen<'a, 'b> {
         match t {
             Ty::Any => {
                 let bits = self.word(r);
-                let tag = self.b.use_var(self.tag[r as usize]);
+                let tag = self.b.use_var(self.f.tag[r as usize]);
                 (bits, tag)
             }
             Ty::Float => {
-                let f = self.b.use_var(self.float[r as usize]);
+                let f = self.b.use_var(self.f.float[r as usize]);
                 let bits = self.b.ins().bitcast(types::I64, MemFlagsData::new(), f);
                 (bits, self.iconst(TAG_FLOAT as i64))
             }
@@ -629,25 +683,30 @@ impl<'a, 'b> Gen<'a, 'b> {
     }
 
     fn deopt_block(&mut self, pc: usize, resume: Resume) -> Block {
-        if let Some(&block) = self.deopts.get(&(pc, resume)) {
+        if let Some(&block) = self.f.deopts.get(&(pc, resume)) {
             return block;
         }
         let block = self.b.create_block();
         self.b.set_cold_block(block);
-        self.deopts.insert((pc, resume), block);
+        self.f.deopts.insert((pc, resume), block);
         block
     }
 
-    /// Fills the deoptimisation blocks: write back what the interpreter
-    /// will read, record the frame, return.
-    fn deopt_blocks(&mut self) {
+    /// An OSR entry's exit when a register has another type than the code
+    /// expects: the interpreter carries on.
+    fn declined_block(&mut self) {
         if let Some(declined) = self.declined {
             self.b.switch_to_block(declined);
             let zero = self.iconst(0);
             self.b.ins().return_(&[zero]);
         }
+    }
+
+    /// Fills the current frame's deoptimisation blocks: write back what the interpreter
+    /// will read, record the frame, return.
+    fn deopt_blocks(&mut self) {
         let mut pending: Vec<((usize, Resume), Block)> =
-            self.deopts.iter().map(|(k, b)| (*k, *b)).collect();
+            self.f.deopts.iter().map(|(k, b)| (*k, *b)).collect();
         pending.sort_by_key(|((pc, _), _)| *pc);
         for ((pc, resume), block) in pending {
             self.b.switch_to_block(block);
@@ -656,11 +715,11 @@ impl<'a, 'b> Gen<'a, 'b> {
                 Resume::AfterCall(dst) => (pc + 1, pc + 1, Some(dst)),
             };
             let types = self.types(pc).to_vec();
-            let live = self.live[live_at].clone();
+            let live = self.f.live[live_at].clone();
             let deopt = self
                 .module
                 .declare_func_in_func(self.links.deopt, self.b.func);
-            let closure = self.iconst(self.spec.closure as i64);
+            let closure = self.iconst(self.f.spec.closure as i64);
             let resume_pc = self.iconst(resume_pc as i64);
             let called = self.iconst(callee_dst.is_some() as i64);
             let nregs = self.iconst(types.len() as i64);
@@ -690,6 +749,10 @@ impl<'a, 'b> Gen<'a, 'b> {
 
     /// Returns "deoptimised" to whoever called this function.
     fn bail(&mut self) {
+        if let Exit::Inlined { bail_to, .. } = self.f.exit {
+            self.b.ins().jump(bail_to, &[]);
+            return;
+        }
         match self.mode {
             Mode::Direct => {
                 let zero = self.iconst(0);
@@ -713,8 +776,8 @@ impl<'a, 'b> Gen<'a, 'b> {
                 match t {
                     Ty::Any => {
                         let (bits, tag) = self.boxed(src, t);
-                        self.b.def_var(self.bits[dst as usize], bits);
-                        self.b.def_var(self.tag[dst as usize], tag);
+                        self.b.def_var(self.f.bits[dst as usize], bits);
+                        self.b.def_var(self.f.tag[dst as usize], tag);
                     }
                     Ty::Float => {
                         let v = self.float_of(src, t);
@@ -739,7 +802,7 @@ impl<'a, 'b> Gen<'a, 'b> {
                 let v = self.iconst(b as i64);
                 self.def(dst, Ty::Bool, v);
             }
-            Op::LoadConst { dst, k } => match self.spec.proto.consts().get(k as usize) {
+            Op::LoadConst { dst, k } => match self.f.spec.proto.consts().get(k as usize) {
                 Some(elle_vm::Value::Int(n)) => {
                     let v = self.iconst(*n);
                     self.def(dst, Ty::Int, v);
@@ -752,17 +815,17 @@ impl<'a, 'b> Gen<'a, 'b> {
             },
             Op::GlobalGet { dst, slot } => self.global_get(dst, slot)?,
             Op::Jump { target } => {
-                let block = self.blocks[&(target as usize)];
+                let block = self.f.blocks[&(target as usize)];
                 self.b.ins().jump(block, &[]);
             }
             Op::JumpBack { target } => {
                 self.check_point(pc);
-                let block = self.blocks[&(target as usize)];
+                let block = self.f.blocks[&(target as usize)];
                 self.b.ins().jump(block, &[]);
             }
             Op::JumpIfFalse { cond, target } | Op::JumpIfTrue { cond, target } => {
                 let t = self.types(pc)[cond as usize];
-                let (next, jump) = (self.blocks[&(pc + 1)], self.blocks[&(target as usize)]);
+                let (next, jump) = (self.f.blocks[&(pc + 1)], self.f.blocks[&(target as usize)]);
                 let jump_when = matches!(op, Op::JumpIfTrue { .. });
                 match self.truth(cond, t) {
                     Ok(truth) if jump_when => self.b.ins().brif(truth, jump, &[], next, &[]),
@@ -845,6 +908,16 @@ impl<'a, 'b> Gen<'a, 'b> {
     }
 
     fn ret(&mut self, bits: ir::Value, tag: ir::Value) {
+        if let Exit::Inlined { cont, .. } = self.f.exit {
+            // The tag is passed only when the callee's result type leaves
+            // it unknown.
+            let mut result = vec![bits.into()];
+            if self.f.spec.types.ret == Ty::Any {
+                result.push(tag.into());
+            }
+            self.b.ins().jump(cont, &result);
+            return;
+        }
         match self.mode {
             Mode::Direct => {
                 self.b.ins().return_(&[bits, tag]);
@@ -924,7 +997,7 @@ impl<'a, 'b> Gen<'a, 'b> {
     /// and negative divisors) deoptimises.
     fn int_arith(&mut self, pc: usize, op: Arith, x: ir::Value, y: ir::Value) -> ir::Value {
         match op {
-            Arith::Add | Arith::Sub | Arith::Mul if self.proven[pc].overflow_free => {
+            Arith::Add | Arith::Sub | Arith::Mul if self.f.proven[pc].overflow_free => {
                 let ins = self.b.ins();
                 match op {
                     Arith::Add => ins.iadd(x, y),
@@ -956,7 +1029,7 @@ impl<'a, 'b> Gen<'a, 'b> {
                 // non-negative.
                 let not_positive = self.b.ins().icmp_imm_s(IntCC::SignedLessThanOrEqual, y, 0);
                 self.guard(not_positive, pc, Resume::At);
-                if self.proven[pc].nonnegative_dividend {
+                if self.f.proven[pc].nonnegative_dividend {
                     // Both operands are non-negative: the remainder is.
                     return self.b.ins().urem(x, y);
                 }
@@ -1049,7 +1122,7 @@ impl<'a, 'b> Gen<'a, 'b> {
     }
 
     fn branch_unless(&mut self, pc: usize, op: CmpOp, a: Operand, b: Operand, target: u16) {
-        let (next, jump) = (self.blocks[&(pc + 1)], self.blocks[&(target as usize)]);
+        let (next, jump) = (self.f.blocks[&(pc + 1)], self.f.blocks[&(target as usize)]);
         match self.compare(pc, op, a, b) {
             Ok(holds) => self.b.ins().brif(holds, next, &[], jump, &[]),
             Err(holds) => self.b.ins().jump(if holds { next } else { jump }, &[]),
@@ -1157,17 +1230,22 @@ impl<'a, 'b> Gen<'a, 'b> {
             }
             return Ok(());
         };
-        if dst.is_none() && self.mode == Mode::Direct && spec == self.index {
+        if dst.is_none() && spec == self.f.index {
             self.self_tail_call(base, argc);
             return Ok(());
+        }
+        if let Some(dst) = dst
+            && self.inlinable(spec)
+        {
+            return self.inline_call(pc, spec, base, argc, dst);
         }
         let func = self.links.funcs[spec].ok_or("internal: callee not declared")?;
         let ret = self.unit.specs[spec].types.ret;
         // A call nests one level deeper; a tail call takes its caller's
         // place.
         let budget = match dst {
-            Some(_) => self.b.ins().iadd_imm_s(self.budget, -1),
-            None => self.budget,
+            Some(_) => self.b.ins().iadd_imm_s(self.f.budget, -1),
+            None => self.f.budget,
         };
         let mut args = vec![budget];
         args.extend(self.counter);
@@ -1176,7 +1254,7 @@ impl<'a, 'b> Gen<'a, 'b> {
             args.push(v);
         }
         let callee_ref = self.func_ref(func);
-        if dst.is_none() && self.mode == Mode::Direct {
+        if dst.is_none() && self.returns_directly() {
             self.b.ins().return_call(callee_ref, &args);
             return Ok(());
         }
@@ -1189,8 +1267,9 @@ impl<'a, 'b> Gen<'a, 'b> {
                 self.def_result(dst, ret, bits, tag);
             }
             None => {
-                // A tail call from an OSR entry: the callee took this
-                // frame's place, so its record is the outermost one.
+                // A tail call from an OSR entry or inlined code: the callee
+                // took this frame's place, so its record goes where this
+                // frame's would.
                 let (done, bail) = (self.b.create_block(), self.b.create_block());
                 self.b.set_cold_block(bail);
                 self.b.ins().brif(bailed, bail, &[], done, &[]);
@@ -1200,6 +1279,85 @@ impl<'a, 'b> Gen<'a, 'b> {
                 self.ret(bits, tag);
             }
         }
+        Ok(())
+    }
+
+    /// Whether a return or tail call leaves the machine function itself
+    /// with `(payload, tag)`: the outer frame of a direct function.
+    fn returns_directly(&self) -> bool {
+        matches!(self.f.exit, Exit::Outer) && self.mode == Mode::Direct
+    }
+
+    /// Whether a call of `unit.specs[spec]` from the current frame has the
+    /// callee's body inlined: one level deep (a function's own frame only),
+    /// for small callees (whose types the unit infers even when they were
+    /// compiled earlier), up to a total per function. Inlining a
+    /// recursive function into itself unrolls its recursion once, halving
+    /// its calls (fib, tak).
+    fn inlinable(&self, spec: usize) -> bool {
+        let callee = &self.unit.specs[spec];
+        let size = callee.proto.code_len();
+        matches!(self.f.exit, Exit::Outer)
+            && callee.start == 0
+            && !callee.types.at.is_empty()
+            && inline_candidate(&callee.proto)
+            && self.inlined_ops + size <= INLINE_TOTAL_OPS
+    }
+
+    /// A call of `unit.specs[spec]` with the callee's body inlined in a
+    /// frame of its own; its result goes to `dst`.
+    fn inline_call(
+        &mut self,
+        pc: usize,
+        spec: usize,
+        base: u16,
+        argc: u16,
+        dst: u16,
+    ) -> Result<(), String> {
+        let params = self.unit.specs[spec].params().to_vec();
+        let args: Vec<ir::Value> = (0..argc)
+            .map(|i| self.argument(base + 1 + i, params[i as usize]))
+            .collect();
+        self.inlined_ops += self.unit.specs[spec].proto.code_len();
+        self.inlined_calls += 1;
+        let bail_to = self.deopt_block(pc, Resume::AfterCall(dst));
+        let ret = self.unit.specs[spec].types.ret;
+        let cont = self.b.create_block();
+        self.b.append_block_param(cont, types::I64);
+        if ret == Ty::Any {
+            self.b.append_block_param(cont, types::I64);
+        }
+        let budget = self.b.ins().iadd_imm_s(self.f.budget, -1);
+        let mut callee = Frame::new(
+            &mut self.b,
+            self.unit,
+            spec,
+            Exit::Inlined { cont, bail_to },
+        );
+        callee.budget = budget;
+        let caller = std::mem::replace(&mut self.f, callee);
+        let inlined = self.inlined_body(&args);
+        self.f = caller;
+        inlined?;
+        self.b.switch_to_block(cont);
+        let bits = self.b.block_params(cont)[0];
+        let tag = match self.b.block_params(cont).get(1) {
+            Some(&tag) => tag,
+            None => self.iconst(ret.tag().unwrap_or(TAG_NIL) as i64),
+        };
+        self.def_result(dst, ret, bits, tag);
+        Ok(())
+    }
+
+    /// The current (inlined) frame's code, entered with `args`.
+    fn inlined_body(&mut self, args: &[ir::Value]) -> Result<(), String> {
+        self.create_blocks();
+        self.take_params(args);
+        self.check_budget();
+        let start = self.f.blocks[&self.f.spec.start];
+        self.b.ins().jump(start, &[]);
+        self.body()?;
+        self.deopt_blocks();
         Ok(())
     }
 
@@ -1223,14 +1381,14 @@ impl<'a, 'b> Gen<'a, 'b> {
     /// A tail call of the function itself: a jump to its start with the
     /// arguments as its parameters.
     fn self_tail_call(&mut self, base: u16, argc: u16) {
-        let params = self.spec.params().to_vec();
+        let params = self.f.spec.params().to_vec();
         let args: Vec<ir::Value> = (0..argc)
             .map(|i| self.argument(base + 1 + i, params[i as usize]))
             .collect();
         for (r, (v, t)) in args.into_iter().zip(params).enumerate() {
             self.def(r as u16, t, v);
         }
-        let start = self.blocks[&self.spec.start];
+        let start = self.f.blocks[&self.f.spec.start];
         self.b.ins().jump(start, &[]);
     }
 
@@ -1243,8 +1401,8 @@ impl<'a, 'b> Gen<'a, 'b> {
             }
             Ty::Int | Ty::Bool | Ty::Nil | Ty::Func(_) => self.def(dst, ret, bits),
             Ty::Any | Ty::Undef => {
-                self.b.def_var(self.bits[dst as usize], bits);
-                self.b.def_var(self.tag[dst as usize], tag);
+                self.b.def_var(self.f.bits[dst as usize], bits);
+                self.b.def_var(self.f.tag[dst as usize], tag);
             }
         }
     }

@@ -264,7 +264,7 @@ fn build(
     plan: &Plan,
     deopt: FuncId,
     limits: bool,
-) -> Result<Vec<(FuncId, Context)>, String> {
+) -> Result<(Vec<(FuncId, Context)>, u64), String> {
     let guards = unit.guards();
     let links = Links {
         limits,
@@ -274,6 +274,7 @@ fn build(
     };
     let mut fctx = FunctionBuilderContext::new();
     let mut out = Vec::new();
+    let mut inlined = 0;
     for &(i, id, mode) in &plan.new {
         let mut ctx = module.make_context();
         ctx.func.signature = if mode == Mode::Direct {
@@ -283,7 +284,7 @@ fn build(
         };
         ctx.func.name = UserFuncName::user(0, id.as_u32());
         let b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
-        codegen::emit(b, module, unit, i, &links, mode)?;
+        inlined += codegen::emit(b, module, unit, i, &links, mode)?;
         out.push((id, ctx));
     }
     if plan.wrapper {
@@ -295,7 +296,7 @@ fn build(
         codegen::emit_entry(b, module, &unit.specs[0], direct, &links);
         out.push((plan.entry, ctx));
     }
-    Ok(out)
+    Ok((out, inlined))
 }
 
 impl Tier for CraneliftTier {
@@ -322,7 +323,7 @@ impl Tier for CraneliftTier {
             request.registers,
         )?;
         let plan = plan(module, &unit, &mut self.next_name, limits)?;
-        let contexts = build(module, &unit, &plan, deopt, limits)?;
+        let (contexts, inlined) = build(module, &unit, &plan, deopt, limits)?;
         let mut code_bytes = 0;
         let functions = contexts.len() as u64;
         let disasm = std::env::var_os("ELLE_JIT_DISASM").is_some();
@@ -384,6 +385,7 @@ impl Tier for CraneliftTier {
             code: memory,
             code_bytes,
             functions,
+            inlined,
             frame_bytes: self.frame_bytes,
         })
     }
@@ -406,7 +408,7 @@ impl Tier for CraneliftTier {
         )?;
         let mut names = 0;
         let plan = plan(&mut module, &unit, &mut names, request.limits)?;
-        let contexts = build(&mut module, &unit, &plan, deopt, request.limits)?;
+        let (contexts, _) = build(&mut module, &unit, &plan, deopt, request.limits)?;
         let text = contexts
             .iter()
             .map(|(_, ctx)| ctx.func.display().to_string())

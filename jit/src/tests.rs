@@ -395,3 +395,64 @@ fn compiled_code_counts_the_limits_check_points_as_the_interpreter_does() {
     let (out, _, _) = run_with_fuel(JitMode::Eager, 1_000_000, src);
     assert_eq!(out, "(610 5000 12497500)");
 }
+
+#[test]
+fn a_deoptimisation_inside_an_inlined_callee_records_both_frames() {
+    // `inc` is inlined into `f`; its overflow deoptimises with `f`'s live
+    // registers (`s`, `a`) written back under `inc`'s frame, and the
+    // interpreter raises the error with the interpreter's trace.
+    let src = "
+        (define (inc x) (+ x 1))
+        (define (f a b) (let ((s (* a 2))) (+ s (inc b) a)))
+        (list (f 1 2) (f 3 4))
+        (f 5 9223372036854775807)";
+    let (out, stats) = agree(JitMode::Eager, src);
+    assert!(
+        out.starts_with("error[overflow-error]: integer overflow in +"),
+        "{out}"
+    );
+    assert!(out.contains("inc (test:2:"), "{out}");
+    assert!(out.contains("f (test:3:"), "{out}");
+    assert!(stats.deopts >= 1, "{stats:?}");
+}
+
+#[test]
+fn inlined_recursion_near_the_depth_limit_continues_in_the_interpreter() {
+    // Recursion unrolled once by inlining: the call budget runs out in the
+    // function's own frame or in the inlined one, depending on the depth;
+    // either way the interpreter carries on from the recorded frames and
+    // raises `stack-overflow` exactly where it would.
+    let src = "(define (down n) (if (= n 0) 0 (+ 1 (down (- n 1)))))";
+    for n in 490..=502 {
+        let program = format!("{src} (down {n})");
+        let expected = {
+            let mut vm = vm(JitMode::Off);
+            vm.set_max_depth(500);
+            run(&mut vm, &program)
+        };
+        let mut jit = vm(JitMode::Eager);
+        jit.set_max_depth(500);
+        assert_eq!(run(&mut jit, &program), expected, "(down {n})");
+        assert!(jit.tier_stats().compiled >= 1);
+    }
+}
+
+#[test]
+fn small_callees_are_inlined_even_when_compiled_before() {
+    // `sq` and `sqf` are compiled on their own first; `norm2` and `normf`,
+    // compiled later, inline them at both calls. fib inlines itself at its
+    // two calls. tak is too large to inline.
+    let src = "
+        (define (sq x) (* x x))
+        (define (sqf x) (* x x))
+        (list (sq 3) (sqf 0.5))
+        (define (norm2 x y) (+ (sq x) (sq y)))
+        (define (normf x y) (+ (sqf x) (sqf y)))
+        (define (fib n) (if (< n 2) n (+ (fib (- n 1)) (fib (- n 2)))))
+        (define (tak x y z)
+          (if (< y x) (tak (tak (- x 1) y z) (tak (- y 1) z x) (tak (- z 1) x y)) z))
+        (list (norm2 3 4) (normf 1.5 2.0) (fib 15) (tak 6 4 2))";
+    let (out, stats) = agree(JitMode::Eager, src);
+    assert_eq!(out, "(25 6.25 610 3)");
+    assert_eq!(stats.inlined, 6, "{stats:?}");
+}

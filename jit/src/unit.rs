@@ -11,6 +11,7 @@ use elle_vm::bytecode::Proto;
 use elle_vm::tier::Eligibility;
 use elle_vm::value::Value;
 
+use crate::codegen;
 use crate::infer::{self, Env, Ty, Types};
 
 /// A global function that compiled code calls, guarded by identity.
@@ -136,16 +137,25 @@ impl<'a> Unit<'a> {
             let mut changed = false;
             let mut i = 0;
             while i < self.specs.len() {
-                if self.specs[i].existing.is_none() {
-                    let spec = &self.specs[i];
-                    let (proto, start) = (spec.proto.clone(), spec.start);
-                    let mut entry = spec.entry.clone();
-                    entry.resize(proto.nregs() as usize, Ty::Undef);
+                let spec = &self.specs[i];
+                let (proto, start) = (spec.proto.clone(), spec.start);
+                let mut entry = spec.entry.clone();
+                entry.resize(proto.nregs() as usize, Ty::Undef);
+                if spec.existing.is_none() {
                     let types = infer::infer(&proto, start, entry, self)?;
                     if types.ret != self.specs[i].types.ret || self.specs[i].types.at.is_empty() {
                         changed = true;
                     }
                     self.specs[i].types = types;
+                } else if codegen::inline_candidate(&proto) {
+                    // Code compiled earlier is called, not analysed again,
+                    // unless a caller may inline it; then its types are
+                    // inferred with the others', and its result type stays
+                    // the one its code returns. Code that cannot be analysed any more
+                    // (a callee of it redefined) is only called.
+                    if let Ok(types) = infer::infer(&proto, start, entry, self) {
+                        self.specs[i].types.at = types.at;
+                    }
                 }
                 i += 1;
             }

@@ -94,6 +94,8 @@ pub struct Compiled {
     /// Machine functions compiled for it (the entry, and the callees not
     /// compiled before).
     pub functions: u64,
+    /// Calls whose callee's code the new functions inline.
+    pub inlined: u64,
     /// An upper bound of the native stack bytes one compiled function
     /// called from this entry uses, from which the VM computes how deep
     /// compiled calls may nest on the native stack ([`JitCtx::budget`]).
@@ -213,6 +215,8 @@ pub struct TierStats {
     pub compiled: u64,
     /// Machine functions compiled for them.
     pub functions: u64,
+    /// Calls compiled with their callee's code inlined.
+    pub inlined: u64,
     /// Functions that could not be compiled, with the reason, in order.
     pub rejected: Vec<(String, String)>,
     /// Entries that declined because the registers had other types than
@@ -448,6 +452,7 @@ impl Vm {
             Ok(compiled) => {
                 self.tier.stats.compiled += 1;
                 self.tier.stats.functions += compiled.functions;
+                self.tier.stats.inlined += compiled.inlined;
                 self.tier.stats.code_bytes += compiled.code_bytes;
                 self.tier.deps.extend(compiled.deps);
                 let entry = (compiled.entry, compiled.frame_bytes);
