@@ -25,6 +25,11 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 
 /// Runs elle in `dir` with `input` on stdin (a pipe, never a terminal).
 fn run_in(dir: Option<&Path>, args: &[&str], input: &str) -> Output {
+    run_bytes(dir, args, input.as_bytes())
+}
+
+/// [`run_in`] with any bytes on stdin.
+fn run_bytes(dir: Option<&Path>, args: &[&str], input: &[u8]) -> Output {
     let mut cmd = Command::new(ELLE);
     cmd.args(args)
         .stdin(Stdio::piped())
@@ -36,7 +41,7 @@ fn run_in(dir: Option<&Path>, args: &[&str], input: &str) -> Output {
     let mut child = cmd.spawn().expect("start elle");
     if let Some(mut stdin) = child.stdin.take() {
         // A program that exits without reading stdin closes the pipe early.
-        let _ = stdin.write_all(input.as_bytes());
+        let _ = stdin.write_all(input);
     }
     child.wait_with_output().expect("wait for elle")
 }
@@ -255,6 +260,26 @@ fn stdin_errors_are_reported_as_stdin() {
     assert!(stderr(&o).contains("(<stdin>:2:1)"), "{}", stderr(&o));
 }
 
+#[test]
+fn read_line_reads_the_lines_of_stdin() {
+    let prog = "(let loop ((l (read-line))) (when l (write l) (loop (read-line))))";
+    let o = run_in(None, &["-e", prog], "one\ntwo words\r\n\nlast");
+    assert_ok(&o, "\"one\"\"two words\"\"\"\"last\"nil\n");
+}
+
+#[test]
+fn read_line_shows_a_prompt_first_and_rejects_invalid_utf8() {
+    let o = run_in(None, &["-e", "(display \"name? \") (read-line)"], "Ann\n");
+    assert_ok(&o, "name? \"Ann\"\n");
+    let o = run_bytes(None, &["-e", "(read-line)"], b"caf\xe9\n");
+    assert_eq!(status(&o), 1);
+    assert!(
+        stderr(&o).starts_with("error[io-error]: read-line: standard input is not valid UTF-8"),
+        "{}",
+        stderr(&o)
+    );
+}
+
 // ----- exit statuses -----
 
 #[test]
@@ -303,17 +328,7 @@ fn unreadable_programs_are_io_errors() {
     );
     assert!(stderr(&o).contains("valid UTF-8"), "{}", stderr(&o));
 
-    let mut cmd = Command::new(ELLE);
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start elle");
-    if let Some(mut stdin) = child.stdin.take() {
-        let _ = stdin.write_all(b"(display \"caf\xe9\")");
-    }
-    let o = child.wait_with_output().expect("wait for elle");
+    let o = run_bytes(None, &[], b"(display \"caf\xe9\")");
     assert_eq!(status(&o), 1);
     assert!(
         stderr(&o).starts_with("error[io-error]: cannot read the program from stdin"),

@@ -23,6 +23,16 @@ pub fn install(vm: &mut Vm) {
         Ok(vm.heap.alloc(Obj::Vector(items)))
     });
     vm.define_native("%for-items", 1, Some(2), for_items);
+    // The elements of a list or vector, as a list; the second argument
+    // names the function for the error (`find`, `remove`...).
+    vm.define_native("%seq-items", 2, Some(2), |vm, a| {
+        let func = match a[1] {
+            Value::Symbol(s) => s.name(),
+            _ => "%seq-items",
+        };
+        let items = crate::primitives::seq_arg(vm, func, a[0])?;
+        Ok(vm.heap.list(&items))
+    });
     vm.define_native("%list-of-length?", 2, Some(2), |vm, a| {
         Ok(Value::bool(
             list_length(vm, a[0]) == Some(index_arg(vm, "match", a[1])?),
@@ -81,6 +91,7 @@ pub fn install(vm: &mut Vm) {
         ("%take", "take"),
         ("%drop", "drop"),
         ("%quotient", "quotient"),
+        ("%inc", "inc"),
         ("%lt", "<"),
         ("%minus", "-"),
         ("%vector?", "vector?"),
