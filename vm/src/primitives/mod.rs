@@ -10,6 +10,7 @@ pub mod bits;
 pub mod collections;
 pub mod condition_prims;
 pub mod files;
+pub mod format;
 pub mod internal;
 pub mod json;
 pub mod lists;
@@ -39,6 +40,7 @@ pub fn install(vm: &mut Vm) {
     files::install(vm);
     json::install(vm);
     bits::install(vm);
+    format::install(vm);
     random::install(vm);
     search::install(vm);
     system::install(vm);

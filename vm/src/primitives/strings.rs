@@ -397,7 +397,8 @@ fn number_to_string(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
     Ok(vm.heap.alloc_string(s))
 }
 
-fn int_in_radix(n: i64, radix: u32) -> String {
+/// An integer in base `radix` (2 to 36), lowercase, with a `-` sign.
+pub fn int_in_radix(n: i64, radix: u32) -> String {
     let mut mag = n.unsigned_abs();
     if mag == 0 {
         return "0".to_string();
