@@ -103,3 +103,9 @@
     (if (%pair? xs)
         (loop (%cdr xs) (if (pred (%car xs)) acc (%cons (%car xs) acc)))
         (if (%vector? seq) (%list->vector (%reverse acc)) (%reverse acc)))))
+
+;; `(warn msg)`: signals a warning; unhandled, it is printed on stderr. A
+;; handler that invokes `muffle-warning` suppresses it, and warn returns nil.
+(define (warn msg)
+  (restart-case (%warn msg)
+    (muffle-warning () nil)))
