@@ -39,6 +39,30 @@ impl fmt::Display for ReadError {
 
 impl std::error::Error for ReadError {}
 
+/// The byte-order mark, skipped at the start of a source.
+const BOM: char = '\u{FEFF}';
+
+/// The text of a source read as bytes; invalid UTF-8 is an error at the
+/// line and column of its first bad byte.
+pub fn decode_source(bytes: Vec<u8>, file: FileId) -> Result<String, ReadError> {
+    String::from_utf8(bytes).map_err(|e| {
+        let bad = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        // The valid prefix is text: walk it as the reader would.
+        let prefix = std::str::from_utf8(&bytes[..bad]).unwrap_or_default();
+        let mut reader = Reader::at_start(prefix, file);
+        // A byte-order mark takes no column.
+        if prefix.starts_with(BOM) {
+            reader.pos = BOM.len_utf8();
+        }
+        reader.advance_to(bad);
+        reader.error(
+            reader.here(),
+            format!("invalid UTF-8 (byte 0x{:02X})", bytes[bad]),
+        )
+    })
+}
+
 /// Reads every datum in `src`.
 pub fn read_all(src: &str, file: FileId) -> Result<Vec<Datum>, ReadError> {
     let mut reader = Reader::new(src, file);
@@ -178,7 +202,7 @@ fn is_ascii_delimiter(b: u8) -> bool {
     is_ascii_space(b)
         || matches!(
             b,
-            b'(' | b')' | b'[' | b']' | b'{' | b'}' | b'"' | b'\'' | b'`' | b',' | b';'
+            b'(' | b')' | b'[' | b']' | b'{' | b'}' | b'"' | b'\'' | b'`' | b',' | b';' | 0
         )
 }
 
@@ -187,8 +211,9 @@ fn is_continuation(b: u8) -> bool {
 }
 
 impl<'a> Reader<'a> {
-    fn new(src: &'a str, file: FileId) -> Reader<'a> {
-        let mut reader = Reader {
+    /// A reader at the first byte of `src`.
+    fn at_start(src: &'a str, file: FileId) -> Reader<'a> {
+        Reader {
             src,
             bytes: src.as_bytes(),
             pos: 0,
@@ -196,8 +221,18 @@ impl<'a> Reader<'a> {
             col: 1,
             file,
             stack: Vec::new(),
-        };
-        if src.starts_with("#!") {
+        }
+    }
+
+    /// A reader at the first byte of the text proper: after a byte-order
+    /// mark and a `#!` line.
+    fn new(src: &'a str, file: FileId) -> Reader<'a> {
+        let mut reader = Reader::at_start(src, file);
+        // A byte-order mark is no part of the text (and takes no column).
+        if src.starts_with(BOM) {
+            reader.pos = BOM.len_utf8();
+        }
+        if src[reader.pos..].starts_with("#!") {
             reader.skip_line();
         }
         reader
@@ -385,6 +420,7 @@ impl<'a> Reader<'a> {
                 Ok(Some(Datum::new(DatumKind::Str(text), start)))
             }
             b'#' => self.read_hash(start),
+            0 => Err(self.error(start, "a NUL byte outside a string")),
             _ => self.read_atom(start),
         }
     }

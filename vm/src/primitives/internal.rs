@@ -245,22 +245,22 @@ fn sort_default(vm: &mut Vm, seq: Value) -> RtResult<Value> {
     let kind = items
         .first()
         .map_or(SortKind::Number, |&x| SortKind::of(vm, x));
-    if let Some(&bad) = items.iter().find(|&&x| SortKind::of(vm, x) != kind) {
+    // The first element of no sortable kind, else the first of another
+    // kind than the first element's: `(sort [[1] 2])` names the vector,
+    // not the integer 2.
+    let bad = items
+        .iter()
+        .find(|&&x| SortKind::of(vm, x) == SortKind::Other)
+        .or_else(|| items.iter().find(|&&x| SortKind::of(vm, x) != kind));
+    if let Some(&bad) = bad {
         let what = match kind {
-            SortKind::Number | SortKind::Other => "number",
+            SortKind::Number => "number",
             SortKind::Str => "string",
             SortKind::Symbol => "symbol",
             SortKind::Keyword => "keyword",
+            SortKind::Other => "number, string, symbol or keyword",
         };
         return Err(expected(vm, "sort", what, bad));
-    }
-    if kind == SortKind::Other {
-        return Err(expected(
-            vm,
-            "sort",
-            "number, string, symbol or keyword",
-            items[0],
-        ));
     }
     items.sort_by(|&x, &y| default_order(vm, x, y));
     Ok(if is_vector {
