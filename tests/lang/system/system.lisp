@@ -24,5 +24,7 @@
 (check (sleep -0.5))
 (check (sleep "1"))
 (check (sleep (/ 1.0 0)))
+(check (sleep (- (/ 1.0 0) (/ 1.0 0))))
+(show (sleep -0.0))
 (check (sleep))
 (check (read-line 1))

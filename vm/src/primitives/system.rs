@@ -28,7 +28,10 @@ pub fn install(vm: &mut Vm) {
     vm.define_native("sleep", 1, Some(1), |vm, a| {
         let secs = match a[0] {
             Value::Int(n) if n >= 0 => Some(Duration::from_secs(n as u64)),
-            Value::Float(f) => Duration::try_from_secs_f64(f).ok(),
+            // Longer than a Duration holds is as good as forever.
+            Value::Float(f) if f >= 0.0 && f.is_finite() => {
+                Some(Duration::try_from_secs_f64(f).unwrap_or(Duration::MAX))
+            }
             _ => None,
         };
         let Some(d) = secs else {
