@@ -926,6 +926,65 @@ mod tests {
         (d.span.line, d.span.col)
     }
 
+    // ---- byte-order mark, NUL, invalid UTF-8 ----
+
+    #[test]
+    fn a_byte_order_mark_is_skipped_and_takes_no_column() {
+        assert_eq!(shows("\u{feff}(a b)"), "(a b)");
+        assert_eq!(shows("\u{feff}#!/usr/bin/env elle\n1"), "1");
+        assert_eq!(pos(&one("\u{feff} x")), (1, 2));
+        // Elsewhere it is an ordinary character.
+        assert_eq!(shows("a\u{feff}"), "a\u{feff}");
+    }
+
+    #[test]
+    fn a_nul_byte_outside_a_string_is_an_error_at_its_position() {
+        let msg = "a NUL byte outside a string";
+        check_err("\0", 1, 1, msg, false);
+        check_err("(a\0b)", 1, 3, msg, false);
+        check_err("x\n  \0", 2, 3, msg, false);
+        check_err("#t\0", 1, 3, msg, false);
+        assert_eq!(shows("\"a\0b\" ; \0"), "\"a\\0b\"");
+    }
+
+    #[test]
+    fn invalid_utf8_is_an_error_at_its_first_bad_byte() {
+        let bad = |bytes: &[u8]| match decode_source(bytes.to_vec(), file()) {
+            Ok(s) => panic!("{s:?} should not decode"),
+            Err(e) => (e.span.line, e.span.col, e.message),
+        };
+        assert_eq!(
+            bad(b"\xff"),
+            (1, 1, "invalid UTF-8 (byte 0xFF)".to_string())
+        );
+        assert_eq!(
+            bad("λ\nab"
+                .as_bytes()
+                .iter()
+                .chain(b"\xe9")
+                .copied()
+                .collect::<Vec<_>>()
+                .as_slice())
+            .0,
+            2
+        );
+        assert_eq!(
+            bad("\u{feff}λ"
+                .as_bytes()
+                .iter()
+                .chain(b"\xc3")
+                .copied()
+                .collect::<Vec<_>>()
+                .as_slice()),
+            (1, 2, "invalid UTF-8 (byte 0xC3)".to_string())
+        );
+        assert_eq!(
+            bad(b"#!x\xff\n"),
+            (1, 4, "invalid UTF-8 (byte 0xFF)".to_string())
+        );
+        assert_eq!(decode_source(b"ok".to_vec(), file()), Ok("ok".to_string()));
+    }
+
     // ---- shebang ----
 
     #[test]
