@@ -103,11 +103,19 @@ fn run_file(engine: &mut Engine, path: &Path) -> i32 {
 }
 
 fn run_stdin(engine: &mut Engine) -> i32 {
-    let mut src = String::new();
-    if let Err(e) = std::io::stdin().read_to_string(&mut src) {
+    let mut bytes = Vec::new();
+    if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
         errln!("error[io-error]: cannot read the program from stdin: {e}");
         return EXIT_ERROR;
     }
+    let file = elle_vm::span::FileId::register(STDIN_NAME);
+    let src = match elle_vm::reader::decode_source(bytes, file) {
+        Ok(src) => src,
+        Err(e) => {
+            errln!("error[read-error]: {}: {}", e.span, e.message);
+            return EXIT_ERROR;
+        }
+    };
     match engine.eval_named::<()>(STDIN_NAME, &src) {
         Ok(()) => EXIT_OK,
         Err(e) => fail(engine, &e),

@@ -25,6 +25,11 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 
 /// Runs elle in `dir` with `input` on stdin (a pipe, never a terminal).
 fn run_in(dir: Option<&Path>, args: &[&str], input: &str) -> Output {
+    run_bytes(dir, args, input.as_bytes())
+}
+
+/// [`run_in`] with any bytes on stdin.
+fn run_bytes(dir: Option<&Path>, args: &[&str], input: &[u8]) -> Output {
     let mut cmd = Command::new(ELLE);
     cmd.args(args)
         .stdin(Stdio::piped())
@@ -36,7 +41,7 @@ fn run_in(dir: Option<&Path>, args: &[&str], input: &str) -> Output {
     let mut child = cmd.spawn().expect("start elle");
     if let Some(mut stdin) = child.stdin.take() {
         // A program that exits without reading stdin closes the pipe early.
-        let _ = stdin.write_all(input.as_bytes());
+        let _ = stdin.write_all(input);
     }
     child.wait_with_output().expect("wait for elle")
 }
@@ -255,6 +260,26 @@ fn stdin_errors_are_reported_as_stdin() {
     assert!(stderr(&o).contains("(<stdin>:2:1)"), "{}", stderr(&o));
 }
 
+#[test]
+fn read_line_reads_the_lines_of_stdin() {
+    let prog = "(let loop ((l (read-line))) (when l (write l) (loop (read-line))))";
+    let o = run_in(None, &["-e", prog], "one\ntwo words\r\n\nlast");
+    assert_ok(&o, "\"one\"\"two words\"\"\"\"last\"nil\n");
+}
+
+#[test]
+fn read_line_shows_a_prompt_first_and_rejects_invalid_utf8() {
+    let o = run_in(None, &["-e", "(display \"name? \") (read-line)"], "Ann\n");
+    assert_ok(&o, "name? \"Ann\"\n");
+    let o = run_bytes(None, &["-e", "(read-line)"], b"caf\xe9\n");
+    assert_eq!(status(&o), 1);
+    assert!(
+        stderr(&o).starts_with("error[io-error]: read-line: standard input is not valid UTF-8"),
+        "{}",
+        stderr(&o)
+    );
+}
+
 // ----- exit statuses -----
 
 #[test]
@@ -289,37 +314,88 @@ fn exit_status_keeps_the_low_8_bits() {
     );
 }
 
-#[test]
-fn unreadable_programs_are_io_errors() {
-    let dir = scratch("unreadable");
-    let path = dir.join("latin1.lisp");
-    std::fs::write(&path, b"(display \"caf\xe9\")").expect("write");
-    let o = elle(&[path.to_str().expect("utf-8")]);
-    assert_eq!(status(&o), 1);
-    assert!(
-        stderr(&o).starts_with("error[io-error]: cannot read \""),
-        "{}",
-        stderr(&o)
-    );
-    assert!(stderr(&o).contains("valid UTF-8"), "{}", stderr(&o));
-
-    let mut cmd = Command::new(ELLE);
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start elle");
-    if let Some(mut stdin) = child.stdin.take() {
-        let _ = stdin.write_all(b"(display \"caf\xe9\")");
+/// Runs the bytes `src` as a file in a scratch folder, then as stdin;
+/// each run must fail with exactly this stderr (`FILE` stands for the
+/// source's name).
+fn assert_read_error(test: &str, src: &[u8], expected: &str) {
+    let dir = scratch(test);
+    std::fs::write(dir.join("prog.lisp"), src).expect("write");
+    for (args, name) in [(&["prog.lisp"][..], "prog.lisp"), (&[][..], "<stdin>")] {
+        let input: &[u8] = if args.is_empty() { src } else { b"" };
+        let o = run_bytes(Some(&dir), args, input);
+        assert_eq!(status(&o), 1, "{name}");
+        assert_eq!(stdout(&o), "", "{name}");
+        assert_eq!(stderr(&o), expected.replace("FILE", name), "{name}");
     }
-    let o = child.wait_with_output().expect("wait for elle");
+}
+
+#[test]
+fn invalid_utf8_is_a_read_error_at_the_first_bad_byte() {
+    assert_read_error(
+        "latin1",
+        b"(display 1)\n(display \"caf\xe9\")",
+        "error[read-error]: FILE:2:14: invalid UTF-8 (byte 0xE9)\n",
+    );
+    // Columns count characters; a truncated sequence at the end counts too.
+    assert_read_error(
+        "truncated",
+        "(display \"λλ\") ; é"
+            .as_bytes()
+            .split_last()
+            .expect("bytes")
+            .1,
+        "error[read-error]: FILE:1:18: invalid UTF-8 (byte 0xC3)\n",
+    );
+    // An imported file is read the same way.
+    let dir = scratch("import_latin1");
+    std::fs::write(dir.join("lib.lisp"), b"\n  \xff").expect("write");
+    write(&dir, "main.lisp", "(import \"lib.lisp\")");
+    let o = run_in(Some(&dir), &["main.lisp"], "");
     assert_eq!(status(&o), 1);
     assert!(
-        stderr(&o).starts_with("error[io-error]: cannot read the program from stdin"),
+        stderr(&o).starts_with("error[read-error]: ")
+            && stderr(&o).contains("lib.lisp:2:3: invalid UTF-8 (byte 0xFF)"),
         "{}",
         stderr(&o)
     );
+}
+
+#[test]
+fn a_nul_byte_outside_a_string_is_a_read_error() {
+    assert_read_error(
+        "nul",
+        b"(display 1)\n(display 'a\0b)",
+        "error[read-error]: FILE:2:12: a NUL byte outside a string\n",
+    );
+    assert_read_error(
+        "nul_alone",
+        b"\0",
+        "error[read-error]: FILE:1:1: a NUL byte outside a string\n",
+    );
+    // Inside a string it is a character like any other.
+    let dir = scratch("nul_in_string");
+    std::fs::write(dir.join("s.lisp"), b"(write (string-length \"a\0b\"))").expect("write");
+    let o = run_in(Some(&dir), &["s.lisp"], "");
+    assert_ok(&o, "3");
+}
+
+#[test]
+fn a_byte_order_mark_is_skipped() {
+    let dir = scratch("bom");
+    let bom = "\u{feff}";
+    write(&dir, "bom.lisp", &format!("{bom}(display \"ok\")\n(car 1)"));
+    let o = run_in(Some(&dir), &["bom.lisp"], "");
+    assert_eq!(stdout(&o), "ok");
+    // The mark takes no column.
+    assert!(stderr(&o).contains("(bom.lisp:2:1)"), "{}", stderr(&o));
+    write(
+        &dir,
+        "shebang.lisp",
+        &format!("{bom}#!/usr/bin/env elle\n(display 2)"),
+    );
+    assert_ok(&run_in(Some(&dir), &["shebang.lisp"], ""), "2");
+    assert_ok(&run_in(None, &[], &format!("{bom}(display 3)")), "3");
+    assert_ok(&run_in(None, &["-e", &format!("{bom}(+ 1 3)")], ""), "4\n");
 }
 
 #[test]

@@ -183,6 +183,45 @@ fn an_interrupt_from_another_thread_stops_the_script_and_the_engine_goes_on() {
 }
 
 #[test]
+fn sleep_ends_at_a_deadline_or_an_interrupt() {
+    let mut engine = Engine::builder()
+        .time_limit(Duration::from_millis(100))
+        .build();
+    let start = Instant::now();
+    let e = failure(engine.eval::<()>("(try (sleep 30) (catch e :caught))"));
+    assert_eq!(
+        (e.condition_type(), e.message()),
+        ("interrupted", "deadline passed")
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+    engine.set_time_limit(None);
+
+    let handle = engine.interrupt_handle();
+    let sender = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(50));
+        handle.interrupt();
+    });
+    let start = Instant::now();
+    let e = failure(engine.eval::<()>("(sleep 30)"));
+    assert_eq!(
+        (e.condition_type(), e.message()),
+        ("interrupted", "interrupted")
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+    sender.join().expect("the sender thread");
+    // A short sleep with no limit just returns.
+    assert!(ok(engine.eval::<bool>("(sleep 0.01) #t")));
+}
+
+#[test]
 fn an_interrupt_is_seen_within_a_millisecond_or_so() {
     let mut engine = Engine::builder().jit(JitMode::Off).build();
     let handle = engine.interrupt_handle();

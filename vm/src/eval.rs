@@ -125,16 +125,26 @@ impl Vm {
         Ok(Value::TRUE)
     }
 
-    /// A program file's text; failing is an `io-error`
-    /// `PREFIXcannot read "PATH": REASON` whose data is the path.
+    /// A program file's text; failing to read it is an `io-error`
+    /// `PREFIXcannot read "PATH": REASON` whose data is the path, and text
+    /// that is not UTF-8 a `read-error` at its first bad byte.
     fn read_source(&mut self, path: &Path, prefix: &str) -> RtResult<String> {
-        std::fs::read_to_string(path).map_err(|e| {
-            let shown = path.display().to_string();
-            let message = format!(
-                "{prefix}cannot read {shown:?}: {}",
-                crate::primitives::files::os_message(&e)
-            );
-            RtError::with_data("io-error", message, self.heap.alloc_string(shown))
-        })
+        let shown = path.display().to_string();
+        match std::fs::read(path) {
+            Ok(bytes) => {
+                reader::decode_source(bytes, FileId::register(&shown)).map_err(|e| read_error(&e))
+            }
+            Err(e) => {
+                let message = format!(
+                    "{prefix}cannot read {shown:?}: {}",
+                    crate::primitives::files::os_message(&e)
+                );
+                Err(RtError::with_data(
+                    "io-error",
+                    message,
+                    self.heap.alloc_string(shown),
+                ))
+            }
+        }
     }
 }

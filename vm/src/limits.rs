@@ -212,6 +212,28 @@ impl Vm {
         &mut self.limits
     }
 
+    /// Waits for `d` (`sleep`), waking every few milliseconds to look at
+    /// the interrupt flag and the deadline: either ends the wait with its
+    /// condition, as a check point would.
+    pub(crate) fn sleep(&mut self, d: std::time::Duration) -> RtResult<()> {
+        const SLICE: std::time::Duration = std::time::Duration::from_millis(20);
+        let end = Instant::now().checked_add(d);
+        loop {
+            let now = Instant::now();
+            if self.limits.interrupt.load(Ordering::Relaxed)
+                || self.limits.deadline.is_some_and(|dl| now >= dl)
+            {
+                return self.limit_check();
+            }
+            let left = match end {
+                Some(end) if now >= end => return Ok(()),
+                Some(end) => end - now,
+                None => SLICE,
+            };
+            std::thread::sleep(left.min(SLICE));
+        }
+    }
+
     /// The slow path of a check point: the countdown reached zero.
     #[cold]
     #[inline(never)]

@@ -71,3 +71,41 @@
   (let ((items (%for-items seq 'sort)))
     (let ((sorted (%merge-sort items (%length items) less)))
       (if (%vector? seq) (%list->vector sorted) sorted))))
+
+;; Searching with a predicate, on a list or a vector.
+(define (find pred seq)
+  (let loop ((xs (%seq-items seq 'find)))
+    (cond ((%null? xs) nil)
+          ((pred (%car xs)) (%car xs))
+          (else (loop (%cdr xs))))))
+
+(define (any? pred seq)
+  (let loop ((xs (%seq-items seq 'any?)))
+    (cond ((%null? xs) #f)
+          ((pred (%car xs)) #t)
+          (else (loop (%cdr xs))))))
+
+(define (every? pred seq)
+  (let loop ((xs (%seq-items seq 'every?)))
+    (cond ((%null? xs) #t)
+          ((pred (%car xs)) (loop (%cdr xs)))
+          (else #f))))
+
+(define (count pred seq)
+  (let loop ((xs (%seq-items seq 'count)) (n 0))
+    (if (%pair? xs)
+        (loop (%cdr xs) (if (pred (%car xs)) (%inc n) n))
+        n)))
+
+;; The elements that fail pred, as a list for a list, a vector for a vector.
+(define (remove pred seq)
+  (let loop ((xs (%seq-items seq 'remove)) (acc nil))
+    (if (%pair? xs)
+        (loop (%cdr xs) (if (pred (%car xs)) acc (%cons (%car xs) acc)))
+        (if (%vector? seq) (%list->vector (%reverse acc)) (%reverse acc)))))
+
+;; `(warn msg)`: signals a warning; unhandled, it is printed on stderr. A
+;; handler that invokes `muffle-warning` suppresses it, and warn returns nil.
+(define (warn msg)
+  (restart-case (%warn msg)
+    (muffle-warning () nil)))

@@ -39,6 +39,30 @@ impl fmt::Display for ReadError {
 
 impl std::error::Error for ReadError {}
 
+/// The byte-order mark, skipped at the start of a source.
+const BOM: char = '\u{FEFF}';
+
+/// The text of a source read as bytes; invalid UTF-8 is an error at the
+/// line and column of its first bad byte.
+pub fn decode_source(bytes: Vec<u8>, file: FileId) -> Result<String, ReadError> {
+    String::from_utf8(bytes).map_err(|e| {
+        let bad = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        // The valid prefix is text: walk it as the reader would.
+        let prefix = std::str::from_utf8(&bytes[..bad]).unwrap_or_default();
+        let mut reader = Reader::at_start(prefix, file);
+        // A byte-order mark takes no column.
+        if prefix.starts_with(BOM) {
+            reader.pos = BOM.len_utf8();
+        }
+        reader.advance_to(bad);
+        reader.error(
+            reader.here(),
+            format!("invalid UTF-8 (byte 0x{:02X})", bytes[bad]),
+        )
+    })
+}
+
 /// Reads every datum in `src`.
 pub fn read_all(src: &str, file: FileId) -> Result<Vec<Datum>, ReadError> {
     let mut reader = Reader::new(src, file);
@@ -178,7 +202,7 @@ fn is_ascii_delimiter(b: u8) -> bool {
     is_ascii_space(b)
         || matches!(
             b,
-            b'(' | b')' | b'[' | b']' | b'{' | b'}' | b'"' | b'\'' | b'`' | b',' | b';'
+            b'(' | b')' | b'[' | b']' | b'{' | b'}' | b'"' | b'\'' | b'`' | b',' | b';' | 0
         )
 }
 
@@ -187,8 +211,9 @@ fn is_continuation(b: u8) -> bool {
 }
 
 impl<'a> Reader<'a> {
-    fn new(src: &'a str, file: FileId) -> Reader<'a> {
-        let mut reader = Reader {
+    /// A reader at the first byte of `src`.
+    fn at_start(src: &'a str, file: FileId) -> Reader<'a> {
+        Reader {
             src,
             bytes: src.as_bytes(),
             pos: 0,
@@ -196,8 +221,18 @@ impl<'a> Reader<'a> {
             col: 1,
             file,
             stack: Vec::new(),
-        };
-        if src.starts_with("#!") {
+        }
+    }
+
+    /// A reader at the first byte of the text proper: after a byte-order
+    /// mark and a `#!` line.
+    fn new(src: &'a str, file: FileId) -> Reader<'a> {
+        let mut reader = Reader::at_start(src, file);
+        // A byte-order mark is no part of the text (and takes no column).
+        if src.starts_with(BOM) {
+            reader.pos = BOM.len_utf8();
+        }
+        if src[reader.pos..].starts_with("#!") {
             reader.skip_line();
         }
         reader
@@ -385,6 +420,7 @@ impl<'a> Reader<'a> {
                 Ok(Some(Datum::new(DatumKind::Str(text), start)))
             }
             b'#' => self.read_hash(start),
+            0 => Err(self.error(start, "a NUL byte outside a string")),
             _ => self.read_atom(start),
         }
     }
@@ -888,6 +924,65 @@ mod tests {
 
     fn pos(d: &Datum) -> (u32, u32) {
         (d.span.line, d.span.col)
+    }
+
+    // ---- byte-order mark, NUL, invalid UTF-8 ----
+
+    #[test]
+    fn a_byte_order_mark_is_skipped_and_takes_no_column() {
+        assert_eq!(shows("\u{feff}(a b)"), "(a b)");
+        assert_eq!(shows("\u{feff}#!/usr/bin/env elle\n1"), "1");
+        assert_eq!(pos(&one("\u{feff} x")), (1, 2));
+        // Elsewhere it is an ordinary character.
+        assert_eq!(shows("a\u{feff}"), "a\u{feff}");
+    }
+
+    #[test]
+    fn a_nul_byte_outside_a_string_is_an_error_at_its_position() {
+        let msg = "a NUL byte outside a string";
+        check_err("\0", 1, 1, msg, false);
+        check_err("(a\0b)", 1, 3, msg, false);
+        check_err("x\n  \0", 2, 3, msg, false);
+        check_err("#t\0", 1, 3, msg, false);
+        assert_eq!(shows("\"a\0b\" ; \0"), "\"a\\0b\"");
+    }
+
+    #[test]
+    fn invalid_utf8_is_an_error_at_its_first_bad_byte() {
+        let bad = |bytes: &[u8]| match decode_source(bytes.to_vec(), file()) {
+            Ok(s) => panic!("{s:?} should not decode"),
+            Err(e) => (e.span.line, e.span.col, e.message),
+        };
+        assert_eq!(
+            bad(b"\xff"),
+            (1, 1, "invalid UTF-8 (byte 0xFF)".to_string())
+        );
+        assert_eq!(
+            bad("λ\nab"
+                .as_bytes()
+                .iter()
+                .chain(b"\xe9")
+                .copied()
+                .collect::<Vec<_>>()
+                .as_slice())
+            .0,
+            2
+        );
+        assert_eq!(
+            bad("\u{feff}λ"
+                .as_bytes()
+                .iter()
+                .chain(b"\xc3")
+                .copied()
+                .collect::<Vec<_>>()
+                .as_slice()),
+            (1, 2, "invalid UTF-8 (byte 0xC3)".to_string())
+        );
+        assert_eq!(
+            bad(b"#!x\xff\n"),
+            (1, 4, "invalid UTF-8 (byte 0xFF)".to_string())
+        );
+        assert_eq!(decode_source(b"ok".to_vec(), file()), Ok("ok".to_string()));
     }
 
     // ---- shebang ----

@@ -176,6 +176,9 @@ pub struct Vm {
     /// Fuel, deadline and interrupt, and the countdown to their next check
     /// (`limits.rs`).
     pub(crate) limits: crate::limits::Limits,
+    /// The state of `random`'s generator; `None` until first used or
+    /// seeded (`primitives/random.rs`).
+    pub(crate) random_state: Option<u64>,
 }
 
 impl Vm {
@@ -216,6 +219,7 @@ impl Vm {
             rooted_top: 0,
             tier: Default::default(),
             limits: Default::default(),
+            random_state: None,
         };
         vm.heap.set_stress(crate::heap::stress_from_env());
         crate::conditions::install_builtin_types(&mut vm);

@@ -24,5 +24,8 @@
 (check (sort '("a" 1)))
 (check (sort '(a :a)))
 (check (sort (list '(1) '(0))))
+(check (sort [[1] 2]))
+(check (sort [2 [1]]))
+(check (sort '("a" "b" nil)))
 (check (sort '(2 1) (fn (a b) (car a))))
 (check (sort '(2 1) (fn (a) #t)))

@@ -35,6 +35,7 @@
 (check (string-starts-with? 1 "a"))
 (check (string-ends-with? "abc" 1))
 (check (string->symbol 5))
+(check (string->symbol ""))
 (check (symbol->string "s"))
 (check (symbol->string 1))
 (check (string->number 5))

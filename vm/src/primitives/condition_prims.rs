@@ -55,7 +55,9 @@ pub fn install(vm: &mut Vm) {
         condition_arg(vm, "signal", a[0])?;
         signal_or_nil(vm, a[0])
     });
-    vm.define_native("warn", 1, Some(1), warn);
+    // `warn` itself is in the prelude: it calls this within a
+    // `muffle-warning` restart.
+    vm.define_native("%warn", 1, Some(1), warn);
     vm.define_native("invoke-restart", 1, None, |vm, a| {
         let name = restart_name_arg(vm, "invoke-restart", a[0])?;
         Err(vm.invoke_restart(name, &a[1..]))
@@ -93,7 +95,7 @@ fn signal_or_nil(vm: &mut Vm, cond: Value) -> RtResult<Value> {
     }
 }
 
-/// `(warn msg)`: signals a `warning`; unhandled, it is printed on stderr.
+/// `(%warn msg)`: signals a `warning`; unhandled, it is printed on stderr.
 fn warn(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
     str_arg(vm, "warn", a[0])?;
     let cond = vm.make_condition(sym::WARNING, a[0], Value::Nil);

@@ -23,6 +23,16 @@ pub fn install(vm: &mut Vm) {
         Ok(vm.heap.alloc(Obj::Vector(items)))
     });
     vm.define_native("%for-items", 1, Some(2), for_items);
+    // The elements of a list or vector, as a list; the second argument
+    // names the function for the error (`find`, `remove`...).
+    vm.define_native("%seq-items", 2, Some(2), |vm, a| {
+        let func = match a[1] {
+            Value::Symbol(s) => s.name(),
+            _ => "%seq-items",
+        };
+        let items = crate::primitives::seq_arg(vm, func, a[0])?;
+        Ok(vm.heap.list(&items))
+    });
     vm.define_native("%list-of-length?", 2, Some(2), |vm, a| {
         Ok(Value::bool(
             list_length(vm, a[0]) == Some(index_arg(vm, "match", a[1])?),
@@ -81,6 +91,7 @@ pub fn install(vm: &mut Vm) {
         ("%take", "take"),
         ("%drop", "drop"),
         ("%quotient", "quotient"),
+        ("%inc", "inc"),
         ("%lt", "<"),
         ("%minus", "-"),
         ("%vector?", "vector?"),
@@ -234,22 +245,22 @@ fn sort_default(vm: &mut Vm, seq: Value) -> RtResult<Value> {
     let kind = items
         .first()
         .map_or(SortKind::Number, |&x| SortKind::of(vm, x));
-    if let Some(&bad) = items.iter().find(|&&x| SortKind::of(vm, x) != kind) {
+    // The first element of no sortable kind, else the first of another
+    // kind than the first element's: `(sort [[1] 2])` names the vector,
+    // not the integer 2.
+    let bad = items
+        .iter()
+        .find(|&&x| SortKind::of(vm, x) == SortKind::Other)
+        .or_else(|| items.iter().find(|&&x| SortKind::of(vm, x) != kind));
+    if let Some(&bad) = bad {
         let what = match kind {
-            SortKind::Number | SortKind::Other => "number",
+            SortKind::Number => "number",
             SortKind::Str => "string",
             SortKind::Symbol => "symbol",
             SortKind::Keyword => "keyword",
+            SortKind::Other => "number, string, symbol or keyword",
         };
         return Err(expected(vm, "sort", what, bad));
-    }
-    if kind == SortKind::Other {
-        return Err(expected(
-            vm,
-            "sort",
-            "number, string, symbol or keyword",
-            items[0],
-        ));
     }
     items.sort_by(|&x, &y| default_order(vm, x, y));
     Ok(if is_vector {

@@ -6,16 +6,21 @@
 //! `type-error` naming the function.
 
 pub mod arith;
+pub mod bits;
 pub mod collections;
 pub mod condition_prims;
 pub mod files;
+pub mod format;
 pub mod internal;
 pub mod json;
 pub mod lists;
 pub mod meta;
 pub mod numeric;
 pub mod output;
+pub mod random;
+pub mod search;
 pub mod strings;
+pub mod system;
 pub mod types;
 
 use crate::error::{RtError, RtResult};
@@ -34,6 +39,11 @@ pub fn install(vm: &mut Vm) {
     collections::install(vm);
     files::install(vm);
     json::install(vm);
+    bits::install(vm);
+    format::install(vm);
+    random::install(vm);
+    search::install(vm);
+    system::install(vm);
     // After the public built-ins: some internal names are their aliases.
     internal::install(vm);
 }

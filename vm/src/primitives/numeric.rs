@@ -83,7 +83,8 @@ pub fn install(vm: &mut Vm) {
         unary_float(vm, "exp", a[0], f64::exp)
     });
     vm.define_native("log", 1, Some(2), log);
-    vm.define_native("pow", 2, Some(2), pow);
+    vm.define_native("pow", 2, Some(2), |vm, a| pow(vm, "pow", a));
+    vm.define_native("expt", 2, Some(2), |vm, a| pow(vm, "expt", a));
     vm.define_native("floor", 1, Some(1), |vm, a| {
         rounding(vm, "floor", a[0], f64::floor)
     });
@@ -245,17 +246,27 @@ fn log(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
     }
 }
 
-fn pow(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
+/// `(pow b e)` (alias `expt`): exact for an integer base and a
+/// non-negative integer exponent, a float otherwise.
+fn pow(vm: &mut Vm, name: &str, a: &[Value]) -> RtResult<Value> {
     match (a[0], a[1]) {
-        (Value::Int(b), Value::Int(e)) if e >= 0 => {
-            let e = u32::try_from(e).map_err(|_| RtError::overflow("pow"))?;
-            b.checked_pow(e)
-                .map(Value::Int)
-                .ok_or_else(|| RtError::overflow("pow"))
-        }
+        (Value::Int(b), Value::Int(e)) if e >= 0 => exact_pow(b, e)
+            .map(Value::Int)
+            .ok_or_else(|| RtError::overflow(name)),
         (b, e) => Ok(Value::Float(
-            float_arg(vm, "pow", b)?.powf(float_arg(vm, "pow", e)?),
+            float_arg(vm, name, b)?.powf(float_arg(vm, name, e)?),
         )),
+    }
+}
+
+/// b^e for e >= 0, or `None` when it does not fit an i64. Bases 0, 1 and
+/// -1 take any exponent; the others overflow long before 2^32.
+fn exact_pow(b: i64, e: i64) -> Option<i64> {
+    match b {
+        0 => Some(i64::from(e == 0)),
+        1 => Some(1),
+        -1 => Some(if e % 2 == 0 { 1 } else { -1 }),
+        _ => u32::try_from(e).ok().and_then(|e| b.checked_pow(e)),
     }
 }
 

@@ -71,6 +71,23 @@ pub fn install(vm: &mut Vm) {
         let s = write_string(vm, a[0]);
         Ok(vm.heap.alloc_string(s))
     });
+    vm.define_native("char->code", 1, Some(1), |vm, a| {
+        let mut chars = str_obj(vm, "char->code", a[0])?.text.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) => Ok(Value::Int(i64::from(u32::from(c)))),
+            _ => Err(expected(vm, "char->code", "one-character string", a[0])),
+        }
+    });
+    vm.define_native("code->char", 1, Some(1), |vm, a| {
+        let c = match a[0] {
+            Value::Int(n) => u32::try_from(n).ok().and_then(char::from_u32),
+            _ => None,
+        };
+        match c {
+            Some(c) => Ok(vm.heap.alloc_string(c.to_string())),
+            None => Err(expected(vm, "code->char", "Unicode scalar value", a[0])),
+        }
+    });
 }
 
 // ---- helpers ----
@@ -380,7 +397,8 @@ fn number_to_string(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
     Ok(vm.heap.alloc_string(s))
 }
 
-fn int_in_radix(n: i64, radix: u32) -> String {
+/// An integer in base `radix` (2 to 36), lowercase, with a `-` sign.
+pub fn int_in_radix(n: i64, radix: u32) -> String {
     let mut mag = n.unsigned_abs();
     if mag == 0 {
         return "0".to_string();

@@ -84,11 +84,17 @@ pub fn install(vm: &mut Vm) {
         },
     });
     vm.define_native("string->symbol", 1, Some(1), |vm, a| {
-        Ok(Value::Symbol(Sym::intern(str_arg(
-            vm,
-            "string->symbol",
-            a[0],
-        )?)))
+        let name = str_arg(vm, "string->symbol", a[0])?;
+        // No text reads as the empty symbol, so it could not print in a
+        // form that reads back; like `(keyword "")`, it is refused.
+        if name.is_empty() {
+            return Err(RtError::with_data(
+                "type-error",
+                "string->symbol: the name must not be empty",
+                a[0],
+            ));
+        }
+        Ok(Value::Symbol(Sym::intern(name)))
     });
     vm.define_native("symbol->string", 1, Some(1), |vm, a| match a[0] {
         Value::Symbol(s) | Value::Keyword(s) => Ok(vm.heap.alloc_str(s.name())),
