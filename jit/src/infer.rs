@@ -145,8 +145,8 @@ fn step(
         | Op::SubI { dst, a, .. }
         | Op::MulI { dst, a, .. }
         | Op::DivI { dst, a, .. } => Some((dst, arith(ty(a), Ty::Int)?)),
-        Op::Mod { dst, a, b } => Some((dst, modulo(ty(a), ty(b))?)),
-        Op::ModI { dst, a, .. } => Some((dst, modulo(ty(a), Ty::Int)?)),
+        Op::Mod { dst, a, b } => Some((dst, arith(ty(a), ty(b))?)),
+        Op::ModI { dst, a, .. } => Some((dst, arith(ty(a), Ty::Int)?)),
         Op::Lt { dst, a, b }
         | Op::Gt { dst, a, b }
         | Op::Le { dst, a, b }
@@ -229,14 +229,6 @@ fn arith(a: Ty, b: Ty) -> Result<Ty, String> {
         (a, b) if a.is_number() && b.is_number() => Ok(Ty::Float),
         (Ty::Any, _) | (_, Ty::Any) => Err(mixed_types()),
         _ => Err("does arithmetic on something that is not a number".into()),
-    }
-}
-
-fn modulo(a: Ty, b: Ty) -> Result<Ty, String> {
-    match (a, b) {
-        (Ty::Undef, _) | (_, Ty::Undef) => Ok(Ty::Undef),
-        (Ty::Int, Ty::Int) => Ok(Ty::Int),
-        _ => Err("takes `mod` of something other than two integers".into()),
     }
 }
 

@@ -43,22 +43,19 @@ use elle_vm::Vm;
 use elle_vm::tier::abi::EntryFn;
 use elle_vm::tier::{Compiled, Request, Tier};
 
-use codegen::{Links, Mode};
+use codegen::{Helpers, Links, Mode};
 use unit::{Cached, SpecKey, Unit};
 
 /// Machine code the tier may generate in one VM; past it nothing more is
 /// compiled (reported as the reason in the statistics).
 pub const CODE_CAP: usize = 64 << 20;
 
-/// The name compiled code calls `elle_vm::tier::abi::deopt_frame` by.
-const DEOPT_SYMBOL: &str = "elle_deopt_frame";
-
 /// The Cranelift tier.
 pub struct CraneliftTier {
-    /// The module and the deoptimisation helper's id in it, made at the
+    /// The module and the helpers' ids in it, made at the
     /// first compilation, so that a program that never compiles anything
     /// pays nothing for the tier at start-up.
-    module: Option<(Rc<CodeMemory>, FuncId)>,
+    module: Option<(Rc<CodeMemory>, Helpers)>,
     /// Direct functions compiled so far, by prototype, closure and
     /// parameter types.
     /// Indexed by `Request::limits`: code with the limits' check points
@@ -118,26 +115,23 @@ impl CraneliftTier {
     ///
     /// When Cranelift does not support the host (it supports x86-64,
     /// AArch64, RISC-V 64 and s390x).
-    fn module(&mut self) -> (Rc<CodeMemory>, FuncId) {
-        let (memory, deopt) = self.module.get_or_insert_with(|| {
-            let (module, deopt) = module_with_helper();
+    fn module(&mut self) -> (Rc<CodeMemory>, Helpers) {
+        let (memory, helpers) = self.module.get_or_insert_with(|| {
+            let (module, helpers) = module_with_helpers();
             let memory = Rc::new(CodeMemory {
                 module: RefCell::new(Some(module)),
             });
-            (memory, deopt)
+            (memory, helpers)
         });
-        (memory.clone(), *deopt)
+        (memory.clone(), *helpers)
     }
 }
 
-/// A new module in which the deoptimisation helper is declared.
-fn module_with_helper() -> (JITModule, FuncId) {
+/// A new module in which the helpers are declared.
+fn module_with_helpers() -> (JITModule, Helpers) {
     let mut module = new_module();
-    let sig = codegen::deopt_signature(&module);
-    let deopt = module
-        .declare_function(DEOPT_SYMBOL, Linkage::Import, &sig)
-        .expect("declaring the deoptimisation helper");
-    (module, deopt)
+    let helpers = Helpers::declare(&mut module).expect("declaring the helpers");
+    (module, helpers)
 }
 
 /// A name for a new function of the module.
@@ -168,7 +162,7 @@ fn new_module() -> JITModule {
         .finish(settings::Flags::new(flags))
         .expect("the host's instruction set");
     let mut builder = JITBuilder::with_isa(isa, default_libcall_names());
-    builder.symbol(DEOPT_SYMBOL, elle_vm::tier::abi::deopt_frame as *const u8);
+    builder.symbols(Helpers::SYMBOLS);
     JITModule::new(builder)
 }
 
@@ -262,14 +256,14 @@ fn build(
     module: &mut JITModule,
     unit: &Unit<'_>,
     plan: &Plan,
-    deopt: FuncId,
+    helpers: Helpers,
     limits: bool,
 ) -> Result<(Vec<(FuncId, Context)>, u64), String> {
     let guards = unit.guards();
     let links = Links {
         limits,
         funcs: &plan.funcs,
-        deopt,
+        helpers,
         guards: &guards,
     };
     let mut fctx = FunctionBuilderContext::new();
@@ -310,7 +304,7 @@ impl Tier for CraneliftTier {
                 CODE_CAP >> 20
             ));
         }
-        let (memory, deopt) = self.module();
+        let (memory, helpers) = self.module();
         let mut guard = memory.module.borrow_mut();
         let module = guard.as_mut().ok_or("internal: the code memory is gone")?;
         let limits = request.limits;
@@ -323,7 +317,7 @@ impl Tier for CraneliftTier {
             request.registers,
         )?;
         let plan = plan(module, &unit, &mut self.next_name, limits)?;
-        let (contexts, inlined) = build(module, &unit, &plan, deopt, limits)?;
+        let (contexts, inlined) = build(module, &unit, &plan, helpers, limits)?;
         let mut code_bytes = 0;
         let functions = contexts.len() as u64;
         let disasm = std::env::var_os("ELLE_JIT_DISASM").is_some();
@@ -396,7 +390,7 @@ impl Tier for CraneliftTier {
 
     fn ir(&mut self, vm: &Vm, request: &Request<'_>) -> Result<String, String> {
         // A module of its own: nothing of it is ever defined or run.
-        let (mut module, deopt) = module_with_helper();
+        let (mut module, helpers) = module_with_helpers();
         let cache = HashMap::new();
         let unit = Unit::new(
             vm,
@@ -408,7 +402,7 @@ impl Tier for CraneliftTier {
         )?;
         let mut names = 0;
         let plan = plan(&mut module, &unit, &mut names, request.limits)?;
-        let (contexts, _) = build(&mut module, &unit, &plan, deopt, request.limits)?;
+        let (contexts, _) = build(&mut module, &unit, &plan, helpers, request.limits)?;
         let text = contexts
             .iter()
             .map(|(_, ctx)| ctx.func.display().to_string())

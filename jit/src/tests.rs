@@ -456,3 +456,22 @@ fn small_callees_are_inlined_even_when_compiled_before() {
     assert_eq!(out, "(25 6.25 610 3)");
     assert_eq!(stats.inlined, 6, "{stats:?}");
 }
+
+#[test]
+fn float_mod_compiles_and_agrees() {
+    // Floored: the result has the divisor's sign; a zero divisor is NaN,
+    // not an error, for floats.
+    let src = "
+        (define (m a b) (mod a b))
+        (define (mi a) (mod a 3))
+        (define (wrap x) (let ((s 0.0) (i 0)) (while (< i 10) (set! s (+ s (mod (* x i) 1.0))) (set! i (+ i 1))) s))
+        (list (m 7.5 2.0) (m -7.5 2.0) (m 7.5 -2.0) (m -7.5 -2.0) (m 5 2.5) (m 7.5 2)
+              (m -0.0 3.0) (m 1.0 0.0) (mi 7.5) (mi -7.5) (wrap 0.37))";
+    let (out, stats) = agree(JitMode::Eager, src);
+    assert!(
+        out.starts_with("(1.5 0.5 -0.5 -1.5 0.0 1.5 -0.0 +nan.0 1.5 1.5 "),
+        "{out}"
+    );
+    assert!(stats.rejected.is_empty(), "{stats:?}");
+    assert!(stats.compiled >= 3, "{stats:?}");
+}

@@ -129,14 +129,18 @@ pub fn modulo(vm: &Vm, name: &str, a: Value, b: Value) -> RtResult<Value> {
                 r
             }))
         }
-        Pair::Floats(x, y) => {
-            let r = x % y;
-            Ok(Value::Float(if r != 0.0 && ((r < 0.0) != (y < 0.0)) {
-                r + y
-            } else {
-                r
-            }))
-        }
+        Pair::Floats(x, y) => Ok(Value::Float(float_modulo(x, y))),
+    }
+}
+
+/// Floored modulo of floats: the result has the divisor's sign. Compiled
+/// code calls it too (`tier::abi::float_mod`).
+pub(crate) fn float_modulo(x: f64, y: f64) -> f64 {
+    let r = x % y;
+    if r != 0.0 && ((r < 0.0) != (y < 0.0)) {
+        r + y
+    } else {
+        r
     }
 }
 

@@ -172,3 +172,9 @@ pub unsafe extern "C" fn deopt_frame(closure: u64, pc: u64, called: u64, nregs: 
     record.values.resize(start + nregs as usize, Value::Nil);
     record.values[start..].as_mut_ptr()
 }
+
+/// `mod` of two floats, for compiled code (Cranelift has no float
+/// remainder): the interpreter's own function, so both tiers agree.
+pub extern "C" fn float_mod(x: f64, y: f64) -> f64 {
+    crate::primitives::arith::float_modulo(x, y)
+}
