@@ -475,3 +475,37 @@ fn float_mod_compiles_and_agrees() {
     assert!(stats.rejected.is_empty(), "{stats:?}");
     assert!(stats.compiled >= 3, "{stats:?}");
 }
+
+/// Runs `src` in `vm` while another thread sets its interrupt flag after
+/// a tenth of a second.
+fn run_interrupted(vm: &mut Vm, src: &str) -> String {
+    let flag = vm.limits().interrupt_flag();
+    let setter = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        flag.store(true, std::sync::atomic::Ordering::Relaxed);
+    });
+    let out = run(vm, src);
+    setter.join().expect("setter thread");
+    out
+}
+
+#[test]
+fn an_interrupt_stops_a_compiled_loop_when_someone_holds_the_flag() {
+    // Without fuel or a deadline: holding the interrupt flag is what makes
+    // the code count check points. The loop runs in machine code (OSR)
+    // until another thread sets the flag; had it been missed, the loop
+    // would run some 20 seconds and return a number.
+    let mut vm = vm(JitMode::Auto(50));
+    let out = run_interrupted(
+        &mut vm,
+        "(define (spin) (let ((i 0)) (while (< i 20000000000) (set! i (+ i 1))) i)) (spin)",
+    );
+    assert!(out.starts_with("error[interrupted]: interrupted"), "{out}");
+    assert!(vm.tier_stats().compiled >= 1, "{:?}", vm.tier_stats());
+    // The VM is usable afterwards, and recursion is interrupted too.
+    let out = run_interrupted(
+        &mut vm,
+        "(define (fib n) (if (< n 2) n (+ (fib (- n 1)) (fib (- n 2))))) (fib 46)",
+    );
+    assert!(out.starts_with("error[interrupted]: interrupted"), "{out}");
+}

@@ -99,10 +99,12 @@ impl Default for Limits {
 }
 
 impl Limits {
-    /// Fuel or a deadline is set (an interrupt flag alone does not count:
-    /// every REPL has one).
+    /// Something can stop a running script: fuel or a deadline is set, or
+    /// someone holds the interrupt flag ([`Limits::interrupt_flag`]: the
+    /// REPL's Ctrl-C, an embedder's `InterruptHandle`). Compiled code
+    /// counts check points only then.
     pub fn bounded(&self) -> bool {
-        self.fuel.is_some() || self.deadline.is_some()
+        self.fuel.is_some() || self.deadline.is_some() || Arc::strong_count(&self.interrupt) > 1
     }
 
     /// The check points left, or `None` when fuel is unlimited.
