@@ -968,6 +968,26 @@ mod repl {
     }
 
     #[test]
+    fn ctrl_c_at_a_debug_level_keeps_the_level() {
+        let home = scratch("repl_debug_interrupt");
+        let mut s = Session::start_with(&home, &["--jit", "off"]);
+        s.line(PROMPT, "(+ 1 (restart-case (car 1) (use-value (v) v)))");
+        s.expect("debug level 1");
+        s.expect(DEBUG_1);
+        s.type_raw("(begin (debug-print :running) (while true nil))\r");
+        s.expect("[DEBUG] :running");
+        // `interrupted` does not enter a debug level: it is reported, and
+        // the level stays, with its restarts.
+        s.interrupt_until("error[interrupted]: interrupted");
+        s.line(DEBUG_1, "(+ 2 2)");
+        s.expect("4\n");
+        s.line(DEBUG_1, ":r 1 41");
+        s.expect("42\n");
+        s.line(PROMPT, ":quit");
+        assert_eq!(s.wait(), 0);
+    }
+
+    #[test]
     fn errors_handled_by_the_program_do_not_enter_the_debugger() {
         let home = scratch("repl_debug_handled");
         let mut s = Session::start(&home);
