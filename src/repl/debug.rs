@@ -95,7 +95,7 @@ impl Repl {
             return flow;
         }
         let values: Vec<Value> = values.iter().filter_map(|r| r.get(vm)).collect();
-        let e = vm.invoke_restart_at(number - 1, &values);
+        let e = vm.invoke_restart_at(number.saturating_sub(1), &values);
         if e.is_transfer_to_clause() {
             return Flow::Transfer(e);
         }
