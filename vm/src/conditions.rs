@@ -874,4 +874,26 @@ mod tests {
         assert_eq!(log[2].0.as_deref(), Some("index-error"));
         assert!(vm.handlers.is_empty() && vm.frames.is_empty() && vm.pending_unwinds.is_empty());
     }
+
+    #[test]
+    fn restarts_by_number_reach_a_shadowed_restart_of_the_same_name() {
+        let mut vm = Vm::new();
+        vm.set_debugger(Some(std::rc::Rc::new(|vm: &mut Vm, _: Value| {
+            let names: Vec<String> = vm
+                .restarts()
+                .iter()
+                .map(|r| format!("{}/{}{}", r.name, r.params, if r.rest { "+" } else { "" }))
+                .collect();
+            assert_eq!(names, ["retry/0", "retry/1", "many/0+"]);
+            // No restart 4; restart 2 needs its argument.
+            assert!(!vm.invoke_restart_at(3, &[]).is_transfer_to_clause());
+            assert!(!vm.invoke_restart_at(1, &[]).is_transfer_to_clause());
+            Err(vm.invoke_restart_at(1, &[Value::Int(2)]))
+        })));
+        let src = "(restart-case
+                     (list :inner (restart-case (car 1) (retry () :inner-retry)))
+                     (retry (x) (list :outer x))
+                     (many (& xs) xs))";
+        assert_eq!(message(&mut vm, src), "(:outer 2)");
+    }
 }
