@@ -1,5 +1,6 @@
 //! The interactive REPL (LANGUAGE.md §9): multi-line entries, history, tab
-//! completion, and the `:commands`.
+//! completion, every form's value printed and kept as `$N`, the
+//! `:commands`, and debug levels (`debug.rs`).
 
 mod debug;
 mod describe;
@@ -50,7 +51,7 @@ enum Flow {
 /// Runs the REPL until `:quit`, end of input or `(exit n)`; returns the
 /// exit status.
 pub fn run(vm: &mut Vm) -> i32 {
-    let editor = match new_editor(vm) {
+    let mut editor = match new_editor(vm) {
         Ok(e) => e,
         Err(e) => {
             errln!("elle: cannot start the REPL: {e}");
@@ -59,7 +60,6 @@ pub fn run(vm: &mut Vm) -> i32 {
     };
     let tracker = LineTracker::install(vm);
     let history = history_path();
-    let mut editor = editor;
     if let Some(path) = &history {
         // A missing or unreadable history file just means a fresh history.
         let _ = editor.load_history(path);
