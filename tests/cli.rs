@@ -866,7 +866,7 @@ mod repl {
         s.line(PROMPT, "(define limit 10)");
         s.expect("10\n");
         s.line(PROMPT, ":describe limit");
-        s.expect("limit is a variable; its value is a integer: 10\n");
+        s.expect("limit is a variable; its value is an integer: 10\n");
         s.line(PROMPT, ":describe nothing-here");
         s.expect("nothing-here is not defined\n");
         s.line(PROMPT, ":apropos string-sp");

@@ -24,10 +24,13 @@ pub fn describe(vm: &Vm, name: &str) -> String {
             );
         }
         let shown = shorten(elle_vm::printer::write_string(vm, v));
-        return format!(
-            "{name} is a variable; its value is a {}: {shown}",
-            vm.type_name(v)
-        );
+        let t = vm.type_name(v);
+        let article = if t.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
+        return format!("{name} is a variable; its value is {article} {t}: {shown}");
     }
     if let Some(m) = vm.get_macro(name) {
         if let Some(proto) = elle_vm::disasm::closure_proto(vm, m) {
@@ -112,7 +115,7 @@ mod tests {
         );
         assert_eq!(
             describe(&vm, "answer"),
-            "answer is a variable; its value is a integer: 42"
+            "answer is a variable; its value is an integer: 42"
         );
         assert!(describe(&vm, "twice").starts_with("twice is a macro (x)"));
         assert_eq!(
