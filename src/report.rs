@@ -43,6 +43,16 @@ restarts that were available: ",
     out
 }
 
+/// The trace alone, one `  at ...` line per frame (the REPL's `:bt`).
+#[cfg(feature = "cli")]
+pub fn format_trace(e: &ElleError) -> String {
+    let lines = trace_lines(e);
+    if lines.is_empty() {
+        return "  (no frames)".to_string();
+    }
+    lines.join("\n")
+}
+
 /// The trace as report lines: the frames on each side of the ones left
 /// out, each side collapsed on its own (nothing is known of the frames in
 /// between).

@@ -688,9 +688,21 @@ mod repl {
         /// Waits until the output, from the last match on, contains `text`,
         /// and consumes it.
         fn expect(&mut self, text: &str) {
+            self.expect_without(text, None);
+        }
+
+        /// `expect`, checking that `absent` does not come before `text`.
+        fn expect_without(&mut self, text: &str, absent: Option<&str>) {
             let deadline = Instant::now() + TIMEOUT;
             loop {
                 if let Some(i) = self.seen.find(text) {
+                    if let Some(a) = absent {
+                        assert!(
+                            !self.seen[..i].contains(a),
+                            "{a:?} came before {text:?}: {:?}",
+                            self.seen
+                        );
+                    }
                     self.seen.drain(..i + text.len());
                     return;
                 }
@@ -784,6 +796,8 @@ mod repl {
 
     const PROMPT: &str = "elle> ";
     const MORE: &str = "  ...> ";
+    const DEBUG_1: &str = "elle[1]> ";
+    const DEBUG_2: &str = "elle[2]> ";
 
     #[test]
     fn evaluates_multi_line_entries_and_commands() {
@@ -796,6 +810,7 @@ mod repl {
         s.expect("144\n");
         s.line(PROMPT, "(car 1)");
         s.expect("error[type-error]: ");
+        s.line(DEBUG_1, ":abort");
         s.line(PROMPT, ":time (square 3)");
         s.expect("9\n; time: ");
         s.line(PROMPT, ":dis square");
@@ -811,19 +826,183 @@ mod repl {
     }
 
     #[test]
-    fn an_uncaught_error_shows_the_restarts_and_the_repl_goes_on() {
-        let home = scratch("repl_restarts");
+    fn every_form_of_a_line_is_printed_and_kept_as_dollar_n() {
+        let home = scratch("repl_results");
+        let mut s = Session::start(&home);
+        s.line(PROMPT, "(+ 1 2) (+ 3 4) \"x\"");
+        s.expect("3\n7\n\"x\"\n");
+        s.line(PROMPT, "(list $1 $2 $3)");
+        s.expect("(3 7 \"x\")\n");
+        // That list was result 4.
+        s.line(PROMPT, "(length $4)");
+        s.expect("3\n");
+        // An error stops the line: the forms after it are not evaluated.
+        s.line(PROMPT, "(define before 1) (car 1) (define after 2)");
+        s.expect("1\n");
+        s.expect("error[type-error]");
+        s.line(DEBUG_1, ":abort");
+        s.line(PROMPT, "(list before (try after (catch e :unbound)))");
+        s.expect("(1 :unbound)\n");
+        s.line(PROMPT, ":quit");
+        assert_eq!(s.wait(), 0);
+    }
+
+    #[test]
+    fn describe_and_apropos() {
+        let home = scratch("repl_describe");
+        let mut s = Session::start(&home);
+        s.line(PROMPT, "(define (area w h) (* w h))");
+        s.expect("#<function area>");
+        s.line(PROMPT, ":describe area");
+        s.expect("area is a function (w h), defined at <repl>:1:1; jit: eligible\n");
+        s.line(PROMPT, ":describe car");
+        s.expect("car is a built-in function of 1 argument\n");
+        s.line(PROMPT, ":describe if");
+        s.expect("if is a special form");
+        s.line(PROMPT, "(defmacro twice (x) (list 'begin x x))");
+        s.expect(PROMPT);
+        s.type_raw(":describe twice\r");
+        s.expect("twice is a macro (x), defined at <repl>:1:1");
+        s.line(PROMPT, "(define limit 10)");
+        s.expect("10\n");
+        s.line(PROMPT, ":describe limit");
+        s.expect("limit is a variable; its value is an integer: 10\n");
+        s.line(PROMPT, ":describe nothing-here");
+        s.expect("nothing-here is not defined\n");
+        s.line(PROMPT, ":apropos string-sp");
+        s.expect("string-split\n");
+        s.line(PROMPT, ":apropos zzqq");
+        s.expect("no global name contains \"zzqq\"");
+        s.line(PROMPT, ":quit");
+        assert_eq!(s.wait(), 0);
+    }
+
+    #[test]
+    fn an_unhandled_error_enters_a_debug_level_where_a_restart_continues_the_computation() {
+        let home = scratch("repl_debug_restart");
         let mut s = Session::start(&home);
         s.line(
             PROMPT,
-            "(restart-case (restart-case (/ 1 0) (use-value (v) v)) (retry () 0))",
+            "(define (safe-div a b) (restart-case (/ a b) (use-value (v) v) (retry () (safe-div a 1))))",
         );
+        s.expect("#<function safe-div>");
+        s.line(PROMPT, "(+ 100 (safe-div 1 0))");
         s.expect("error[division-by-zero]: division by zero");
-        s.expect("restarts that were available: use-value, retry");
-        s.line(PROMPT, "(compute-restarts)");
+        s.expect("debug level 1");
+        s.line(DEBUG_1, ":restarts");
+        s.expect("  1: use-value (1 argument)\n  2: retry (no arguments)\n");
+        s.line(DEBUG_1, ":bt");
+        s.expect("  at safe-div (<repl>:1:");
+        // The frames are live: expressions are evaluated above them, in the
+        // global environment.
+        s.line(DEBUG_1, "(* 6 7)");
+        s.expect("42\n");
+        // The computation goes on with the restart's value.
+        s.line(DEBUG_1, ":r 1 (+ 2 3)");
+        s.expect("105\n");
+        s.line(PROMPT, "(+ 100 (safe-div 1 0))");
+        s.expect("debug level 1");
+        s.line(DEBUG_1, ":r 2");
+        s.expect("101\n");
+        // A restart can also be invoked by an expression.
+        s.line(PROMPT, "(+ 100 (safe-div 1 0))");
+        s.expect("debug level 1");
+        s.line(DEBUG_1, "(invoke-restart 'use-value 7)");
+        s.expect("107\n");
+        // Wrong restart numbers and argument counts keep the level.
+        s.line(PROMPT, "(+ 100 (safe-div 1 0))");
+        s.expect("debug level 1");
+        s.line(DEBUG_1, ":r 9");
+        s.expect("there is no restart number 9");
+        s.line(DEBUG_1, ":r 1");
+        s.expect("error[arity-error]");
+        s.line(DEBUG_1, ":r 1 1");
+        s.expect("101\n");
+        s.line(PROMPT, ":quit");
+        assert_eq!(s.wait(), 0);
+    }
+
+    #[test]
+    fn debug_levels_nest_and_abort_unwinds_one_level() {
+        let home = scratch("repl_debug_nest");
+        let mut s = Session::start(&home);
+        s.line(
+            PROMPT,
+            "(restart-case (try (car 1) (finally (println \"cleanup\"))) (use-value (v) (list :used v)))",
+        );
+        // Nothing has unwound yet: the cleanup has not run.
+        s.expect_without("debug level 1", Some("cleanup\n"));
+        s.expect_without(DEBUG_1, Some("cleanup\n"));
+        s.type_raw("(vector-ref [] 3)\r");
+        s.expect("debug level 2");
+        // The restarts of the first computation are still there.
+        s.line(DEBUG_2, ":restarts");
+        s.expect("  1: use-value (1 argument)\n");
+        s.line(DEBUG_2, ":abort");
+        s.line(DEBUG_1, "(+ 1 1)");
+        s.expect("2\n");
+        // Ctrl-D leaves a level too.
+        s.line(DEBUG_1, "(car 2)");
+        s.expect("debug level 2");
+        s.expect(DEBUG_2);
+        s.type_raw("\x04");
+        // A restart from level 1 runs the cleanup on its way.
+        s.line(DEBUG_1, ":r 1 :x");
+        s.expect("cleanup\n(:used :x)\n");
+        // :abort at level 1 unwinds the computation, cleanups included.
+        s.line(
+            PROMPT,
+            "(try (car 3) (finally (println \"second cleanup\")))",
+        );
+        s.expect("debug level 1");
+        s.line(DEBUG_1, ":abort");
+        s.expect("second cleanup\n");
+        s.line(PROMPT, "(+ 2 2)");
+        s.expect("4\n");
+        s.line(PROMPT, ":abort");
+        s.expect("not in a debug level");
+        // (exit n) at a debug level ends the REPL.
+        s.line(PROMPT, "(car 4)");
+        s.line(DEBUG_1, "(exit 5)");
+        assert_eq!(s.wait(), 5);
+    }
+
+    #[test]
+    fn ctrl_c_at_a_debug_level_keeps_the_level() {
+        let home = scratch("repl_debug_interrupt");
+        let mut s = Session::start_with(&home, &["--jit", "off"]);
+        s.line(PROMPT, "(+ 1 (restart-case (car 1) (use-value (v) v)))");
+        s.expect("debug level 1");
+        s.expect(DEBUG_1);
+        s.type_raw("(begin (debug-print :running) (while true nil))\r");
+        s.expect("[DEBUG] :running");
+        // `interrupted` does not enter a debug level: it is reported, and
+        // the level stays, with its restarts.
+        s.interrupt_until("error[interrupted]: interrupted");
+        s.line(DEBUG_1, "(+ 2 2)");
+        s.expect("4\n");
+        s.line(DEBUG_1, ":r 1 41");
+        s.expect("42\n");
+        s.line(PROMPT, ":quit");
+        assert_eq!(s.wait(), 0);
+    }
+
+    #[test]
+    fn errors_handled_by_the_program_do_not_enter_the_debugger() {
+        let home = scratch("repl_debug_handled");
+        let mut s = Session::start(&home);
+        s.line(PROMPT, "(try (car 1) (catch e :caught))");
+        s.expect(":caught\n");
+        s.line(
+            PROMPT,
+            "(handler-case (/ 1 0) (division-by-zero () :handled))",
+        );
+        s.expect(":handled\n");
+        s.line(PROMPT, "(signal (make-condition 'error \"quiet\"))");
         s.expect("nil\n");
-        s.line(PROMPT, "(+ 1 2)");
-        s.expect("3\n");
+        s.line(PROMPT, "(warn \"careful\")");
+        s.expect("warning: careful");
+        s.expect("nil\n");
         s.line(PROMPT, ":quit");
         assert_eq!(s.wait(), 0);
     }
@@ -839,6 +1018,16 @@ mod repl {
         s.expect("unusually-named-value");
         s.type_raw("\r");
         s.expect("7\n");
+        // Several candidates: Tab completes their common part, a second
+        // Tab lists them.
+        s.line(PROMPT, "(define unusually-named-other 8)");
+        s.expect("8\n");
+        s.expect(PROMPT);
+        s.type_raw("unusually-na\t\t");
+        s.expect("unusually-named-other");
+        s.expect("unusually-named-value");
+        s.type_raw("o\t\r");
+        s.expect("8\n");
         s.line(PROMPT, "(exit 6)");
         assert_eq!(s.wait(), 6);
     }

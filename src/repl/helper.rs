@@ -10,7 +10,20 @@ use rustyline::{Context, Helper};
 use elle_vm::Vm;
 
 /// Commands offered when completing a `:` at the start of an entry.
-const COMMANDS: &[&str] = &[":help", ":quit", ":time", ":dis", ":jit", ":load"];
+const COMMANDS: &[&str] = &[
+    ":help",
+    ":quit",
+    ":time",
+    ":dis",
+    ":jit",
+    ":load",
+    ":describe",
+    ":apropos",
+    ":bt",
+    ":restarts",
+    ":r",
+    ":abort",
+];
 
 /// Characters that end a symbol, so that completion works on the symbol
 /// under the cursor (after `(`, `'`, and so on).
@@ -161,7 +174,10 @@ mod tests {
     #[test]
     fn commands_only_at_the_start_of_an_entry() {
         let (start, c) = complete_word(&names(), ":d", 2, true);
-        assert_eq!((start, c), (0, vec![":dis".to_string()]));
+        assert_eq!(
+            (start, c),
+            (0, vec![":dis".to_string(), ":describe".to_string()])
+        );
         assert!(complete_word(&names(), ":d", 2, false).1.is_empty());
     }
 

@@ -29,6 +29,21 @@ pub enum Command<'a> {
     Load(&'a str),
     /// `:jit`: the tier's mode and statistics.
     Jit,
+    /// `:describe NAME`.
+    Describe(&'a str),
+    /// `:apropos TEXT`.
+    Apropos(&'a str),
+    /// `:bt`: the stack of the error of the debug level.
+    Backtrace,
+    /// `:restarts`: the restarts available at the debug level.
+    Restarts,
+    /// `:r N [ARGS...]`: invoke restart N with the values of ARGS.
+    Restart {
+        number: usize,
+        args: &'a str,
+    },
+    /// `:abort`: leave the debug level.
+    Abort,
     /// `:jit ir NAME [ARG...]`: `args` is the text after the name.
     JitIr {
         name: &'a str,
@@ -75,6 +90,12 @@ fn parse_command<'a>(name: &'a str, arg: &'a str) -> Command<'a> {
         "dis" => needs(arg, "dis", ":dis NAME", Command::Dis),
         "load" => needs(arg, "load", ":load FILE", |a| Command::Load(unquote(a))),
         "jit" => parse_jit(arg),
+        "describe" | "d" => needs(arg, "describe", ":describe NAME", Command::Describe),
+        "apropos" | "a" => needs(arg, "apropos", ":apropos TEXT", Command::Apropos),
+        "bt" | "backtrace" => no_argument(arg, "bt", Command::Backtrace),
+        "restarts" => no_argument(arg, "restarts", Command::Restarts),
+        "abort" => no_argument(arg, "abort", Command::Abort),
+        "r" | "restart" => parse_restart(arg),
         _ => Command::Unknown(name),
     }
 }
@@ -101,6 +122,40 @@ fn parse_jit(arg: &str) -> Command<'_> {
         };
     }
     Command::JitIr { name, args }
+}
+
+/// `:r N [ARGS...]`.
+fn parse_restart(arg: &str) -> Command<'_> {
+    const USAGE: &str = ":r N [ARGS...] (N as :restarts numbers them)";
+    let (number, args) = split_word(arg);
+    if number.is_empty() {
+        return Command::MissingArgument {
+            command: "r",
+            usage: USAGE,
+        };
+    }
+    match number.parse::<usize>() {
+        Ok(number) if number > 0 => Command::Restart { number, args },
+        _ => Command::BadArgument {
+            command: "r",
+            usage: USAGE,
+            arg: number,
+        },
+    }
+}
+
+/// A command that takes no argument: `command` is its name, which is
+/// also how it is typed.
+fn no_argument<'a>(arg: &'a str, command: &'static str, c: Command<'a>) -> Command<'a> {
+    if arg.is_empty() {
+        c
+    } else {
+        Command::BadArgument {
+            command,
+            usage: "it alone",
+            arg,
+        }
+    }
 }
 
 /// The first word of `text` and the rest, both trimmed.
@@ -167,8 +222,23 @@ Commands:
                  for the types of the example arguments (numbers, booleans;
                  0 for each parameter when none are given)
   :load FILE     run a file (quote a path with spaces: :load \"my file.lisp\")
+  :describe NAME what the global NAME is (also :d)
+  :apropos TEXT  the global names that contain TEXT (also :a)
 
-Tab completes global names. Ctrl-C abandons the current input.";
+Every form of an entry is evaluated and its value printed; the values are
+kept, in order, in the globals $1, $2...
+
+An error that nothing handles enters a debug level at the point where it
+was signalled, before anything unwinds (the prompt shows the level, as in
+elle[1]>). There, expressions are evaluated in the global environment and:
+  :bt            show the stack where the error happened
+  :restarts      list the available restarts, numbered
+  :r N [ARGS...] invoke restart N with the values of ARGS (expressions): the
+                 computation goes on from there
+  :abort         leave this debug level (also Ctrl-D)
+
+Tab completes global names (Tab twice lists them). Ctrl-C abandons the
+current input.";
 
 /// The message for an unknown command.
 pub fn unknown_command(name: &str) -> String {
@@ -281,6 +351,51 @@ mod tests {
             })
         ));
         assert!(unknown_command("frob").contains(":help"));
+    }
+
+    #[test]
+    fn describe_apropos_and_debugger_commands() {
+        assert_eq!(
+            parse_entry(":describe car"),
+            Entry::Command(Command::Describe("car"))
+        );
+        assert_eq!(
+            parse_entry(":apropos str"),
+            Entry::Command(Command::Apropos("str"))
+        );
+        assert_eq!(parse_entry(":bt"), Entry::Command(Command::Backtrace));
+        assert_eq!(parse_entry(":restarts"), Entry::Command(Command::Restarts));
+        assert_eq!(parse_entry(":abort"), Entry::Command(Command::Abort));
+        assert_eq!(
+            parse_entry(":r 2 (+ 1 2) 4"),
+            Entry::Command(Command::Restart {
+                number: 2,
+                args: "(+ 1 2) 4"
+            })
+        );
+        assert_eq!(
+            parse_entry(":r 1"),
+            Entry::Command(Command::Restart {
+                number: 1,
+                args: ""
+            })
+        );
+        assert!(matches!(
+            parse_entry(":r 0"),
+            Entry::Command(Command::BadArgument { command: "r", .. })
+        ));
+        assert!(matches!(
+            parse_entry(":r x"),
+            Entry::Command(Command::BadArgument { command: "r", .. })
+        ));
+        assert!(matches!(
+            parse_entry(":r"),
+            Entry::Command(Command::MissingArgument { command: "r", .. })
+        ));
+        assert!(matches!(
+            parse_entry(":bt 3"),
+            Entry::Command(Command::BadArgument { command: "bt", .. })
+        ));
     }
 
     #[test]

@@ -1,11 +1,15 @@
 //! The interactive REPL (LANGUAGE.md §9): multi-line entries, history, tab
-//! completion, and the `:commands`.
+//! completion, every form's value printed and kept as `$N`, the
+//! `:commands`, and debug levels (`debug.rs`).
 
+mod debug;
+mod describe;
 mod helper;
 mod input;
 mod jit;
 mod output;
 
+use std::cell::{Cell, RefCell};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
@@ -14,10 +18,10 @@ use std::time::{Duration, Instant};
 
 use rustyline::error::ReadlineError;
 use rustyline::history::DefaultHistory;
-use rustyline::{Config, Editor};
+use rustyline::{CompletionType, Config, Editor};
 
 use elle_vm::bytecode::Proto;
-use elle_vm::{ElleError, Value, Vm};
+use elle_vm::{RtError, Value, Vm};
 
 use crate::report::format_repl_report;
 use crate::run::{EXIT_ERROR, EXIT_OK};
@@ -35,8 +39,13 @@ type ElleEditor = Editor<ElleHelper, DefaultHistory>;
 /// What the loop does after an entry.
 enum Flow {
     Continue,
-    /// `(exit n)` was called.
+    /// `(exit n)` was called, or `:quit`.
     Exit(i32),
+    /// `:abort` at a debug level: leave it.
+    Abort,
+    /// A restart of the computation suspended under the debug level was
+    /// invoked: the transfer that carries it out.
+    Transfer(RtError),
 }
 
 /// Runs the REPL until `:quit`, end of input or `(exit n)`; returns the
@@ -66,15 +75,19 @@ pub fn run(vm: &mut Vm) -> i32 {
         "Elle {} (type :help for help, :quit to leave)",
         env!("CARGO_PKG_VERSION")
     );
-    let mut repl = Repl {
-        vm,
-        editor: &mut editor,
-        tracker: &tracker,
-        history: history.as_deref(),
-        interrupt: &interrupt,
-    };
-    let status = repl.session();
-    interrupt.uninstall();
+    let repl = Rc::new(Repl {
+        editor: RefCell::new(editor),
+        tracker,
+        history,
+        interrupt,
+        results: Cell::new(0),
+        level: Cell::new(0),
+        reported: Cell::new(false),
+    });
+    vm.set_debugger(Some(debug::debugger(repl.clone())));
+    let status = repl.session(vm);
+    vm.set_debugger(None);
+    repl.interrupt.uninstall();
     status
 }
 
@@ -116,20 +129,30 @@ impl CtrlC {
     }
 }
 
-/// A REPL session's state.
-struct Repl<'a> {
-    vm: &'a mut Vm,
-    editor: &'a mut ElleEditor,
-    tracker: &'a LineTracker,
+/// A REPL session's state, shared by the top level and the debug levels
+/// (the debugger is a closure the VM calls while the top level waits for
+/// its evaluation to end).
+struct Repl {
+    /// Borrowed only while a line is read, never during an evaluation.
+    editor: RefCell<ElleEditor>,
+    tracker: LineTracker,
     /// Where history is written, entry by entry.
-    history: Option<&'a Path>,
-    interrupt: &'a CtrlC,
+    history: Option<PathBuf>,
+    interrupt: CtrlC,
+    /// How many results have been kept as `$1`, `$2`...
+    results: Cell<usize>,
+    /// The debug level: 0 at the top level.
+    level: Cell<usize>,
+    /// The error that just came out of an evaluation was reported when it
+    /// entered a debug level, left by `:abort`: not reported again.
+    reported: Cell<bool>,
 }
 
 fn new_editor(vm: &Vm) -> rustyline::Result<ElleEditor> {
     let config = Config::builder()
         .max_history_size(HISTORY_SIZE)?
         .auto_add_history(false)
+        .completion_type(CompletionType::List)
         .build();
     let mut editor = ElleEditor::with_config(config)?;
     editor.set_helper(Some(ElleHelper::new(vm)));
@@ -143,10 +166,10 @@ fn history_path() -> Option<PathBuf> {
         .map(|h| h.join(HISTORY_FILE))
 }
 
-impl Repl<'_> {
-    fn session(&mut self) -> i32 {
+impl Repl {
+    fn session(&self, vm: &mut Vm) -> i32 {
         loop {
-            let Some(entry) = read_entry(self.editor) else {
+            let Some(entry) = self.read_entry() else {
                 // End of input: put the shell's prompt on a fresh line.
                 outln!();
                 return EXIT_OK;
@@ -155,143 +178,213 @@ impl Repl<'_> {
                 continue;
             }
             self.remember(&entry);
-            self.interrupt.clear();
-            let flow = execute(self.vm, &entry, self.tracker);
-            if let Some(h) = self.editor.helper_mut() {
-                h.refresh(self.vm);
-            }
-            if let Flow::Exit(code) = flow {
-                return code;
+            match self.execute(vm, &entry, None) {
+                Flow::Exit(code) => return code,
+                // Only debug levels abort or invoke restarts.
+                Flow::Continue | Flow::Abort | Flow::Transfer(_) => {}
             }
         }
     }
 
     /// Adds an entry to the history, and to the history file at once, so
     /// that no entry is lost however the session ends.
-    fn remember(&mut self, entry: &str) {
-        let _ = self.editor.add_history_entry(entry);
-        if let Some(path) = self.history {
+    fn remember(&self, entry: &str) {
+        let mut editor = self.editor.borrow_mut();
+        let _ = editor.add_history_entry(entry);
+        if let Some(path) = &self.history {
             // An unwritable history file is not worth stopping for.
-            let _ = self.editor.append_history(path);
+            let _ = editor.append_history(path);
         }
     }
-}
 
-/// Reads lines until they make a complete entry. `None` at end of input.
-fn read_entry(editor: &mut ElleEditor) -> Option<String> {
-    let mut entry = String::new();
-    loop {
-        let continuing = !entry.is_empty();
-        if let Some(h) = editor.helper_mut() {
-            h.continuation = continuing;
+    /// The prompt of the current level: `elle> `, `elle[2]> `.
+    fn prompt(&self) -> String {
+        match self.level.get() {
+            0 => PROMPT.to_string(),
+            n => format!("elle[{n}]> "),
         }
-        let prompt = if continuing {
-            CONTINUATION_PROMPT
-        } else {
-            PROMPT
+    }
+
+    /// Reads lines until they make a complete entry. `None` at end of
+    /// input.
+    fn read_entry(&self) -> Option<String> {
+        let prompt = self.prompt();
+        let mut editor = self.editor.borrow_mut();
+        let mut entry = String::new();
+        loop {
+            let continuing = !entry.is_empty();
+            if let Some(h) = editor.helper_mut() {
+                h.continuation = continuing;
+            }
+            let prompt = if continuing {
+                CONTINUATION_PROMPT
+            } else {
+                &prompt
+            };
+            match editor.readline(prompt) {
+                Ok(line) => {
+                    if continuing {
+                        entry.push('\n');
+                    }
+                    entry.push_str(&line);
+                    if !input::needs_more(&entry) {
+                        return Some(entry);
+                    }
+                }
+                // Ctrl-C abandons the entry being typed, as in a shell.
+                Err(ReadlineError::Interrupted) => entry.clear(),
+                Err(ReadlineError::Eof) => {
+                    if continuing {
+                        errln!(
+                            "elle: end of input in an unfinished entry (its brackets do not balance); it was not evaluated"
+                        );
+                    }
+                    return None;
+                }
+                Err(e) => {
+                    errln!("elle: cannot read input: {e}");
+                    return None;
+                }
+            }
+        }
+    }
+
+    /// Runs an entry. `cond` is the condition of the debug level the entry
+    /// was typed at (`None` at the top level).
+    fn execute(&self, vm: &mut Vm, entry: &str, cond: Option<Value>) -> Flow {
+        let flow = match input::parse_entry(entry) {
+            Entry::Blank => Flow::Continue,
+            Entry::Code(src) => self.eval_code(vm, src),
+            Entry::Command(c) => self.command(vm, c, cond),
         };
-        match editor.readline(prompt) {
-            Ok(line) => {
-                if continuing {
-                    entry.push('\n');
-                }
-                entry.push_str(&line);
-                if !input::needs_more(&entry) {
-                    return Some(entry);
-                }
-            }
-            // Ctrl-C abandons the entry being typed, as in a shell.
-            Err(ReadlineError::Interrupted) => entry.clear(),
-            Err(ReadlineError::Eof) => {
-                if continuing {
-                    errln!(
-                        "elle: end of input in an unfinished entry (its brackets do not balance); it was not evaluated"
-                    );
-                }
-                return None;
-            }
-            Err(e) => {
-                errln!("elle: cannot read input: {e}");
-                return None;
-            }
+        if let Some(h) = self.editor.borrow_mut().helper_mut() {
+            h.refresh(vm);
+        }
+        flow
+    }
+
+    /// Evaluates each form of `src` in turn and prints its value, which is
+    /// also kept as the next `$N`; stops at the first error.
+    fn eval_code(&self, vm: &mut Vm, src: &str) -> Flow {
+        match self.eval_each(vm, src, |repl, vm, v| repl.keep(vm, v)) {
+            Ok(()) => Flow::Continue,
+            Err(flow) => flow,
         }
     }
-}
 
-fn execute(vm: &mut Vm, entry: &str, tracker: &LineTracker) -> Flow {
-    match input::parse_entry(entry) {
-        Entry::Blank => Flow::Continue,
-        Entry::Code(src) => {
-            let result = vm.eval_source(src, REPL_NAME);
-            show(vm, result, tracker)
+    /// Evaluates each form of `src` in turn, passing each value to `take`.
+    /// `Err`: it stopped at an error, and what comes next.
+    fn eval_each(
+        &self,
+        vm: &mut Vm,
+        src: &str,
+        mut take: impl FnMut(&Self, &mut Vm, Value),
+    ) -> Result<(), Flow> {
+        let forms = Vm::read_forms(src, REPL_NAME).map_err(|e| self.failed(vm, e))?;
+        for form in &forms {
+            self.interrupt.clear();
+            self.reported.set(false);
+            let result = vm.eval_toplevel(form);
+            self.end_output(vm);
+            match result {
+                Ok(v) => take(self, vm, v),
+                Err(e) => return Err(self.failed(vm, e)),
+            }
         }
-        Entry::Command(c) => command(vm, c, tracker),
+        Ok(())
     }
-}
 
-fn command(vm: &mut Vm, c: Command<'_>, tracker: &LineTracker) -> Flow {
-    match c {
-        Command::Help => outln!("{}", input::HELP),
-        Command::Quit => return Flow::Exit(EXIT_OK),
-        Command::Time(src) => return time(vm, src, tracker),
-        Command::Dis(name) => match disassemble_global(vm, name) {
-            Ok(text) => out!("{text}"),
-            Err(msg) => errln!("{msg}"),
-        },
-        Command::Load(path) => return load(vm, Path::new(path), tracker),
-        Command::Jit => outln!("{}", jit::status(vm)),
-        Command::JitIr { name, args } => match jit::ir(vm, name, args) {
-            Ok(text) => out!("{text}"),
-            Err(msg) => errln!("{msg}"),
-        },
-        Command::MissingArgument { command, usage } => {
-            errln!(":{command} needs an argument: {usage}");
-        }
-        Command::BadArgument {
-            command,
-            usage,
-            arg,
-        } => errln!(":{command} does not take {arg:?}: type {usage}"),
-        Command::Unknown(name) => errln!("{}", input::unknown_command(name)),
+    /// Ends a line the program's output left open, so that what is printed
+    /// next starts on a line of its own.
+    fn end_output(&self, vm: &mut Vm) {
+        vm.flush_output();
+        self.tracker.end_line();
     }
-    Flow::Continue
-}
 
-/// Prints a result: the value's write form, or the error report. Program
-/// output that did not end its line is ended first, so the value starts on
-/// a line of its own.
-fn show(vm: &mut Vm, result: Result<Value, ElleError>, tracker: &LineTracker) -> Flow {
-    vm.flush_output();
-    tracker.end_line();
-    match result {
-        Ok(v) => {
-            outln!("{}", elle_vm::printer::write_string(vm, v));
-            Flow::Continue
-        }
-        Err(e) => match e.exit_code {
-            Some(code) => Flow::Exit(code),
-            None => {
-                errln!("{}", format_repl_report(&e));
+    /// Prints a result in write form and keeps it as the next `$N`.
+    fn keep(&self, vm: &mut Vm, v: Value) {
+        let n = self.results.get() + 1;
+        self.results.set(n);
+        vm.define_global(&format!("${n}"), v);
+        outln!("{}", elle_vm::printer::write_string(vm, v));
+    }
+
+    /// What an evaluation that failed with `e` leads to: an exit, a restart
+    /// invoked from a debug level, or the error report (unless the error
+    /// was reported when it entered a debug level).
+    fn failed(&self, vm: &mut Vm, e: RtError) -> Flow {
+        match e {
+            RtError::Exit(code) => Flow::Exit(code),
+            e if e.is_transfer_to_clause() && self.level.get() > 0 => Flow::Transfer(e),
+            e => {
+                let e = vm.host_error(e);
+                if !self.reported.replace(false) {
+                    errln!("{}", format_repl_report(&e));
+                }
                 Flow::Continue
             }
-        },
+        }
     }
-}
 
-fn time(vm: &mut Vm, src: &str, tracker: &LineTracker) -> Flow {
-    let start = Instant::now();
-    let result = vm.eval_source(src, REPL_NAME);
-    let elapsed = start.elapsed();
-    let flow = show(vm, result, tracker);
-    if matches!(flow, Flow::Continue) {
-        outln!("; time: {}", format_elapsed(elapsed));
+    fn command(&self, vm: &mut Vm, c: Command<'_>, cond: Option<Value>) -> Flow {
+        match c {
+            Command::Help => outln!("{}", input::HELP),
+            Command::Quit => return Flow::Exit(EXIT_OK),
+            Command::Time(src) => return self.time(vm, src),
+            Command::Dis(name) => match disassemble_global(vm, name) {
+                Ok(text) => out!("{text}"),
+                Err(msg) => errln!("{msg}"),
+            },
+            Command::Load(path) => {
+                self.reported.set(false);
+                let result = vm.load_file(Path::new(path));
+                self.end_output(vm);
+                return match result {
+                    Ok(v) => {
+                        self.keep(vm, v);
+                        Flow::Continue
+                    }
+                    Err(e) => self.failed(vm, e),
+                };
+            }
+            Command::Jit => outln!("{}", jit::status(vm)),
+            Command::JitIr { name, args } => match jit::ir(vm, name, args) {
+                Ok(text) => out!("{text}"),
+                Err(msg) => errln!("{msg}"),
+            },
+            Command::Describe(name) => outln!("{}", describe::describe(vm, name)),
+            Command::Apropos(text) => outln!("{}", describe::apropos(vm, text)),
+            Command::Backtrace | Command::Restarts | Command::Restart { .. } | Command::Abort => {
+                return match cond {
+                    Some(cond) => self.debug_command(vm, c, cond),
+                    None => {
+                        errln!("not in a debug level: an error that nothing handles enters one");
+                        Flow::Continue
+                    }
+                };
+            }
+            Command::MissingArgument { command, usage } => {
+                errln!(":{command} needs an argument: {usage}");
+            }
+            Command::BadArgument {
+                command,
+                usage,
+                arg,
+            } => errln!(":{command} does not take {arg:?}: type {usage}"),
+            Command::Unknown(name) => errln!("{}", input::unknown_command(name)),
+        }
+        Flow::Continue
     }
-    flow
-}
 
-fn load(vm: &mut Vm, path: &Path, tracker: &LineTracker) -> Flow {
-    let result = vm.load_file(path).map_err(|e| vm.host_error(e));
-    show(vm, result, tracker)
+    fn time(&self, vm: &mut Vm, src: &str) -> Flow {
+        let start = Instant::now();
+        let flow = self.eval_code(vm, src);
+        let elapsed = start.elapsed();
+        if matches!(flow, Flow::Continue) {
+            outln!("; time: {}", format_elapsed(elapsed));
+        }
+        flow
+    }
 }
 
 /// The `:dis` listing of a global function, or why there is none.
@@ -331,10 +424,11 @@ fn format_elapsed(d: Duration) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn vm_with(src: &str) -> Vm {
+    /// A VM that has run `src`.
+    pub(in crate::repl) fn vm_with(src: &str) -> Vm {
         let mut vm = Vm::new();
         if let Err(e) = vm.eval_source(src, "t") {
             panic!("{e}");

@@ -776,6 +776,12 @@ pub struct Proto {
     pub(crate) folds: Vec<(u32, u32)>,
     /// Eligibility for the JIT tier, profile and compiled code.
     pub(crate) tier: crate::tier::TierInfo,
+    /// The names of the parameters, then of the rest list (for
+    /// `:describe`).
+    pub(crate) param_names: Vec<Sym>,
+    /// Where the function's source starts (the default span for top-level
+    /// code).
+    pub(crate) position: Span,
 }
 
 impl Op {
@@ -1352,6 +1358,8 @@ impl Proto {
             fast_argc: 0,
             folds: Vec::new(),
             tier: crate::tier::TierInfo::new(crate::tier::Eligibility::Eligible),
+            param_names: Vec::new(),
+            position: Span::default(),
         }
     }
 
@@ -1403,6 +1411,22 @@ impl Proto {
     /// The function's name, if it has one.
     pub fn name(&self) -> Option<Sym> {
         self.name
+    }
+
+    /// The names of the required parameters, and of the rest list if the
+    /// function has one.
+    pub fn params(&self) -> (&[Sym], Option<Sym>) {
+        let n = (self.nparams as usize).min(self.param_names.len());
+        let rest = self
+            .rest
+            .then(|| self.param_names.get(n).copied())
+            .flatten();
+        (&self.param_names[..n], rest)
+    }
+
+    /// Where the function's source starts.
+    pub fn position(&self) -> Span {
+        self.position
     }
 
     /// Checks the invariants the interpreter relies on to index registers

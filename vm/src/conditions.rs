@@ -47,6 +47,20 @@
 //! condition or the restart's arguments in its registers and continues at
 //! the clause.
 //!
+//! # The host's debugger
+//!
+//! A host may install a [`Debugger`] ([`Vm::set_debugger`]; the REPL
+//! does). When an error that Lisp code can catch goes unhandled (every
+//! handler declined and no catch clause takes it), the debugger is called
+//! at the signal point, before anything unwinds, like an outermost
+//! `handler-bind` function: the frames and restarts of the computation are
+//! live while it runs. It may evaluate code (in nested interpreter loops
+//! above the suspended frames, with the suspended computation's handlers
+//! disabled and the handler headroom of frames), invoke a restart of the
+//! computation (it returns that transfer) or decline (`Ok`: the condition
+//! leaves the program as without a debugger). The limits' conditions
+//! (`fuel-exhausted`, `interrupted`, `memory-limit`) never reach it.
+//!
 //! Built-ins that call back into Elle (`call_value`) run a nested
 //! interpreter loop. A transfer whose target lies outside it unwinds the
 //! nested loop's own frames and entries, then leaves it as
@@ -146,6 +160,16 @@ impl UnwindTarget {
     }
 }
 
+impl RtError {
+    /// Whether this is a transfer of control to a catch clause or a
+    /// restart (rather than a condition, an `exit`, or a condition leaving
+    /// the program). Out of code the host's debugger evaluated, it goes to
+    /// the suspended computation: an invoked restart.
+    pub fn is_transfer_to_clause(&self) -> bool {
+        matches!(self, RtError::Unwind(UnwindTarget::Clause { .. }))
+    }
+}
+
 /// A transfer waiting for a `finally` cleanup to end.
 pub struct PendingUnwind {
     target: UnwindTarget,
@@ -154,7 +178,27 @@ pub struct PendingUnwind {
     floor: usize,
 }
 
+/// The host's debugger: called with an unhandled condition at its signal
+/// point (see the module documentation). `Ok` declines; `Err` is what
+/// happens next instead (a restart's transfer, an `exit`).
+pub type Debugger = std::rc::Rc<dyn Fn(&mut Vm, Value) -> RtResult<()>>;
+
+/// An available restart, as the debugger lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RestartInfo {
+    pub name: Sym,
+    /// Required arguments.
+    pub params: usize,
+    /// Whether it takes any number of further arguments.
+    pub rest: bool,
+}
+
 impl Vm {
+    /// Installs (or, with `None`, removes) the host's debugger.
+    pub fn set_debugger(&mut self, debugger: Option<Debugger>) {
+        self.debugger = debugger;
+    }
+
     /// Whether `ctype` is `ancestor` or one of its subtypes.
     pub fn condition_type_is(&self, ctype: Sym, ancestor: Sym) -> bool {
         let mut t = ctype;
@@ -404,10 +448,59 @@ impl Vm {
                     if let Some(c) = self.as_condition_mut(cond) {
                         c.restarts = restarts;
                     }
+                    if let Some(debugger) = self.debugger.clone()
+                        && let Err(e) = self.enter_debugger(&debugger, cond)
+                    {
+                        return e;
+                    }
                 }
                 self.start_transfer(UnwindTarget::Out, &[cond])
             }
             Err(e) => e,
+        }
+    }
+
+    /// Runs the host's debugger on the unhandled condition `cond`, at the
+    /// signal point, with every entry of the dynamic stack disabled (an
+    /// error in code the debugger evaluates must not be caught by the
+    /// suspended computation's handlers; its restarts stay available).
+    fn enter_debugger(&mut self, debugger: &Debugger, cond: Value) -> RtResult<()> {
+        if crate::native_stack::exhausted() {
+            // No room to run it: unwind as without a debugger.
+            return Ok(());
+        }
+        let top = self.handlers.len();
+        for h in &mut self.handlers[..top] {
+            h.disabled += 1;
+        }
+        let saved_headroom = std::mem::replace(&mut self.depth_headroom, HANDLER_HEADROOM);
+        let saved_floor = std::mem::replace(&mut self.pending_floor, self.pending_unwinds.len());
+        let saved_frames = std::mem::replace(&mut self.host_frames, self.frames.len());
+        let r = self.with_roots(&[cond], |vm| debugger(vm, cond));
+        self.host_frames = saved_frames;
+        self.pending_floor = saved_floor;
+        self.depth_headroom = saved_headroom;
+        for h in &mut self.handlers[..top] {
+            h.disabled -= 1;
+        }
+        if let Err(RtError::Unwind(target)) = &r {
+            // A restart of the suspended computation abandons the
+            // transfers parked below the debugger that it leaves.
+            self.abandon_pending_left_by(*target);
+        }
+        r
+    }
+
+    /// Drops the parked transfers (above `pending_floor`) that a transfer
+    /// to `target` leaves.
+    fn abandon_pending_left_by(&mut self, target: UnwindTarget) {
+        while self.pending_unwinds.len() > self.pending_floor
+            && self
+                .pending_unwinds
+                .last()
+                .is_some_and(|p| target.leaves(p.floor))
+        {
+            self.pending_unwinds.pop();
         }
     }
 
@@ -423,13 +516,7 @@ impl Vm {
     /// the error that carries it out. It abandons the transfers waiting for
     /// cleanups that it leaves (the new condition wins).
     pub(crate) fn start_transfer(&mut self, target: UnwindTarget, values: &[Value]) -> RtError {
-        while self
-            .pending_unwinds
-            .last()
-            .is_some_and(|p| target.leaves(p.floor))
-        {
-            self.pending_unwinds.pop();
-        }
+        self.abandon_pending_left_by(target);
         self.transfer_values.clear();
         self.transfer_values.extend_from_slice(values);
         RtError::Unwind(target)
@@ -546,13 +633,52 @@ impl Vm {
 
     /// The names of the available restarts, innermost first.
     pub fn compute_restarts(&self) -> Vec<Sym> {
+        self.restart_clauses()
+            .into_iter()
+            .map(|(_, _, r)| r.name)
+            .collect()
+    }
+
+    /// The available restarts, innermost first (the order of
+    /// [`Vm::compute_restarts`]).
+    pub fn restarts(&self) -> Vec<RestartInfo> {
+        self.restart_clauses()
+            .into_iter()
+            .map(|(_, _, r)| r)
+            .collect()
+    }
+
+    /// Every available restart with its dynamic stack entry and clause,
+    /// innermost first.
+    fn restart_clauses(&self) -> Vec<(usize, usize, RestartInfo)> {
         (0..self.handlers.len())
             .rev()
             .flat_map(|i| match self.handler_info(i) {
-                HandlerInfo::Restarts { clauses } => clauses.iter().map(|c| c.name).collect(),
+                HandlerInfo::Restarts { clauses } => clauses
+                    .iter()
+                    .enumerate()
+                    .map(|(k, c)| {
+                        let info = RestartInfo {
+                            name: c.name,
+                            params: c.params.len(),
+                            rest: c.rest.is_some(),
+                        };
+                        (i, k, info)
+                    })
+                    .collect(),
                 _ => Vec::new(),
             })
             .collect()
+    }
+
+    /// Invokes restart number `index` (from 0) of [`Vm::restarts`] with
+    /// `args`: the transfer, as the error that carries it out, or the
+    /// error saying why not.
+    pub fn invoke_restart_at(&mut self, index: usize, args: &[Value]) -> RtError {
+        let Some((entry, clause, r)) = self.restart_clauses().into_iter().nth(index) else {
+            return RtError::new("error", format!("there is no restart number {}", index + 1));
+        };
+        self.transfer_to_restart(entry, clause, r.name, r.params, r.rest, args)
     }
 
     /// `(invoke-restart name args...)`: the transfer to the restart, as the
@@ -565,6 +691,20 @@ impl Vm {
                 Value::Symbol(name),
             );
         };
+        self.transfer_to_restart(entry, clause, name, nparams, rest, args)
+    }
+
+    /// The transfer to clause `clause` (restart `name`) of entry `entry`,
+    /// once its arguments are counted.
+    fn transfer_to_restart(
+        &mut self,
+        entry: usize,
+        clause: usize,
+        name: Sym,
+        nparams: usize,
+        rest: bool,
+        args: &[Value],
+    ) -> RtError {
         if args.len() < nparams || (!rest && args.len() > nparams) {
             let max = (!rest).then_some(nparams);
             let who = format!("restart {name}");
@@ -676,5 +816,84 @@ mod tests {
             message(&mut vm, "(handler-case (/ 1 0) (error (c) :ok))"),
             ":ok"
         );
+    }
+
+    #[test]
+    fn the_debugger_runs_at_the_signal_point_and_may_invoke_a_restart() {
+        let mut vm = Vm::new();
+        let seen = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+        let log = seen.clone();
+        vm.set_debugger(Some(std::rc::Rc::new(move |vm: &mut Vm, cond: Value| {
+            let ctype = vm.as_condition(cond).map(|c| c.ctype.name().to_string());
+            // The frames are live: no cleanup has run yet.
+            let cleaned = vm.get_global("cleaned").is_some_and(|v| v.is_truthy());
+            // The suspended computation's handlers do not catch errors of
+            // code evaluated here.
+            let inner = if ctype.as_deref() == Some("division-by-zero") {
+                vm.eval_source_rt("(car 1)", "dbg")
+                    .err()
+                    .map(|e| vm.host_error(e).ctype)
+            } else {
+                None
+            };
+            let restarts = vm.restarts().len();
+            let divide = ctype.as_deref() == Some("division-by-zero");
+            log.borrow_mut().push((ctype, cleaned, inner, restarts));
+            if divide {
+                Err(vm.invoke_restart_at(0, &[Value::Int(5)]))
+            } else {
+                Ok(())
+            }
+        })));
+        let src = "(define cleaned false)
+            (+ 1 (restart-case
+                   (handler-case (try (/ 1 0) (finally (set! cleaned true)))
+                     (type-error (c) :wrong))
+                   (use-value (v) v)))";
+        assert_eq!(message(&mut vm, src), "6");
+        assert_eq!(message(&mut vm, "cleaned"), "#t");
+        // Declining: the error leaves the program as without a debugger.
+        let e = vm
+            .eval_source("(vector-ref [] 1)", "t")
+            .err()
+            .map(|e| e.ctype);
+        assert_eq!(e.as_deref(), Some("index-error"));
+        let log = seen.borrow();
+        assert_eq!(log.len(), 3, "the inner (car 1) enters it too: {log:?}");
+        // Entered for (/ 1 0), then for the (car 1) evaluated inside it
+        // (which declines), then for the vector-ref.
+        assert_eq!(log[0].0.as_deref(), Some("type-error"));
+        assert_eq!(log[1].0.as_deref(), Some("division-by-zero"));
+        assert!(!log[1].1, "nothing unwound before the debugger ran");
+        assert_eq!(
+            log[1].2.as_deref(),
+            Some("type-error"),
+            "not caught by :wrong"
+        );
+        assert_eq!(log[1].3, 1);
+        assert_eq!(log[2].0.as_deref(), Some("index-error"));
+        assert!(vm.handlers.is_empty() && vm.frames.is_empty() && vm.pending_unwinds.is_empty());
+    }
+
+    #[test]
+    fn restarts_by_number_reach_a_shadowed_restart_of_the_same_name() {
+        let mut vm = Vm::new();
+        vm.set_debugger(Some(std::rc::Rc::new(|vm: &mut Vm, _: Value| {
+            let names: Vec<String> = vm
+                .restarts()
+                .iter()
+                .map(|r| format!("{}/{}{}", r.name, r.params, if r.rest { "+" } else { "" }))
+                .collect();
+            assert_eq!(names, ["retry/0", "retry/1", "many/0+"]);
+            // No restart 4; restart 2 needs its argument.
+            assert!(!vm.invoke_restart_at(3, &[]).is_transfer_to_clause());
+            assert!(!vm.invoke_restart_at(1, &[]).is_transfer_to_clause());
+            Err(vm.invoke_restart_at(1, &[Value::Int(2)]))
+        })));
+        let src = "(restart-case
+                     (list :inner (restart-case (car 1) (retry () :inner-retry)))
+                     (retry (x) (list :outer x))
+                     (many (& xs) xs))";
+        assert_eq!(message(&mut vm, src), "(:outer 2)");
     }
 }

@@ -26,8 +26,14 @@ impl Vm {
     }
 
     pub fn eval_source_rt(&mut self, src: &str, file: &str) -> RtResult<Value> {
-        let forms = reader::read_all(src, FileId::register(file)).map_err(|e| read_error(&e))?;
+        let forms = Vm::read_forms(src, file)?;
         self.eval_forms(&forms)
+    }
+
+    /// Reads a whole source text named `file` into its forms, or the
+    /// `read-error`.
+    pub fn read_forms(src: &str, file: &str) -> RtResult<Vec<Datum>> {
+        reader::read_all(src, FileId::register(file)).map_err(|e| read_error(&e))
     }
 
     pub fn eval_forms(&mut self, forms: &[Datum]) -> RtResult<Value> {

@@ -29,6 +29,7 @@ pub mod tier;
 pub mod value;
 pub mod vm;
 
+pub use conditions::{Debugger, RestartInfo};
 pub use error::{ElleError, FramesLeftOut, RtError};
 pub use value::Value;
 pub use vm::Vm;

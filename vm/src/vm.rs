@@ -149,6 +149,16 @@ pub struct Vm {
     pub(crate) depth_headroom: usize,
     /// Transfers of control waiting for a `finally` cleanup to end.
     pub(crate) pending_unwinds: Vec<crate::conditions::PendingUnwind>,
+    /// While the host's debugger runs: the parked transfers below this
+    /// index belong to the suspended computation, which a transfer out of
+    /// one of the debugger's own evaluations does not abandon.
+    pub(crate) pending_floor: usize,
+    /// The host's debugger (`conditions.rs`, "The host's debugger").
+    pub(crate) debugger: Option<crate::conditions::Debugger>,
+    /// The frames of suspended computations under the debugger: a call
+    /// from Rust with exactly this many frames is a fresh call from the
+    /// host, for the limits (0 outside the debugger).
+    pub(crate) host_frames: usize,
     /// The values carried by the transfer of control in flight.
     pub(crate) transfer_values: Vec<Value>,
     pub(crate) out: Box<dyn Write>,
@@ -208,6 +218,9 @@ impl Vm {
             max_depth: DEFAULT_MAX_DEPTH,
             depth_headroom: 0,
             pending_unwinds: Vec::new(),
+            pending_floor: 0,
+            debugger: None,
+            host_frames: 0,
             transfer_values: Vec::new(),
             out: Box::new(std::io::BufWriter::new(std::io::stdout())),
             out_pending: false,
@@ -325,6 +338,18 @@ impl Vm {
         match self.globals[i as usize] {
             Value::Unbound => None,
             v => Some(v),
+        }
+    }
+
+    /// The argument counts of a built-in function value: the minimum, and
+    /// the maximum (`None`: any number).
+    pub fn native_arity(&self, v: Value) -> Option<(u32, Option<u32>)> {
+        match v {
+            Value::Native(id) => self
+                .natives
+                .get(id.0 as usize)
+                .map(|n| (n.min_args, n.max_args)),
+            _ => None,
         }
     }
 

@@ -1217,6 +1217,13 @@ impl<'a> Emitter<'a> {
         // The parameters are among the function's locals, which a `u32`
         // counts.
         let nparams = u32::try_from(l.params.len()).unwrap_or(u32::MAX);
+        child.proto.param_names = l
+            .params
+            .iter()
+            .chain(l.rest.iter())
+            .map(|&v| self.var(v).name)
+            .collect();
+        child.proto.position = span;
         let proto = match child.finish(nparams, l.rest.is_some()) {
             Ok(p) => p,
             Err(e) => {

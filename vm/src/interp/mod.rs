@@ -45,7 +45,7 @@ impl Vm {
     /// [`Vm::with_roots`] (docs/ARCHITECTURE.md, "What keeps a value
     /// alive").
     pub fn call_value(&mut self, f: Value, args: &[Value]) -> RtResult<Value> {
-        if self.frames.is_empty() {
+        if self.frames.len() == self.host_frames {
             self.limits.begin_host_call();
         }
         if crate::native_stack::exhausted() {
