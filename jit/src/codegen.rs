@@ -398,6 +398,9 @@ struct Frame<'a> {
     bits: Vec<Variable>,
     float: Vec<Variable>,
     tag: Vec<Variable>,
+    /// Registers read somewhere as values of any type (`Ty::Any`), whose
+    /// tag variable every definition must set.
+    maybe_any: Vec<bool>,
     blocks: HashMap<usize, Block>,
     deopts: HashMap<(usize, Resume), Block>,
     /// What integer ranges prove about each instruction (`ranges.rs`).
@@ -423,6 +426,9 @@ impl<'a> Frame<'a> {
             bits: (0..nregs).map(|_| b.declare_var(types::I64)).collect(),
             float: (0..nregs).map(|_| b.declare_var(types::F64)).collect(),
             tag: (0..nregs).map(|_| b.declare_var(types::I64)).collect(),
+            maybe_any: (0..nregs)
+                .map(|r| spec.types.at.iter().any(|at| at.get(r) == Some(&Ty::Any)))
+                .collect(),
             blocks: HashMap::new(),
             deopts: HashMap::new(),
             proven: ranges::prove(&spec.proto, spec.start, &spec.types),
@@ -627,15 +633,23 @@ impl<'a, 'b> Gen<'a, 'b> {
     /// anything else as its payload word).
     fn def(&mut self, r: u16, t: Ty, v: ir::Value) {
         let r = r as usize;
+        // Only a read of the register as a value of any type looks at its
+        // payload word as well as its float, and at its tag; instructions
+        // that nothing reads would cost compile time.
+        let boxed = self.f.maybe_any[r];
         if t == Ty::Float {
             self.b.def_var(self.f.float[r], v);
-            let bits = self.b.ins().bitcast(types::I64, MemFlagsData::new(), v);
-            self.b.def_var(self.f.bits[r], bits);
+            if boxed {
+                let bits = self.b.ins().bitcast(types::I64, MemFlagsData::new(), v);
+                self.b.def_var(self.f.bits[r], bits);
+            }
         } else {
             self.b.def_var(self.f.bits[r], v);
         }
-        let tag = self.iconst(t.tag().unwrap_or(TAG_NIL) as i64);
-        self.b.def_var(self.f.tag[r], tag);
+        if boxed {
+            let tag = self.iconst(t.tag().unwrap_or(TAG_NIL) as i64);
+            self.b.def_var(self.f.tag[r], tag);
+        }
     }
 
     fn def_bool(&mut self, r: u16, flag: ir::Value) {
@@ -754,9 +768,7 @@ impl<'a, 'b> Gen<'a, 'b> {
             };
             let types = self.types(pc).to_vec();
             let live = self.f.live[live_at].clone();
-            let deopt = self
-                .module
-                .declare_func_in_func(self.links.helpers.deopt, self.b.func);
+            let deopt = self.func_ref(self.links.helpers.deopt);
             let closure = self.iconst(self.f.spec.closure as i64);
             let resume_pc = self.iconst(resume_pc as i64);
             let called = self.iconst(callee_dst.is_some() as i64);
