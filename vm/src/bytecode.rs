@@ -776,6 +776,10 @@ pub struct Proto {
     pub(crate) folds: Vec<(u32, u32)>,
     /// Eligibility for the JIT tier, profile and compiled code.
     pub(crate) tier: crate::tier::TierInfo,
+    /// Approximate bytes of this prototype and its children, for the
+    /// heap's accounting (set with the eligibility, once the code is
+    /// complete).
+    pub(crate) bytes: usize,
 }
 
 impl Op {
@@ -1352,6 +1356,7 @@ impl Proto {
             fast_argc: 0,
             folds: Vec::new(),
             tier: crate::tier::TierInfo::new(crate::tier::Eligibility::Eligible),
+            bytes: 0,
         }
     }
 
@@ -1359,10 +1364,31 @@ impl Proto {
     /// is complete and verified.
     pub(crate) fn decide_eligibility(self) -> Proto {
         let eligibility = crate::tier::eligibility_of(&self);
+        let bytes = self.own_bytes();
         Proto {
             tier: crate::tier::TierInfo::new(eligibility),
+            bytes,
             ..self
         }
+    }
+
+    /// Approximate bytes this prototype holds, with its children (whose
+    /// sizes are already known): each vector's capacity, plus the structure.
+    fn own_bytes(&self) -> usize {
+        use std::mem::size_of;
+        size_of::<Proto>()
+            + self.code.capacity() * size_of::<Cell<Op>>()
+            + self.spans.capacity() * size_of::<Span>()
+            + self.consts.capacity() * size_of::<Value>()
+            + self.captures.capacity() * size_of::<CaptureFrom>()
+            + self.handlers.capacity() * size_of::<HandlerInfo>()
+            + self.folds.capacity() * size_of::<(u32, u32)>()
+            + self.children.iter().map(|c| c.bytes).sum::<usize>()
+    }
+
+    /// Approximate bytes of the prototype and its children.
+    pub fn bytes(&self) -> usize {
+        self.bytes
     }
 
     /// The instruction at `pc`.

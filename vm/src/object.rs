@@ -86,6 +86,20 @@ impl std::hash::Hash for Key {
 
 pub type Map = IndexMap<Key, Value, FxBuildHasher>;
 
+/// Bytes counted for a slot of a [`Map`]: its entry (key, value and hash)
+/// and its share of the index.
+pub const MAP_SLOT_BYTES: usize = 48;
+
+impl Key {
+    /// Bytes the key holds outside the map: a string key's text (a copy).
+    pub fn heap_bytes(&self) -> usize {
+        match self {
+            Key::Str(s) => s.len(),
+            _ => 0,
+        }
+    }
+}
+
 pub fn new_map() -> Map {
     IndexMap::with_hasher(FxBuildHasher)
 }
@@ -310,13 +324,27 @@ pub enum Obj {
 
 impl Obj {
     /// Approximate bytes owned outside the object table, for the heap's
-    /// accounting.
+    /// accounting: each payload's capacity (a map's entries and its index
+    /// counted together, 48 bytes a slot), a condition's trace, a lone
+    /// closure's code.
     pub fn extra_bytes(&self) -> usize {
         match self {
             Obj::Str(s) => s.text.len(),
             Obj::Vector(v) => v.capacity() * std::mem::size_of::<Value>(),
-            Obj::Table(m) | Obj::Struct(m) => m.capacity() * 48,
-            Obj::Closure(c) => c.captures.len() * std::mem::size_of::<Value>(),
+            Obj::Table(m) | Obj::Struct(m) => {
+                m.capacity() * MAP_SLOT_BYTES + m.keys().map(Key::heap_bytes).sum::<usize>()
+            }
+            Obj::Closure(c) => {
+                // The code counts with the one closure that owns it alone
+                // (the top-level code of `eval`, a function whose enclosing
+                // code is gone): shared code belongs to its parent's count.
+                let code = if Rc::strong_count(&c.proto) == 1 {
+                    c.proto.bytes()
+                } else {
+                    0
+                };
+                c.captures.len() * std::mem::size_of::<Value>() + code
+            }
             Obj::Condition(c) => 64 + c.trace.heap_bytes(),
             _ => 0,
         }

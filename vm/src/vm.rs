@@ -176,6 +176,8 @@ pub struct Vm {
     /// Fuel, deadline and interrupt, and the countdown to their next check
     /// (`limits.rs`).
     pub(crate) limits: crate::limits::Limits,
+    /// What scripts may reach outside the VM (`capabilities.rs`).
+    pub(crate) capabilities: crate::capabilities::Capabilities,
 }
 
 impl Vm {
@@ -216,6 +218,7 @@ impl Vm {
             rooted_top: 0,
             tier: Default::default(),
             limits: Default::default(),
+            capabilities: Default::default(),
         };
         vm.heap.set_stress(crate::heap::stress_from_env());
         crate::conditions::install_builtin_types(&mut vm);
@@ -476,7 +479,10 @@ impl Vm {
         }
     }
 
+    /// Writes program output (`print` and friends): an `io-error` if it
+    /// fails or the VM has no [`crate::capabilities::Capability::Output`].
     pub fn write_out(&mut self, s: &str) -> RtResult<()> {
+        self.require(crate::capabilities::Capability::Output, "output")?;
         self.out_pending = true;
         self.out
             .write_all(s.as_bytes())

@@ -11,14 +11,13 @@ use indexmap::Equivalent;
 
 use crate::equality::to_key;
 use crate::error::{RtError, RtResult};
-use crate::object::{Key, Map, Obj, new_map};
+use crate::object::{Key, MAP_SLOT_BYTES, Map, Obj, new_map};
 use crate::primitives::{expected, index_arg, list_arg};
 use crate::symbol::Sym;
 use crate::value::{ObjRef, Value};
 use crate::vm::Vm;
 
 /// Bytes the heap accounts per map slot (see `Obj::extra_bytes`).
-const MAP_SLOT_BYTES: usize = 48;
 const VALUE_BYTES: usize = std::mem::size_of::<Value>();
 /// Largest vector `make-vector` builds, so that a typo cannot abort the
 /// process on allocation before the heap limit applies.
@@ -274,6 +273,7 @@ fn make_vector(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
             a[0],
         ));
     }
+    vm.reserve(n * VALUE_BYTES)?;
     let fill = a.get(1).copied().unwrap_or(Value::Nil);
     Ok(vm.heap.alloc(Obj::Vector(vec![fill; n])))
 }
@@ -296,8 +296,15 @@ fn vector_set(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
 
 fn vector_push(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
     let r = vector_ref_of(vm, "vector-push!", a[0])?;
+    let (len, cap) = {
+        let items = vector_mut(vm, r);
+        (items.len(), items.capacity())
+    };
+    if len == cap {
+        // It is about to double.
+        vm.reserve(cap.max(4) * VALUE_BYTES)?;
+    }
     let items = vector_mut(vm, r);
-    let cap = items.capacity();
     items.push(a[1]);
     let grown = items.capacity() - cap;
     if grown > 0 {
@@ -383,14 +390,18 @@ fn put(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
             }
         }
         None => {
+            if m.len() == m.capacity() {
+                // It is about to double.
+                let cap = m.capacity();
+                vm.reserve(cap.max(4) * MAP_SLOT_BYTES)?;
+            }
             let key = to_key(vm, a[1])?;
+            let key_bytes = key.heap_bytes();
             let m = table_mut(vm, r);
             let cap = m.capacity();
             m.insert(key, a[2]);
             let grown = m.capacity().saturating_sub(cap);
-            if grown > 0 {
-                vm.heap.note_growth(grown * MAP_SLOT_BYTES);
-            }
+            vm.heap.note_growth(grown * MAP_SLOT_BYTES + key_bytes);
         }
     }
     Ok(a[0])

@@ -23,6 +23,7 @@ pub fn install(vm: &mut Vm) {
         _ => Ok(Value::FALSE),
     });
     vm.define_native("exit", 0, Some(1), |vm, a| {
+        vm.require(crate::capabilities::Capability::Exit, "exit")?;
         let code = match a.first() {
             Some(&v) => int_arg(vm, "exit", v)?,
             None => 0,

@@ -137,6 +137,16 @@ fn out_of_range(func: &str, what: &str, i: usize, s: &Str, idx: Value) -> RtErro
     )
 }
 
+/// Makes sure the text of the strings among `parts`, and `extra` bytes
+/// more, fit under the memory limit, before a string of them is built
+/// (other values are small or counted when printed).
+fn reserve_text(vm: &mut Vm, parts: impl Iterator<Item = Value>, extra: usize) -> RtResult<()> {
+    let len = parts
+        .filter_map(|v| as_str(vm, v).map(|s| s.text.len()))
+        .fold(extra, usize::saturating_add);
+    vm.reserve(len)
+}
+
 // ---- the built-ins ----
 
 /// `(string x...)`: the display forms of the arguments, concatenated.
@@ -146,6 +156,7 @@ fn string(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
     {
         return Ok(*v);
     }
+    reserve_text(vm, a.iter().copied(), 0)?;
     let mut out = String::new();
     for &v in a {
         match v {
@@ -162,6 +173,7 @@ fn string(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
 }
 
 fn string_append(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
+    reserve_text(vm, a.iter().copied(), 0)?;
     let mut out = String::new();
     for &v in a {
         out.push_str(&str_obj(vm, "string-append", v)?.text);
@@ -252,6 +264,13 @@ fn string_split(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
 /// `(string-join parts [sep])`: parts is a list or vector of strings.
 fn string_join(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
     let parts = seq_arg(vm, "string-join", a[0])?;
+    let sep_len = match a.get(1).and_then(|&v| as_str(vm, v)) {
+        Some(sep) => sep.text.len(),
+        None => 0,
+    };
+    let extra = sep_len.saturating_mul(parts.len());
+    // The parts stay reachable from `a[0]` should this collect.
+    reserve_text(vm, parts.iter().copied(), extra)?;
     let sep: &str = match a.get(1) {
         Some(&v) => &str_obj(vm, "string-join", v)?.text,
         None => "",
@@ -278,6 +297,11 @@ fn string_replace(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
         // between every character).
         return Ok(a[0]);
     }
+    let grown = s.matches(&**old).count().saturating_mul(new.len());
+    vm.reserve(s.len().saturating_add(grown))?;
+    let s = &str_obj(vm, "string-replace", a[0])?.text;
+    let old = &str_obj(vm, "string-replace", a[1])?.text;
+    let new = &str_obj(vm, "string-replace", a[2])?.text;
     let out = s.replace(&**old, new);
     Ok(vm.heap.alloc_string(out))
 }
