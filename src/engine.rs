@@ -410,7 +410,7 @@ impl Engine {
     /// ```
     /// let mut engine = elle::Engine::new();
     /// engine.set_memory_limit(Some(8 << 20));
-    /// let bomb = "(define (grow s) (grow (string-append s s))) (grow "ab")";
+    /// let bomb = "(define (grow s) (grow (string-append s s))) (grow \"ab\")";
     /// let e = engine.eval::<()>(bomb).unwrap_err();
     /// assert_eq!(e.condition_type(), "memory-limit");
     /// assert_eq!(engine.memory_limit(), Some(8 << 20));
