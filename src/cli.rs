@@ -248,8 +248,8 @@ mod tests {
         assert_eq!(inv.max_depth, Some(100));
         assert_eq!(inv.fuel, Some(5000));
         assert_eq!((inv.max_memory, inv.sandbox), (None, false));
-        let inv = parse(&["--max-memory", "64M", "--sandbox", "prog.lisp"]);
-        assert_eq!((inv.max_memory, inv.sandbox), (Some(64 << 20), true));
+        let capped = parse(&["--max-memory", "64M", "--sandbox", "prog.lisp"]);
+        assert_eq!((capped.max_memory, capped.sandbox), (Some(64 << 20), true));
         for (text, bytes) in [
             ("1000", 1000),
             ("2k", 2048),
