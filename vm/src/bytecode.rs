@@ -1375,14 +1375,20 @@ impl Proto {
     /// Approximate bytes this prototype holds, with its children (whose
     /// sizes are already known): each vector's capacity, plus the structure.
     fn own_bytes(&self) -> usize {
+        use crate::object::malloc_bytes;
         use std::mem::size_of;
-        size_of::<Proto>()
-            + self.code.capacity() * size_of::<Cell<Op>>()
-            + self.spans.capacity() * size_of::<Span>()
-            + self.consts.capacity() * size_of::<Value>()
-            + self.captures.capacity() * size_of::<CaptureFrom>()
-            + self.handlers.capacity() * size_of::<HandlerInfo>()
-            + self.folds.capacity() * size_of::<(u32, u32)>()
+        fn vec<T>(v: &Vec<T>) -> usize {
+            malloc_bytes(v.capacity() * size_of::<T>())
+        }
+        // The `Rc`'s two counts, then the prototype.
+        malloc_bytes(16 + size_of::<Proto>())
+            + vec(&self.code)
+            + vec(&self.spans)
+            + vec(&self.consts)
+            + vec(&self.children)
+            + vec(&self.captures)
+            + vec(&self.handlers)
+            + vec(&self.folds)
             + self.children.iter().map(|c| c.bytes).sum::<usize>()
     }
 

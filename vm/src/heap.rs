@@ -313,12 +313,16 @@ impl Heap {
         let Heap { objs, marks, .. } = self;
         let mut stack: Vec<ObjRef> = Vec::new();
         let mut mark = |v: Value, stack: &mut Vec<ObjRef>| {
-            if let Value::Obj(r) = v {
-                let m = &mut marks[r.0 as usize];
-                if !*m {
-                    *m = true;
-                    stack.push(r);
-                }
+            // A register is not cleared when a frame takes it over (see
+            // `Vm::push_frame`), so a root may be a stale reference: to a
+            // free slot (marking it is harmless) or past the end of a table
+            // that shrank since; the latter refers to nothing.
+            if let Value::Obj(r) = v
+                && let Some(m) = marks.get_mut(r.0 as usize)
+                && !*m
+            {
+                *m = true;
+                stack.push(r);
             }
         };
         let mut seen_protos: FxHashSet<*const Proto> = FxHashSet::default();

@@ -301,8 +301,9 @@ fn vector_push(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
         (items.len(), items.capacity())
     };
     if len == cap {
-        // It is about to double.
-        vm.reserve(cap.max(4) * VALUE_BYTES)?;
+        // It is about to double: the new buffer (twice the old) is made
+        // while the old one is still held.
+        vm.reserve(2 * cap.max(4) * VALUE_BYTES)?;
     }
     let items = vector_mut(vm, r);
     items.push(a[1]);
@@ -391,9 +392,10 @@ fn put(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
         }
         None => {
             if m.len() == m.capacity() {
-                // It is about to double.
+                // It is about to double: the new entries and index are
+                // made while the old ones are still held.
                 let cap = m.capacity();
-                vm.reserve(cap.max(4) * MAP_SLOT_BYTES)?;
+                vm.reserve(2 * cap.max(4) * MAP_SLOT_BYTES)?;
             }
             let key = to_key(vm, a[1])?;
             let key_bytes = key.heap_bytes();
