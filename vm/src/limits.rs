@@ -249,12 +249,26 @@ impl Vm {
         self.heap.set_memory_limit(limit);
     }
 
+    /// Counts against the memory limit the names interned since the last
+    /// look (by any VM of the process: the table is shared and never
+    /// shrinks): a built-in that may make new symbols calls it, and so does
+    /// every collection at a safe point.
+    pub(crate) fn note_symbols(&mut self) {
+        let now = crate::symbol::Sym::interned_bytes();
+        let grown = now.saturating_sub(self.symbols_seen);
+        if grown > 0 {
+            self.symbols_seen = now;
+            self.heap.note_outside(grown as isize);
+        }
+    }
+
     /// Collects at a safe point of the interpreter, where the heap asked
     /// for it ([`crate::heap::Heap::should_collect`]); `memory-limit` if
     /// what is left still exceeds the memory limit.
     #[cold]
     #[inline(never)]
     pub(crate) fn collect_at_safe_point(&mut self) -> RtResult<()> {
+        self.note_symbols();
         self.collect_garbage();
         if self.heap.over_limit() {
             return Err(self.memory_exceeded());

@@ -178,6 +178,9 @@ pub struct Vm {
     pub(crate) limits: crate::limits::Limits,
     /// What scripts may reach outside the VM (`capabilities.rs`).
     pub(crate) capabilities: crate::capabilities::Capabilities,
+    /// [`crate::symbol::Sym::interned_bytes`] when last counted against the
+    /// memory limit (`Vm::note_symbols`).
+    pub(crate) symbols_seen: usize,
 }
 
 impl Vm {
@@ -219,6 +222,7 @@ impl Vm {
             tier: Default::default(),
             limits: Default::default(),
             capabilities: Default::default(),
+            symbols_seen: crate::symbol::Sym::interned_bytes(),
         };
         vm.heap.set_stress(crate::heap::stress_from_env());
         crate::conditions::install_builtin_types(&mut vm);

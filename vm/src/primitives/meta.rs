@@ -68,6 +68,8 @@ fn eval(vm: &mut Vm, a: &[Value]) -> RtResult<Control> {
     }
     let form = value_to_datum(vm, a[0], eval_span())?;
     let proto = crate::compiler::compile_toplevel(vm, &form)?;
+    // The compiler's own names (`gensym` in expansions).
+    vm.note_symbols();
     let f = vm.heap.alloc(Obj::Closure(Closure::toplevel(proto)?));
     Ok(Control::Call(f, Vec::new()))
 }
