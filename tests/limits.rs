@@ -221,6 +221,9 @@ fn capped(bytes: usize, out: &OutputBuffer) -> Engine {
 
 /// Ways of holding ever more memory: string doubling, a growing vector, a
 /// growing table, consing, code made by `eval`, and single large requests.
+/// (Symbols made without end are a hostile script, `symbol_bomb.lisp`: the
+/// table of names is shared by the whole process and never shrinks, so
+/// that bomb would charge the other tests' engines too.)
 const MEMORY_BOMBS: &[&str] = &[
     "(define (grow s) (grow (string-append s s))) (grow \"abcd\")",
     "(define (grow s) (grow (string s s))) (grow \"abcd\")",
@@ -231,6 +234,9 @@ const MEMORY_BOMBS: &[&str] = &[
     "(define fs []) (let loop ((i 0)) (vector-push! fs (eval (list 'fn '(x) (list '+ 'x i)))) (loop (+ i 1)))",
     "(make-vector 200000000 0)",
     "(range 100000000)",
+    "(define (grow s) (if (> (string-length s) 4000000) s (grow (string s s)))) (string->list (grow \"ab\"))",
+    "(define (grow s) (if (> (string-length s) 4000000) s (grow (string s s)))) (string-split (grow \"a,\") \",\")",
+    "(vector->list (make-vector 1000000 0))",
     "(string-join (map (fn (i) \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\") (range 1000000)))",
 ];
 

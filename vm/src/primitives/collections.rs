@@ -38,6 +38,9 @@ pub fn install(vm: &mut Vm) {
     vm.define_native("vector-push!", 2, Some(2), vector_push);
     vm.define_native("vector-pop!", 1, Some(1), vector_pop);
     vm.define_native("vector->list", 1, Some(1), |vm, a| {
+        let n = vector_of(vm, "vector->list", a[0])?.len();
+        // A pair each, and the copy the list is built from.
+        vm.reserve(n.saturating_mul(crate::heap::SLOT_BYTES + VALUE_BYTES))?;
         let items = vector_of(vm, "vector->list", a[0])?.clone();
         Ok(vm.heap.list(&items))
     });

@@ -147,6 +147,15 @@ fn reserve_text(vm: &mut Vm, parts: impl Iterator<Item = Value>, extra: usize) -
     vm.reserve(len)
 }
 
+/// Makes sure a list of `pieces` strings, `len` bytes of text in all,
+/// fits under the memory limit before it is made: a piece can take far
+/// more than its text (a string object, its text's allocation, a pair, and
+/// its place in the vectors that build the list).
+fn reserve_pieces(vm: &mut Vm, pieces: usize, len: usize) -> RtResult<()> {
+    const PIECE_BYTES: usize = 2 * crate::heap::SLOT_BYTES + 32 + 32;
+    vm.reserve(pieces.saturating_mul(PIECE_BYTES).saturating_add(len))
+}
+
 // ---- the built-ins ----
 
 /// `(string x...)`: the display forms of the arguments, concatenated.
@@ -247,6 +256,14 @@ fn char_at(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
 /// `(string-split s sep)`: the pieces between occurrences of `sep`, as a
 /// list. An empty separator splits into characters.
 fn string_split(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
+    let s = &str_obj(vm, "string-split", a[0])?.text;
+    let sep = &str_obj(vm, "string-split", a[1])?.text;
+    let pieces = if sep.is_empty() {
+        s.chars().count()
+    } else {
+        s.matches(&**sep).count() + 1
+    };
+    reserve_pieces(vm, pieces, s.len())?;
     let s = &str_obj(vm, "string-split", a[0])?.text;
     let sep = &str_obj(vm, "string-split", a[1])?.text;
     let parts: Vec<Box<str>> = if sep.is_empty() {
@@ -423,6 +440,9 @@ fn int_in_radix(n: i64, radix: u32) -> String {
 
 /// `(string->list s)`: the characters as one-character strings.
 fn string_to_list(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
+    let s = str_obj(vm, "string->list", a[0])?;
+    let (pieces, len) = (s.char_len(), s.text.len());
+    reserve_pieces(vm, pieces, len)?;
     let s = str_obj(vm, "string->list", a[0])?;
     let chars: Vec<String> = if s.ascii {
         s.text
