@@ -286,7 +286,9 @@ impl Engine {
     /// ```
     pub fn set_output(&mut self, out: impl Write + 'static) {
         self.vm.flush_output();
+        let held = OutputBuffer::held_of(&out);
         self.vm.set_output(Box::new(out));
+        self.vm.set_output_held(held);
     }
 
     /// Sets the fuel: how many check points (loop iterations and calls)
@@ -504,6 +506,8 @@ pub struct Builder {
     jit: JitMode,
     max_depth: usize,
     output: Option<Box<dyn Write>>,
+    /// How much `output` keeps in memory, when it is an [`OutputBuffer`].
+    output_held: Option<Rc<dyn Fn() -> usize>>,
     diagnostics: Option<Box<dyn Write>>,
     command_line: Vec<String>,
     gc_stress: bool,
@@ -519,6 +523,7 @@ impl Default for Builder {
             jit: JitMode::Auto(DEFAULT_THRESHOLD),
             max_depth: elle_vm::vm::DEFAULT_MAX_DEPTH,
             output: None,
+            output_held: None,
             diagnostics: None,
             command_line: Vec::new(),
             gc_stress: false,
@@ -572,6 +577,7 @@ impl Builder {
     /// # Ok::<(), elle::Error>(())
     /// ```
     pub fn output(mut self, out: impl Write + 'static) -> Builder {
+        self.output_held = OutputBuffer::held_of(&out);
         self.output = Some(Box::new(out));
         self
     }
@@ -707,6 +713,7 @@ impl Builder {
         }
         if let Some(out) = self.output {
             vm.set_output(out);
+            vm.set_output_held(self.output_held);
         }
         if let Some(out) = self.diagnostics {
             vm.set_diagnostics(out);
@@ -778,6 +785,15 @@ impl OutputBuffer {
     pub fn take(&self) -> String {
         let bytes = std::mem::take(&mut *self.bytes.borrow_mut());
         String::from_utf8_lossy(&bytes).into_owned()
+    }
+
+    /// For an engine's output: when `out` is an `OutputBuffer`, how to learn
+    /// how many bytes it holds (its capacity), which count against the
+    /// engine's memory limit until the host takes them.
+    fn held_of(out: &(impl Write + 'static)) -> Option<Rc<dyn Fn() -> usize>> {
+        let buf = (out as &dyn std::any::Any).downcast_ref::<OutputBuffer>()?;
+        let bytes = buf.bytes.clone();
+        Some(Rc::new(move || bytes.borrow().capacity()))
     }
 }
 

@@ -330,3 +330,18 @@ fn fuel_and_memory_limits_together_each_stop_their_own_bomb() {
     let e = failure(engine.eval::<()>("(while true nil)"));
     assert_eq!(e.condition_type(), "fuel-exhausted");
 }
+
+#[test]
+fn captured_output_counts_until_the_host_takes_it() {
+    let out = OutputBuffer::new();
+    let mut engine = capped(16 << 20, &out);
+    let e = failure(engine.eval::<()>("(while true (print \"0123456789abcdef0123456789abcdef\"))"));
+    assert_eq!(e.condition_type(), "memory-limit");
+    let held = out.take().len();
+    assert!(held > 8 << 20 && held <= 16 << 20, "{held}");
+    // Taken, it no longer counts.
+    ok(engine.eval::<()>(
+        "(let loop ((i 0)) (when (< i 100000) (print \"0123456789\") (loop (+ i 1))))",
+    ));
+    assert_eq!(out.take().len(), 1_000_000);
+}

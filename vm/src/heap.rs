@@ -160,6 +160,13 @@ impl Heap {
         self.bytes.saturating_add(self.outside)
     }
 
+    /// Whether a memory limit is set: built-ins that must work out how
+    /// much they are about to make do so only then.
+    #[inline]
+    pub fn limited(&self) -> bool {
+        self.limit != usize::MAX
+    }
+
     /// The memory limit in bytes, if one is set.
     pub fn memory_limit(&self) -> Option<usize> {
         (self.limit != usize::MAX).then_some(self.limit)

@@ -269,6 +269,7 @@ impl Vm {
     #[inline(never)]
     pub(crate) fn collect_at_safe_point(&mut self) -> RtResult<()> {
         self.note_symbols();
+        self.note_output();
         self.collect_garbage();
         if self.heap.over_limit() {
             return Err(self.memory_exceeded());
