@@ -91,6 +91,7 @@ pub type Map = IndexMap<Key, Value, FxBuildHasher>;
 /// granule (glibc's malloc: 8 bytes of header, 16-byte granules, 32 bytes
 /// at least). Small objects are common enough (a short string, a
 /// prototype's vectors) for the difference to matter to a memory limit.
+#[inline]
 pub fn malloc_bytes(n: usize) -> usize {
     if n == 0 {
         0
@@ -342,9 +343,20 @@ impl Obj {
     /// accounting: each payload's capacity (a map's entries and its index
     /// counted together, 48 bytes a slot), a condition's trace, a lone
     /// closure's code.
+    #[inline]
     pub fn extra_bytes(&self) -> usize {
         match self {
+            Obj::Pair(..) | Obj::Cell(_) | Obj::Free(_) => 0,
             Obj::Str(s) => malloc_bytes(s.text.len()),
+            _ => self.payload_bytes(),
+        }
+    }
+
+    /// [`Obj::extra_bytes`] of the larger kinds, out of line: allocating
+    /// and sweeping pairs and strings, the common kinds, stay short.
+    #[inline(never)]
+    fn payload_bytes(&self) -> usize {
+        match self {
             Obj::Vector(v) => malloc_bytes(v.capacity() * std::mem::size_of::<Value>()),
             Obj::Table(m) | Obj::Struct(m) => {
                 malloc_bytes(std::mem::size_of::<Map>())
