@@ -485,6 +485,19 @@ mod tests {
     }
 
     #[test]
+    fn a_stale_root_past_the_end_of_a_shrunk_table_is_ignored() {
+        let mut heap = Heap::new();
+        let kept = heap.cons(Value::Int(1), Value::Nil);
+        let dropped = heap.cons(Value::Int(2), Value::Nil);
+        // The free tail is dropped: `dropped` now points past the end.
+        heap.collect([kept].into_iter());
+        assert_eq!(heap.live_objects(), 1);
+        // An uncleared register still holding it is no reason to panic.
+        heap.collect([kept, dropped].into_iter());
+        assert_eq!(heap.live_objects(), 1);
+    }
+
+    #[test]
     fn live_objects_survive_and_their_children_too() {
         let mut heap = stress_heap();
         let inner = heap.cons(Value::Int(1), Value::Nil);
