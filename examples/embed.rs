@@ -43,7 +43,13 @@ pub struct Report {
 /// Runs the script and asks it for prices.
 pub fn run() -> Result<Report, Error> {
     let output = OutputBuffer::new();
-    let mut engine = Engine::builder().output(output.clone()).build();
+    // The script is not the host's: no files, no `exit`, no environment,
+    // and at most 64 MiB of memory.
+    let mut engine = Engine::builder()
+        .output(output.clone())
+        .sandbox()
+        .memory_limit(64 << 20)
+        .build();
 
     // A plain function, and a closure sharing state with the host.
     engine.register_fn("tax-rate", || 0.25);

@@ -56,6 +56,17 @@ pub struct Cli {
     #[arg(long, value_name = "N")]
     pub fuel: Option<u64>,
 
+    /// Limit on the memory the program holds, in bytes, with an optional
+    /// K, M or G suffix (powers of 1024); past it the program stops with
+    /// memory-limit
+    #[arg(long, value_name = "BYTES", value_parser = parse_bytes)]
+    pub max_memory: Option<usize>,
+
+    /// Run without files, foreign functions, exit or environment variables
+    /// (file primitives raise io-error, exit raises capability-error)
+    #[arg(long)]
+    pub sandbox: bool,
+
     /// Program to run; `-` reads it from stdin
     #[arg(value_name = "FILE")]
     pub file: Option<PathBuf>,
@@ -69,6 +80,28 @@ pub struct Cli {
         allow_hyphen_values = true
     )]
     pub args: Vec<String>,
+}
+
+/// A byte count with an optional `K`, `M` or `G` suffix (powers of 1024,
+/// either case; a trailing `B` or `iB` is allowed): `--max-memory 64M`.
+fn parse_bytes(s: &str) -> Result<usize, String> {
+    let t = s.trim();
+    let lower = t.to_ascii_lowercase();
+    let t = lower
+        .strip_suffix("ib")
+        .or_else(|| lower.strip_suffix('b'))
+        .unwrap_or(&lower);
+    let (digits, shift) = match t.chars().last() {
+        Some('k') => (&t[..t.len() - 1], 10),
+        Some('m') => (&t[..t.len() - 1], 20),
+        Some('g') => (&t[..t.len() - 1], 30),
+        _ => (t, 0),
+    };
+    let n: usize = digits
+        .parse()
+        .map_err(|_| format!("`{s}` is not a byte count (such as 500000, 64K, 256M or 2G)"))?;
+    n.checked_mul(1 << shift)
+        .ok_or_else(|| format!("`{s}` is too large"))
 }
 
 /// `--jit MODE`: which tiers run the program (LANGUAGE.md §9).
@@ -104,6 +137,9 @@ pub struct Invocation {
     pub args: Vec<String>,
     pub max_depth: Option<usize>,
     pub fuel: Option<u64>,
+    /// `--max-memory`, in bytes.
+    pub max_memory: Option<usize>,
+    pub sandbox: bool,
     pub jit: JitMode,
     pub jit_threshold: Option<u32>,
     pub jit_stats: bool,
@@ -146,6 +182,8 @@ impl Cli {
             args,
             max_depth,
             fuel: self.fuel,
+            max_memory: self.max_memory,
+            sandbox: self.sandbox,
             jit: self.jit,
             jit_threshold: self.jit_threshold,
             jit_stats: self.jit_stats,
@@ -209,6 +247,22 @@ mod tests {
         let inv = parse(&["--max-depth", "100", "--fuel", "5000", "prog.lisp", "x"]);
         assert_eq!(inv.max_depth, Some(100));
         assert_eq!(inv.fuel, Some(5000));
+        assert_eq!((inv.max_memory, inv.sandbox), (None, false));
+        let capped = parse(&["--max-memory", "64M", "--sandbox", "prog.lisp"]);
+        assert_eq!((capped.max_memory, capped.sandbox), (Some(64 << 20), true));
+        for (text, bytes) in [
+            ("1000", 1000),
+            ("2k", 2048),
+            ("3K", 3072),
+            ("5MiB", 5 << 20),
+            ("1G", 1 << 30),
+            ("7b", 7),
+        ] {
+            assert_eq!(parse_bytes(text), Ok(bytes), "{text}");
+        }
+        for bad in ["", "M", "12X", "-5", "1.5G", "99999999999999999999G"] {
+            assert!(parse_bytes(bad).is_err(), "{bad}");
+        }
         assert_eq!(inv.source, Source::File(PathBuf::from("prog.lisp")));
         assert_eq!(inv.args, strings(&["x"]));
     }

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
+use elle_vm::capabilities::{Capabilities, Capability};
 use elle_vm::tier::{DEFAULT_THRESHOLD, JitMode};
 use elle_vm::{RtError, Value, Vm};
 
@@ -32,9 +33,10 @@ pub const EVAL_NAME: &str = "<eval>";
 /// An engine is single-threaded (it is neither `Send` nor `Sync`); an
 /// [`InterruptHandle`] stops its script from another thread. Fuel
 /// ([`Engine::set_fuel`]) and a time limit ([`Engine::set_time_limit`])
-/// bound how long a script runs. Limits on memory and a sandbox are not
-/// available yet: a script may allocate as much as it likes, and may use
-/// files and `exit`.
+/// bound how long a script runs, a memory limit
+/// ([`Engine::set_memory_limit`]) how much it holds; capabilities
+/// ([`Builder::capability`], [`Engine::sandboxed`]) say whether it may use
+/// files, foreign functions, `exit`, the environment and output.
 pub struct Engine {
     pub(crate) vm: Vm,
     /// How long each call into the engine may run.
@@ -57,6 +59,25 @@ impl Engine {
     /// ```
     pub fn new() -> Engine {
         Engine::builder().build()
+    }
+
+    /// An engine for untrusted scripts: no files, no foreign functions, no
+    /// `exit` and no environment (output stays; see
+    /// [`Capabilities::sandbox`]). File primitives raise `io-error`, `exit`
+    /// raises `capability-error` and `getenv` is nil. Combine with limits
+    /// through [`Builder::sandbox`].
+    ///
+    /// ```
+    /// let mut engine = elle::Engine::sandboxed();
+    /// let e = engine.eval::<()>(r#"(read-file "/etc/passwd")"#).unwrap_err();
+    /// assert_eq!(e.condition_type(), "io-error");
+    /// let e = engine.eval::<()>("(exit 3)").unwrap_err();
+    /// assert_eq!(e.condition_type(), "capability-error");
+    /// assert_eq!(engine.eval::<i64>("(+ 1 2)")?, 3);
+    /// # Ok::<(), elle::Error>(())
+    /// ```
+    pub fn sandboxed() -> Engine {
+        Engine::builder().sandbox().build()
     }
 
     /// A builder to choose the engine's settings.
@@ -265,7 +286,9 @@ impl Engine {
     /// ```
     pub fn set_output(&mut self, out: impl Write + 'static) {
         self.vm.flush_output();
+        let held = OutputBuffer::held_of(&out);
         self.vm.set_output(Box::new(out));
+        self.vm.set_output_held(held);
     }
 
     /// Sets the fuel: how many check points (loop iterations and calls)
@@ -376,6 +399,64 @@ impl Engine {
         }
     }
 
+    /// Caps the bytes the engine's heap and value stack hold (`None`: no
+    /// cap, the default). Strings, vectors, tables, lists, closures, code
+    /// made by `eval` and condition traces count, as estimates of what they
+    /// take (payload capacity and a slot each); a built-in checks a large
+    /// request before it is made. Past the cap, once a collection has freed
+    /// what it can, the script stops with `memory-limit`, which no handler
+    /// in the script can catch (its `finally` cleanups run); the engine
+    /// stays usable. What a new engine holds (the prelude, about 1 MB)
+    /// counts too.
+    ///
+    /// ```
+    /// let mut engine = elle::Engine::new();
+    /// engine.set_memory_limit(Some(8 << 20));
+    /// let bomb = "(define (grow s) (grow (string-append s s))) (grow \"ab\")";
+    /// let e = engine.eval::<()>(bomb).unwrap_err();
+    /// assert_eq!(e.condition_type(), "memory-limit");
+    /// assert_eq!(engine.memory_limit(), Some(8 << 20));
+    /// assert_eq!(engine.eval::<i64>("(length (range 100))")?, 100);
+    /// # Ok::<(), elle::Error>(())
+    /// ```
+    pub fn set_memory_limit(&mut self, bytes: Option<usize>) {
+        self.vm.set_memory_limit(bytes);
+    }
+
+    /// The memory limit in bytes, if one is set.
+    ///
+    /// ```
+    /// let engine = elle::Engine::builder().memory_limit(64 << 20).build();
+    /// assert_eq!(engine.memory_limit(), Some(64 << 20));
+    /// ```
+    pub fn memory_limit(&self) -> Option<usize> {
+        self.vm.memory_limit()
+    }
+
+    /// The capabilities the engine's scripts have.
+    ///
+    /// ```
+    /// use elle::Capability;
+    /// assert!(elle::Engine::new().capabilities().has(Capability::Files));
+    /// assert!(!elle::Engine::sandboxed().capabilities().has(Capability::Files));
+    /// ```
+    pub fn capabilities(&self) -> Capabilities {
+        self.vm.capabilities()
+    }
+
+    /// Grants the engine's scripts exactly `caps` from now on.
+    ///
+    /// ```
+    /// use elle::{Capabilities, Capability};
+    /// let mut engine = elle::Engine::new();
+    /// engine.set_capabilities(Capabilities::all().with(Capability::Output, false));
+    /// let e = engine.eval::<()>("(print 1)").unwrap_err();
+    /// assert_eq!(e.condition_type(), "io-error");
+    /// ```
+    pub fn set_capabilities(&mut self, caps: Capabilities) {
+        self.vm.set_capabilities(caps);
+    }
+
     /// Starts a call from the host: the time limit counts from now.
     fn start_call(&mut self) {
         if let Some(limit) = self.time_limit {
@@ -425,11 +506,15 @@ pub struct Builder {
     jit: JitMode,
     max_depth: usize,
     output: Option<Box<dyn Write>>,
+    /// How much `output` keeps in memory, when it is an [`OutputBuffer`].
+    output_held: Option<Rc<dyn Fn() -> usize>>,
     diagnostics: Option<Box<dyn Write>>,
     command_line: Vec<String>,
     gc_stress: bool,
     fuel: Option<u64>,
     time_limit: Option<Duration>,
+    memory_limit: Option<usize>,
+    capabilities: Capabilities,
 }
 
 impl Default for Builder {
@@ -438,11 +523,14 @@ impl Default for Builder {
             jit: JitMode::Auto(DEFAULT_THRESHOLD),
             max_depth: elle_vm::vm::DEFAULT_MAX_DEPTH,
             output: None,
+            output_held: None,
             diagnostics: None,
             command_line: Vec::new(),
             gc_stress: false,
             fuel: None,
             time_limit: None,
+            memory_limit: None,
+            capabilities: Capabilities::all(),
         }
     }
 }
@@ -489,6 +577,7 @@ impl Builder {
     /// # Ok::<(), elle::Error>(())
     /// ```
     pub fn output(mut self, out: impl Write + 'static) -> Builder {
+        self.output_held = OutputBuffer::held_of(&out);
         self.output = Some(Box::new(out));
         self
     }
@@ -562,6 +651,53 @@ impl Builder {
         self
     }
 
+    /// Caps the bytes the engine holds (see [`Engine::set_memory_limit`]).
+    ///
+    /// ```
+    /// let mut engine = elle::Engine::builder().memory_limit(16 << 20).build();
+    /// let e = engine
+    ///     .eval::<()>("(try (make-vector 100000000 0) (catch e :caught))")
+    ///     .unwrap_err();
+    /// assert_eq!(e.condition_type(), "memory-limit");
+    /// ```
+    pub fn memory_limit(mut self, bytes: usize) -> Builder {
+        self.memory_limit = Some(bytes);
+        self
+    }
+
+    /// Takes away the files, foreign functions, `exit` and the environment
+    /// (see [`Engine::sandboxed`]); [`Builder::capability`] after this
+    /// grants one back.
+    ///
+    /// ```
+    /// use elle::Capability;
+    /// let mut engine = elle::Engine::builder()
+    ///     .sandbox()
+    ///     .capability(Capability::Env, true)
+    ///     .build();
+    /// assert!(engine.capabilities().has(Capability::Env));
+    /// let e = engine.eval::<()>(r#"(write-file "x.txt" "x")"#).unwrap_err();
+    /// assert_eq!(e.condition_type(), "io-error");
+    /// ```
+    pub fn sandbox(mut self) -> Builder {
+        self.capabilities = Capabilities::sandbox();
+        self
+    }
+
+    /// Grants (`on`) or takes away one capability; an engine has them all
+    /// by default.
+    ///
+    /// ```
+    /// use elle::Capability;
+    /// let mut engine = elle::Engine::builder().capability(Capability::Exit, false).build();
+    /// let e = engine.eval::<()>("(exit 0)").unwrap_err();
+    /// assert_eq!(e.condition_type(), "capability-error");
+    /// ```
+    pub fn capability(mut self, cap: Capability, on: bool) -> Builder {
+        self.capabilities = self.capabilities.with(cap, on);
+        self
+    }
+
     /// The engine, with the built-in functions and the prelude loaded.
     ///
     /// ```
@@ -577,6 +713,7 @@ impl Builder {
         }
         if let Some(out) = self.output {
             vm.set_output(out);
+            vm.set_output_held(self.output_held);
         }
         if let Some(out) = self.diagnostics {
             vm.set_diagnostics(out);
@@ -584,6 +721,8 @@ impl Builder {
         crate::tier::install(&mut vm, self.jit);
         // Set last: loading the prelude uses no fuel.
         vm.limits_mut().set_fuel(self.fuel);
+        vm.set_memory_limit(self.memory_limit);
+        vm.set_capabilities(self.capabilities);
         Engine {
             vm,
             time_limit: self.time_limit,
@@ -646,6 +785,15 @@ impl OutputBuffer {
     pub fn take(&self) -> String {
         let bytes = std::mem::take(&mut *self.bytes.borrow_mut());
         String::from_utf8_lossy(&bytes).into_owned()
+    }
+
+    /// For an engine's output: when `out` is an `OutputBuffer`, how to learn
+    /// how many bytes it holds (its capacity), which count against the
+    /// engine's memory limit until the host takes them.
+    fn held_of(out: &(impl Write + 'static)) -> Option<Rc<dyn Fn() -> usize>> {
+        let buf = (out as &dyn std::any::Any).downcast_ref::<OutputBuffer>()?;
+        let bytes = buf.bytes.clone();
+        Some(Rc::new(move || bytes.borrow().capacity()))
     }
 }
 

@@ -44,8 +44,18 @@
 //! # Ok::<(), elle::Error>(())
 //! ```
 //!
-//! Not available yet: a limit on memory, and a sandbox without files, FFI
-//! and `exit`. Until then, run only scripts you trust with those.
+//! A memory limit ([`Engine::set_memory_limit`]) caps what a script
+//! holds, with the same uncatchable kind of condition (`memory-limit`),
+//! and [`Engine::sandboxed`] runs scripts without files, foreign
+//! functions, `exit` or the environment ([`Capability`]).
+//!
+//! ```
+//! let mut engine = elle::Engine::builder().sandbox().memory_limit(32 << 20).build();
+//! let e = engine.eval::<()>("(define (f acc) (f (cons acc acc))) (f nil)").unwrap_err();
+//! assert_eq!(e.condition_type(), "memory-limit");
+//! let e = engine.eval::<()>(r#"(read-file "secret.txt")"#).unwrap_err();
+//! assert_eq!(e.condition_type(), "io-error");
+//! ```
 
 #![deny(missing_docs)]
 
@@ -120,6 +130,7 @@ pub use convert::{Context, FromElle, IntoArgs, IntoElle};
 /// then panics with "stale heap reference" or, if the slot was reused,
 /// sees another object).
 pub use elle_vm::Value;
+pub use elle_vm::capabilities::{Capabilities, Capability};
 /// When the engine compiles functions to machine code ([`Builder::jit`]).
 pub use elle_vm::tier::JitMode;
 pub use engine::{Builder, EVAL_NAME, Engine, OutputBuffer};

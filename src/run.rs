@@ -74,6 +74,12 @@ fn new_engine(inv: &Invocation) -> Engine {
     if let Some(fuel) = inv.fuel {
         builder = builder.fuel(fuel);
     }
+    if let Some(bytes) = inv.max_memory {
+        builder = builder.memory_limit(bytes);
+    }
+    if inv.sandbox {
+        builder = builder.sandbox();
+    }
     builder.build()
 }
 

@@ -1171,3 +1171,50 @@ mod repl {
         assert_eq!(s.wait(), 0);
     }
 }
+
+#[test]
+fn max_memory_stops_a_program_after_all_its_output_is_written() {
+    let program = "(let loop ((i 0)) (when (< i 3000) (println \"line\" i) (loop (+ i 1)))) (define (grow s) (grow (string s s))) (grow \"ab\")";
+    let o = elle(&["--max-memory", "32M", "-e", program]);
+    assert_eq!(status(&o), 1);
+    let expected: String = (0..3000).map(|i| format!("line {i}\n")).collect();
+    assert!(
+        stdout(&o) == expected,
+        "lost output: {} bytes",
+        o.stdout.len()
+    );
+    assert!(
+        stderr(&o).starts_with("error[memory-limit]: memory limit exceeded\n"),
+        "{}",
+        stderr(&o)
+    );
+    for bad in ["lots", "12X", "-1"] {
+        assert_eq!(status(&elle(&["--max-memory", bad, "-e", "1"])), 2, "{bad}");
+    }
+    assert_eq!(
+        stdout(&elle(&["--max-memory", "1G", "-e", "(+ 1 2)"])),
+        "3\n"
+    );
+}
+
+#[test]
+fn sandbox_takes_files_and_exit_away() {
+    let o = elle(&["--sandbox", "-e", "(exit 3)"]);
+    assert_eq!(status(&o), 1);
+    assert!(
+        stderr(&o).starts_with("error[capability-error]: exit: exit is not allowed"),
+        "{}",
+        stderr(&o)
+    );
+    let o = elle(&["--sandbox", "-e", "(read-file \"Cargo.toml\")"]);
+    assert_eq!(status(&o), 1);
+    assert!(
+        stderr(&o).starts_with("error[io-error]: read-file: file access is not allowed"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        stdout(&elle(&["--sandbox", "-e", "(println \"out\")"])),
+        "out\nnil\n"
+    );
+}

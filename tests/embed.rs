@@ -1,12 +1,12 @@
 //! The embedding API (`elle::Engine`): typed calls both ways, closures with
 //! state, handles across collections, conversion errors, host errors as
-//! conditions, output capture.
+//! conditions, output capture, capabilities and the sandbox.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use elle::{Engine, Error, Handle, JitMode, OutputBuffer, Value};
+use elle::{Capabilities, Capability, Engine, Error, Handle, JitMode, OutputBuffer, Value};
 
 fn engine() -> Engine {
     Engine::new()
@@ -344,4 +344,133 @@ fn every_jit_mode_gives_the_same_answers() {
         ok(e.eval::<()>("(define (sum-sq n) (let loop ((i 0) (acc 0)) (if (= i n) acc (loop (+ i 1) (+ acc (sq i))))))"));
         assert_eq!(ok(e.call::<i64>("sum-sq", (100,))), 328_350, "{mode:?}");
     }
+}
+
+/// A temporary folder with `lib.lisp` and `data.txt`, removed on drop.
+struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("elle-{tag}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        std::fs::write(dir.join("lib.lisp"), "(define (twice x) (* 2 x))").expect("write");
+        std::fs::write(dir.join("data.txt"), "secret\n").expect("write");
+        TempDir(dir)
+    }
+
+    /// The path of `name` inside, as Elle source (a string literal).
+    fn lit(&self, name: &str) -> String {
+        format!("{:?}", self.0.join(name).to_string_lossy())
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn a_sandboxed_engine_has_no_files() {
+    let dir = TempDir::new("sandbox");
+    let (data, lib, new) = (dir.lit("data.txt"), dir.lit("lib.lisp"), dir.lit("new.txt"));
+    let folder = format!("{:?}", dir.0.to_string_lossy());
+    let forms = [
+        format!("(read-file {data})"),
+        format!("(read-lines {data})"),
+        format!("(file-exists? {data})"),
+        format!("(list-directory {folder})"),
+        format!("(write-file {new} \"x\")"),
+        format!("(append-file {new} \"x\")"),
+        format!("(delete-file {data})"),
+        format!("(import {lib})"),
+    ];
+    let mut e = Engine::sandboxed();
+    for src in &forms {
+        let err = failure(e.eval::<Value>(src));
+        assert_eq!(err.condition_type(), "io-error", "{src}");
+        assert!(
+            err.message().contains("file access is not allowed"),
+            "{src}: {}",
+            err.message()
+        );
+        // An ordinary error: the script may catch it.
+        let caught = format!("(try {src} (catch e (string (condition-type e))))");
+        assert_eq!(ok(e.eval::<String>(&caught)), "io-error");
+    }
+    assert!(!dir.0.join("new.txt").exists());
+    assert!(dir.0.join("data.txt").exists());
+    // The host may still run a file (its own act), and grant files back.
+    ok(e.eval_file::<()>(dir.0.join("lib.lisp")));
+    assert_eq!(ok(e.eval::<i64>("(twice 21)")), 42);
+    let mut e = Engine::builder()
+        .sandbox()
+        .capability(Capability::Files, true)
+        .build();
+    assert_eq!(ok(e.eval::<String>(&forms[0])), "secret\n");
+}
+
+#[test]
+fn a_sandboxed_engine_cannot_exit_the_host() {
+    let mut e = Engine::sandboxed();
+    let err = failure(e.eval::<()>("(exit 3)"));
+    assert_eq!(err.condition_type(), "capability-error");
+    assert_eq!(
+        err.message(),
+        "exit: exit is not allowed in this engine (it is sandboxed)"
+    );
+    assert_eq!(
+        ok(e.eval::<String>("(try (exit 0) (catch e (string (condition-type e))))")),
+        "capability-error"
+    );
+    assert!(ok(e.eval::<bool>(
+        "(condition-is? (make-condition 'capability-error \"x\") 'error)"
+    )));
+}
+
+#[test]
+fn each_capability_is_on_by_default_off_in_a_sandbox_and_toggled_on_the_builder() {
+    let all = Engine::new().capabilities();
+    let sandbox = Engine::sandboxed().capabilities();
+    for cap in Capability::ALL {
+        assert!(all.has(cap), "{cap:?}");
+        assert_eq!(sandbox.has(cap), cap == Capability::Output, "{cap:?}");
+        let off = Engine::builder().capability(cap, false).build();
+        assert!(!off.capabilities().has(cap), "{cap:?}");
+        let on = Engine::builder().sandbox().capability(cap, true).build();
+        assert!(on.capabilities().has(cap), "{cap:?}");
+    }
+    assert_eq!(Capabilities::default(), Capabilities::all());
+}
+
+#[test]
+fn without_output_printing_is_an_io_error() {
+    let out = OutputBuffer::new();
+    let mut e = Engine::builder()
+        .output(out.clone())
+        .capability(Capability::Output, false)
+        .build();
+    for src in [
+        "(print 1)",
+        "(println \"x\")",
+        "(display 'a)",
+        "(write 2)",
+        "(newline)",
+    ] {
+        let err = failure(e.eval::<()>(src));
+        assert_eq!(err.condition_type(), "io-error", "{src}");
+    }
+    assert_eq!(out.contents(), "");
+    e.set_capabilities(Capabilities::sandbox());
+    ok(e.eval::<()>("(print 1)"));
+    assert_eq!(out.contents(), "1");
+}
+
+#[test]
+fn a_sandbox_and_a_memory_limit_together() {
+    let mut e = Engine::builder().sandbox().memory_limit(16 << 20).build();
+    let err = failure(e.eval::<()>("(define (f s) (f (string s s))) (f \"x\")"));
+    assert_eq!(err.condition_type(), "memory-limit");
+    let err = failure(e.eval::<()>("(read-file \"Cargo.toml\")"));
+    assert_eq!(err.condition_type(), "io-error");
 }

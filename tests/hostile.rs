@@ -12,6 +12,10 @@
 //!
 //! and prints `start` before it attacks. `HOSTILE_FILTER=substring`
 //! restricts the run to matching names.
+//!
+//! A script run with `--max-memory BYTES` must also stay within that many
+//! bytes of resident memory at its peak (the child's `ru_maxrss`), plus
+//! [`RSS_BASE`]: what the process holds before and beside the heap.
 
 mod common;
 
@@ -25,6 +29,12 @@ const BIN: &str = env!("CARGO_BIN_EXE_elle");
 /// Far beyond what any script needs (each takes well under a second): a
 /// script still running then has escaped its limits.
 const TIMEOUT: Duration = Duration::from_secs(60);
+/// Resident memory a script may use beyond its `--max-memory`: the binary,
+/// the JIT, the prelude and the allocator's arenas (`elle -e 1` peaks at
+/// about 15 MiB in the test profile), and transients the heap does not
+/// count (the collector's work lists, the reader's data, a buffer being
+/// reallocated). Measured in docs/ARCHITECTURE.md, "Memory accounting".
+const RSS_BASE: u64 = 28 << 20;
 /// The default tier, and the one that compiles everything it can.
 const JIT_MODES: &[&str] = &["auto", "eager"];
 
@@ -32,6 +42,20 @@ struct Script {
     path: PathBuf,
     expect: String,
     flags: Vec<String>,
+}
+
+impl Script {
+    /// The `--max-memory` it runs with, in bytes.
+    fn memory_limit(&self) -> Option<u64> {
+        let i = self.flags.iter().position(|f| f == "--max-memory")?;
+        let text = self.flags.get(i + 1)?;
+        let (digits, shift) = match text.strip_suffix('M') {
+            Some(d) => (d, 20),
+            None => (text.as_str(), 0),
+        };
+        let n: u64 = digits.parse().ok()?;
+        Some(n << shift)
+    }
 }
 
 /// The value of the `; NAME: value` header line of `text`.
@@ -83,13 +107,31 @@ fn check(script: &Script, jit: &str) -> Option<String> {
     if o.timed_out {
         return Some(format!("{name}: still running after {TIMEOUT:?}"));
     }
-    if o.status != Some(1) || !o.stderr.starts_with(&headline) || o.stdout != "start\n" {
+    let expected_out = header(&std::fs::read_to_string(&script.path).ok()?, "output")
+        .map_or_else(|| "start\n".to_string(), |o| format!("start\n{o}\n"));
+    if o.status != Some(1) || !o.stderr.starts_with(&headline) || o.stdout != expected_out {
         return Some(format!(
             "{name}: status {:?}, stdout {:?}, stderr {:?}",
             o.status,
             o.stdout,
             o.stderr.lines().next()
         ));
+    }
+    if let Some(limit) = script.memory_limit() {
+        let mib = |b: u64| b as f64 / (1 << 20) as f64;
+        eprintln!(
+            "{name}: peak RSS {:.1} MiB, limit {:.1} MiB",
+            mib(o.peak_rss),
+            mib(limit)
+        );
+        if o.peak_rss > limit + RSS_BASE {
+            return Some(format!(
+                "{name}: peak RSS {:.1} MiB, over the limit of {:.1} MiB plus {:.1} MiB",
+                mib(o.peak_rss),
+                mib(limit),
+                mib(RSS_BASE)
+            ));
+        }
     }
     None
 }

@@ -249,3 +249,138 @@ fn compiled_code_runs_out_of_fuel_too() {
     let e = failure(engine.call::<i64>("sum", (10_000_000, 0)));
     assert_eq!(e.condition_type(), "fuel-exhausted");
 }
+
+/// An engine writing to `out` whose scripts may hold at most `bytes`.
+fn capped(bytes: usize, out: &OutputBuffer) -> Engine {
+    Engine::builder()
+        .memory_limit(bytes)
+        .output(out.clone())
+        .build()
+}
+
+/// Ways of holding ever more memory: string doubling, a growing vector, a
+/// growing table, consing, code made by `eval`, and single large requests.
+/// (Symbols made without end are a hostile script, `symbol_bomb.lisp`: the
+/// table of names is shared by the whole process and never shrinks, so
+/// that bomb would charge the other tests' engines too.)
+const MEMORY_BOMBS: &[&str] = &[
+    "(define (grow s) (grow (string-append s s))) (grow \"abcd\")",
+    "(define (grow s) (grow (string s s))) (grow \"abcd\")",
+    "(define v []) (let loop ((i 0)) (vector-push! v i) (loop (+ i 1)))",
+    "(define t @{}) (let loop ((i 0)) (put t i i) (loop (+ i 1)))",
+    "(define t @{}) (let loop ((i 0)) (put t (string \"key-\" i) i) (loop (+ i 1)))",
+    "(define (grow n acc) (grow (+ n 1) (cons (list n n) acc))) (grow 0 nil)",
+    "(define fs []) (let loop ((i 0)) (vector-push! fs (eval (list 'fn '(x) (list '+ 'x i)))) (loop (+ i 1)))",
+    "(make-vector 200000000 0)",
+    "(range 100000000)",
+    "(define (grow s) (if (> (string-length s) 4000000) s (grow (string s s)))) (string->list (grow \"ab\"))",
+    "(define (grow s) (if (> (string-length s) 4000000) s (grow (string s s)))) (string-split (grow \"a,\") \",\")",
+    "(vector->list (make-vector 1000000 0))",
+    "(string-join (map (fn (i) \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\") (range 1000000)))",
+];
+
+#[test]
+fn every_memory_bomb_stops_at_the_limit() {
+    for src in MEMORY_BOMBS {
+        let out = OutputBuffer::new();
+        let mut engine = capped(24 << 20, &out);
+        let e = failure(engine.eval::<()>(src));
+        assert_eq!(
+            (e.condition_type(), e.message()),
+            ("memory-limit", "memory limit exceeded"),
+            "{src}"
+        );
+        // Usable afterwards, once what the bomb kept is let go.
+        ok(engine.eval::<()>("(define v nil) (define t nil) (define fs nil)"));
+        assert_eq!(
+            ok(engine.eval::<usize>("(length (range 1000))")),
+            1000,
+            "{src}"
+        );
+    }
+}
+
+#[test]
+fn memory_limit_escapes_every_handler_but_cleanups_run() {
+    let bomb = "(let loop ((acc nil)) (loop (cons acc acc)))";
+    let forms = [
+        format!("(try {bomb} (catch e (println \"caught\")))"),
+        format!("(handler-case {bomb} (condition (c) (println \"caught\")))"),
+        format!("(handler-case {bomb} (memory-limit (c) (println \"caught\")))"),
+        format!("(handler-bind ((condition (fn (c) (println \"seen\")))) {bomb})"),
+        format!("(try {bomb} (finally (println \"cleanup\")))"),
+    ];
+    for src in &forms {
+        let out = OutputBuffer::new();
+        let mut engine = capped(16 << 20, &out);
+        let e = failure(engine.eval::<()>(src));
+        assert_eq!(e.condition_type(), "memory-limit", "{src}");
+        let expected = if src.contains("finally") {
+            "cleanup\n"
+        } else {
+            ""
+        };
+        assert_eq!(out.take(), expected, "{src}");
+        assert_eq!(ok(engine.eval::<i64>("(+ 40 2)")), 42);
+    }
+}
+
+#[test]
+fn garbage_does_not_count_once_collected() {
+    // Far more is allocated over the run than the limit, little at once.
+    let out = OutputBuffer::new();
+    let mut engine = capped(16 << 20, &out);
+    let src = "(let loop ((i 0) (n 0)) (if (< i 20000) (loop (+ i 1) (+ n (length (string-append (make-string-of 100) \"x\")))) n))";
+    ok(engine
+        .eval::<()>("(define (make-string-of n) (string-join (map (fn (i) \"ab\") (range n))))"));
+    assert_eq!(ok(engine.eval::<i64>(src)), 20000 * 201);
+    assert!(engine.heap_bytes() < 16 << 20);
+}
+
+#[test]
+fn the_memory_limit_can_be_raised_and_removed() {
+    let out = OutputBuffer::new();
+    let mut engine = capped(8 << 20, &out);
+    let src = "(define v (make-vector 1000000 0)) (vector-length v)";
+    assert_eq!(
+        failure(engine.eval::<usize>(src)).condition_type(),
+        "memory-limit"
+    );
+    engine.set_memory_limit(Some(64 << 20));
+    assert_eq!(ok(engine.eval::<usize>(src)), 1_000_000);
+    engine.set_memory_limit(None);
+    assert_eq!(engine.memory_limit(), None);
+    assert_eq!(
+        ok(engine.eval::<usize>("(vector-length (make-vector 3000000 0))")),
+        3_000_000
+    );
+}
+
+#[test]
+fn fuel_and_memory_limits_together_each_stop_their_own_bomb() {
+    let mut engine = Engine::builder()
+        .fuel(10_000_000)
+        .memory_limit(16 << 20)
+        .build();
+    let e = failure(engine.eval::<()>("(let loop ((acc nil)) (loop (cons 1 acc)))"));
+    assert_eq!(e.condition_type(), "memory-limit");
+    let left = engine.fuel_remaining().unwrap_or(0);
+    assert!(left > 0 && left < 10_000_000, "{left}");
+    let e = failure(engine.eval::<()>("(while true nil)"));
+    assert_eq!(e.condition_type(), "fuel-exhausted");
+}
+
+#[test]
+fn captured_output_counts_until_the_host_takes_it() {
+    let out = OutputBuffer::new();
+    let mut engine = capped(16 << 20, &out);
+    let e = failure(engine.eval::<()>("(while true (print \"0123456789abcdef0123456789abcdef\"))"));
+    assert_eq!(e.condition_type(), "memory-limit");
+    let held = out.take().len();
+    assert!(held > 8 << 20 && held <= 16 << 20, "{held}");
+    // Taken, it no longer counts.
+    ok(engine.eval::<()>(
+        "(let loop ((i 0)) (when (< i 100000) (print \"0123456789\") (loop (+ i 1))))",
+    ));
+    assert_eq!(out.take().len(), 1_000_000);
+}

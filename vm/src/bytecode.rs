@@ -782,6 +782,10 @@ pub struct Proto {
     /// Where the function's source starts (the default span for top-level
     /// code).
     pub(crate) position: Span,
+    /// Approximate bytes of this prototype and its children, for the
+    /// heap's accounting (set with the eligibility, once the code is
+    /// complete).
+    pub(crate) bytes: usize,
 }
 
 impl Op {
@@ -1360,6 +1364,7 @@ impl Proto {
             tier: crate::tier::TierInfo::new(crate::tier::Eligibility::Eligible),
             param_names: Vec::new(),
             position: Span::default(),
+            bytes: 0,
         }
     }
 
@@ -1367,10 +1372,37 @@ impl Proto {
     /// is complete and verified.
     pub(crate) fn decide_eligibility(self) -> Proto {
         let eligibility = crate::tier::eligibility_of(&self);
+        let bytes = self.own_bytes();
         Proto {
             tier: crate::tier::TierInfo::new(eligibility),
+            bytes,
             ..self
         }
+    }
+
+    /// Approximate bytes this prototype holds, with its children (whose
+    /// sizes are already known): each vector's capacity, plus the structure.
+    fn own_bytes(&self) -> usize {
+        use crate::object::malloc_bytes;
+        use std::mem::size_of;
+        fn vec<T>(v: &Vec<T>) -> usize {
+            malloc_bytes(v.capacity() * size_of::<T>())
+        }
+        // The `Rc`'s two counts, then the prototype.
+        malloc_bytes(16 + size_of::<Proto>())
+            + vec(&self.code)
+            + vec(&self.spans)
+            + vec(&self.consts)
+            + vec(&self.children)
+            + vec(&self.captures)
+            + vec(&self.handlers)
+            + vec(&self.folds)
+            + self.children.iter().map(|c| c.bytes).sum::<usize>()
+    }
+
+    /// Approximate bytes of the prototype and its children.
+    pub fn bytes(&self) -> usize {
+        self.bytes
     }
 
     /// The instruction at `pc`.

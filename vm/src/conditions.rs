@@ -93,6 +93,7 @@ const BUILTIN_TYPES: &[(&str, &str)] = &[
     ("io-error", "error"),
     ("ffi-error", "error"),
     ("user-error", "error"),
+    ("capability-error", "error"),
     // Host limits: not under `error`, so no `try` catches them.
     ("fuel-exhausted", "condition"),
     ("memory-limit", "condition"),

@@ -109,6 +109,7 @@ impl Vm {
 
     /// `(import "path")` from the file `from`: runs the file once.
     pub fn import(&mut self, path: &str, from: &str) -> RtResult<Value> {
+        self.require(crate::capabilities::Capability::Files, "import")?;
         let base = Path::new(from)
             .parent()
             .map(Path::to_path_buf)

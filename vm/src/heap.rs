@@ -1,5 +1,22 @@
 //! The heap: an object table with a precise mark-and-sweep collector.
 //!
+//! # Memory accounting
+//!
+//! `bytes` estimates what the objects hold: a slot of the table each
+//! ([`SLOT_BYTES`], the mark included) and what each owns outside it
+//! ([`Obj::extra_bytes`]: a string's text, a vector's or a table's
+//! capacity, a closure's captures and lone code, a condition's trace).
+//! Allocation adds an object's bytes, growth in place adds its growth
+//! ([`Heap::note_growth`]), and a collection recounts the survivors. The
+//! value stack is counted apart (`outside`), as it grows.
+//!
+//! The memory limit (`Vm::set_memory_limit`) caps `bytes + outside`. It
+//! costs nothing on the allocation path: the collection threshold is kept
+//! below the room the limit leaves, so the safe point that collects is the
+//! one that finds the limit exceeded (`Vm::collect_at_safe_point`), after
+//! collecting. A built-in about to make something large asks first
+//! (`Vm::reserve`), so a single request never overshoots the limit.
+//!
 //! Values refer to objects by index, so the collector can never leave a
 //! dangling pointer behind: a slot is reused only after it was found
 //! unreachable from the roots the VM supplies. Allocation never collects;
@@ -52,8 +69,18 @@ pub struct Heap {
     free_head: Option<u32>,
     /// Approximate bytes held by live (or not yet collected) objects.
     bytes: usize,
-    /// Collect when `bytes` passes this.
+    /// Collect when `bytes` passes this: never above the room the memory
+    /// limit leaves the objects, so that the safe point that collects is
+    /// also the one that checks the limit.
     threshold: usize,
+    /// The memory limit in bytes (`usize::MAX`: none).
+    limit: usize,
+    /// Bytes allowed beyond `limit` while the `finally` cleanups of a
+    /// script stopped by it run ([`CLEANUP_MEMORY`]); zero otherwise.
+    allowance: usize,
+    /// Bytes the VM holds outside the objects and counts against the limit
+    /// (the value stack), which a collection does not recount.
+    outside: usize,
     /// Nonzero while the compiler holds unrooted values
     /// (`Vm::without_collection`).
     inhibit: u32,
@@ -64,7 +91,15 @@ pub struct Heap {
     quarantine: VecDeque<u32>,
 }
 
-const SLOT_BYTES: usize = std::mem::size_of::<Obj>() + 1;
+/// Bytes the `finally` cleanups of a script stopped by the memory limit
+/// may hold beyond it, all together, so that a cleanup can still print or
+/// build a message while what the script held is still reachable (from its
+/// frames' registers, say) — the memory counterpart of
+/// `limits::CLEANUP_ALLOWANCE`.
+pub const CLEANUP_MEMORY: usize = 1 << 20;
+
+/// Bytes counted for an object's slot in the table and its mark.
+pub const SLOT_BYTES: usize = std::mem::size_of::<Obj>() + 1;
 
 impl Heap {
     pub(crate) fn new() -> Heap {
@@ -74,6 +109,9 @@ impl Heap {
             free_head: None,
             bytes: 0,
             threshold: MIN_GC_THRESHOLD,
+            limit: usize::MAX,
+            allowance: 0,
+            outside: 0,
             inhibit: 0,
             collections: 0,
             stress: false,
@@ -110,8 +148,74 @@ impl Heap {
         self.inhibit > 0
     }
 
+    /// Approximate bytes held by objects not yet collected (live ones and
+    /// garbage).
     pub fn bytes(&self) -> usize {
         self.bytes
+    }
+
+    /// What counts against the memory limit: [`Heap::bytes`] and the bytes
+    /// the VM holds outside the objects (its value stack).
+    pub fn counted_bytes(&self) -> usize {
+        self.bytes.saturating_add(self.outside)
+    }
+
+    /// Whether a memory limit is set: built-ins that must work out how
+    /// much they are about to make do so only then.
+    #[inline]
+    pub fn limited(&self) -> bool {
+        self.limit != usize::MAX
+    }
+
+    /// The memory limit in bytes, if one is set.
+    pub fn memory_limit(&self) -> Option<usize> {
+        (self.limit != usize::MAX).then_some(self.limit)
+    }
+
+    /// Sets the memory limit (`None`: none). It is checked at the next
+    /// safe point.
+    pub(crate) fn set_memory_limit(&mut self, limit: Option<usize>) {
+        self.limit = limit.unwrap_or(usize::MAX);
+        self.clamp_threshold();
+    }
+
+    /// Allows the cleanups of a script stopped by the memory limit
+    /// [`CLEANUP_MEMORY`] bytes beyond it (`on`), or takes that back.
+    pub(crate) fn allow_cleanups(&mut self, on: bool) {
+        self.allowance = if on { CLEANUP_MEMORY } else { 0 };
+        self.clamp_threshold();
+    }
+
+    /// The limit in force: the memory limit and the cleanups' allowance.
+    fn effective_limit(&self) -> usize {
+        self.limit.saturating_add(self.allowance)
+    }
+
+    /// Records bytes the VM now holds outside the objects (or no longer
+    /// holds, when negative).
+    pub(crate) fn note_outside(&mut self, grown: isize) {
+        self.outside = self.outside.saturating_add_signed(grown);
+        self.clamp_threshold();
+    }
+
+    /// Whether `bytes` more fit under the memory limit now (without
+    /// collecting).
+    #[inline]
+    pub fn fits(&self, bytes: usize) -> bool {
+        bytes <= self.effective_limit().saturating_sub(self.counted_bytes())
+    }
+
+    /// Whether what is counted exceeds the memory limit.
+    #[inline]
+    pub fn over_limit(&self) -> bool {
+        self.counted_bytes() > self.effective_limit()
+    }
+
+    /// Keeps the collection threshold within the room the limit leaves
+    /// the objects.
+    fn clamp_threshold(&mut self) {
+        let room = self.effective_limit().saturating_sub(self.outside);
+        self.threshold = self.threshold.min(room);
     }
 
     pub fn live_objects(&self) -> usize {
@@ -216,12 +320,16 @@ impl Heap {
         let Heap { objs, marks, .. } = self;
         let mut stack: Vec<ObjRef> = Vec::new();
         let mut mark = |v: Value, stack: &mut Vec<ObjRef>| {
-            if let Value::Obj(r) = v {
-                let m = &mut marks[r.0 as usize];
-                if !*m {
-                    *m = true;
-                    stack.push(r);
-                }
+            // A register is not cleared when a frame takes it over (see
+            // `Vm::push_frame`), so a root may be a stale reference: to a
+            // free slot (marking it is harmless) or past the end of a table
+            // that shrank since; the latter refers to nothing.
+            if let Value::Obj(r) = v
+                && let Some(m) = marks.get_mut(r.0 as usize)
+                && !*m
+            {
+                *m = true;
+                stack.push(r);
             }
         };
         let mut seen_protos: FxHashSet<*const Proto> = FxHashSet::default();
@@ -274,6 +382,7 @@ impl Heap {
             self.rebuild_free_list();
             self.threshold = (bytes * 2).max(MIN_GC_THRESHOLD);
         }
+        self.clamp_threshold();
     }
 
     /// Links every free slot into the free list, lowest first, after
@@ -373,6 +482,19 @@ mod tests {
         let _after = heap.cons(Value::Int(3), Value::Nil);
         heap.collect([kept, _after].into_iter());
         let _ = heap.get(dropped);
+    }
+
+    #[test]
+    fn a_stale_root_past_the_end_of_a_shrunk_table_is_ignored() {
+        let mut heap = Heap::new();
+        let kept = heap.cons(Value::Int(1), Value::Nil);
+        let dropped = heap.cons(Value::Int(2), Value::Nil);
+        // The free tail is dropped: `dropped` now points past the end.
+        heap.collect([kept].into_iter());
+        assert_eq!(heap.live_objects(), 1);
+        // An uncleared register still holding it is no reason to panic.
+        heap.collect([kept, dropped].into_iter());
+        assert_eq!(heap.live_objects(), 1);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! interpreter (driven by [`vm::Vm`]).
 
 pub mod bytecode;
+pub mod capabilities;
 pub mod compiler;
 pub(crate) mod conditions;
 pub mod datum;

@@ -1,6 +1,6 @@
-//! Limits set by the host: fuel, a deadline and an interrupt flag
-//! (LANGUAGE.md §6: their conditions reach the host whatever the script's
-//! handlers say).
+//! Limits set by the host: fuel, a deadline, an interrupt flag and a
+//! memory limit (LANGUAGE.md §6: their conditions reach the host whatever
+//! the script's handlers say).
 //!
 //! # Check points
 //!
@@ -17,6 +17,15 @@
 //! seen within that many (well under a millisecond of interpretation).
 //! Fuel is prepaid that way in chunks: the fuel left is the reserve plus
 //! the part of the chunk not used yet.
+//!
+//! # Memory
+//!
+//! The memory limit is the heap's (`heap.rs`, "Memory accounting"): it is
+//! found exceeded where the heap is collected, at the safe points that
+//! follow the check points, and by [`Vm::reserve`] before a built-in makes
+//! something large. Either way the heap is collected first, and only what
+//! is still over the limit after that raises `memory-limit`, which then
+//! unwinds like the other limits.
 //!
 //! # After a limit
 //!
@@ -54,6 +63,7 @@ pub enum Limit {
     Fuel,
     Deadline,
     Interrupt,
+    Memory,
 }
 
 impl Limit {
@@ -63,6 +73,7 @@ impl Limit {
             Limit::Fuel => RtError::of(sym::FUEL_EXHAUSTED, "fuel exhausted"),
             Limit::Deadline => RtError::of(sym::INTERRUPTED, "deadline passed"),
             Limit::Interrupt => RtError::of(sym::INTERRUPTED, "interrupted"),
+            Limit::Memory => RtError::of(sym::MEMORY_LIMIT, "memory limit exceeded"),
         }
     }
 }
@@ -161,6 +172,20 @@ impl Limits {
         self.countdown = 1;
     }
 
+    /// Stops the script with `limit`, found exceeded outside a check point
+    /// (the memory limit): its cleanups get their allowance, and the fuel
+    /// prepaid into the countdown goes back to the reserve.
+    fn trip(&mut self, limit: Limit) -> RtError {
+        if self.tripped.is_none() {
+            if let Some(f) = self.fuel.as_mut() {
+                *f += u64::from(self.countdown - 1);
+            }
+            self.tripped = Some(limit);
+            self.countdown = CLEANUP_ALLOWANCE;
+        }
+        limit.error()
+    }
+
     /// The slow path of a check point (the countdown has reached zero).
     fn check(&mut self) -> Result<(), Limit> {
         if let Some(limit) = self.tripped {
@@ -233,6 +258,89 @@ impl Vm {
                 None => SLICE,
             };
             std::thread::sleep(left.min(SLICE));
+        }
+    }
+
+    /// The memory limit in bytes, if one is set.
+    pub fn memory_limit(&self) -> Option<usize> {
+        self.heap.memory_limit()
+    }
+
+    /// Caps the bytes the heap and the value stack may hold (`None`: no
+    /// cap). Past it, once a collection has freed what it can, the script
+    /// stops with `memory-limit`.
+    pub fn set_memory_limit(&mut self, limit: Option<usize>) {
+        self.heap.set_memory_limit(limit);
+    }
+
+    /// Counts against the memory limit the names interned since the last
+    /// look (by any VM of the process: the table is shared and never
+    /// shrinks): a built-in that may make new symbols calls it, and so does
+    /// every collection at a safe point.
+    pub(crate) fn note_symbols(&mut self) {
+        let now = crate::symbol::Sym::interned_bytes();
+        let grown = now.saturating_sub(self.symbols_seen);
+        if grown > 0 {
+            self.symbols_seen = now;
+            self.heap.note_outside(grown as isize);
+        }
+    }
+
+    /// Collects at a safe point of the interpreter, where the heap asked
+    /// for it ([`crate::heap::Heap::should_collect`]); `memory-limit` if
+    /// what is left still exceeds the memory limit.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn collect_at_safe_point(&mut self) -> RtResult<()> {
+        self.note_symbols();
+        self.note_output();
+        self.collect_garbage();
+        if self.heap.over_limit() {
+            return Err(self.memory_exceeded());
+        }
+        Ok(())
+    }
+
+    /// Stops the script with `memory-limit`; its cleanups may hold
+    /// [`crate::heap::CLEANUP_MEMORY`] bytes more until the host calls in
+    /// again.
+    fn memory_exceeded(&mut self) -> RtError {
+        self.heap.allow_cleanups(true);
+        self.limits.trip(Limit::Memory)
+    }
+
+    /// Called when the host calls into the VM with no Elle code running
+    /// (see [`Limits::begin_host_call`]).
+    pub(crate) fn begin_host_call(&mut self) {
+        self.limits.begin_host_call();
+        self.heap.allow_cleanups(false);
+    }
+
+    /// Makes sure that `bytes` more fit under the memory limit, before a
+    /// built-in makes something that large (a vector, a string, a file's
+    /// contents): collects if they do not fit, and raises `memory-limit` if
+    /// they still do not. With no limit set this is one comparison.
+    ///
+    /// It may collect, so it must be called while every value the caller
+    /// holds is rooted: a built-in calls it first, when all it holds are
+    /// its arguments (on the value stack).
+    #[inline]
+    pub fn reserve(&mut self, bytes: usize) -> RtResult<()> {
+        if self.heap.fits(bytes) {
+            Ok(())
+        } else {
+            self.reserve_slow(bytes)
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn reserve_slow(&mut self, bytes: usize) -> RtResult<()> {
+        self.collect_garbage();
+        if self.heap.fits(bytes) {
+            Ok(())
+        } else {
+            Err(self.memory_exceeded())
         }
     }
 

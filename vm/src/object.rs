@@ -86,6 +86,36 @@ impl std::hash::Hash for Key {
 
 pub type Map = IndexMap<Key, Value, FxBuildHasher>;
 
+/// What an allocation of `n` bytes takes from the allocator: nothing for
+/// none, else the size with the allocator's header, rounded up to its
+/// granule (glibc's malloc: 8 bytes of header, 16-byte granules, 32 bytes
+/// at least). Small objects are common enough (a short string, a
+/// prototype's vectors) for the difference to matter to a memory limit.
+#[inline]
+pub fn malloc_bytes(n: usize) -> usize {
+    if n == 0 {
+        0
+    } else {
+        n.saturating_add(8).next_multiple_of(16).max(32)
+    }
+}
+
+/// Bytes counted for a slot of a [`Map`]: its entry (key, value and hash:
+/// 48 bytes) and its share of the index (an 8-byte position and a control
+/// byte a bucket, at most seven eighths full).
+pub const MAP_SLOT_BYTES: usize = 60;
+
+impl Key {
+    /// Bytes the key holds outside the map: a string key's text (a copy).
+    pub fn heap_bytes(&self) -> usize {
+        match self {
+            // An `Rc<str>`: two counts, then the text.
+            Key::Str(s) => malloc_bytes(16 + s.len()),
+            _ => 0,
+        }
+    }
+}
+
 pub fn new_map() -> Map {
     IndexMap::with_hasher(FxBuildHasher)
 }
@@ -272,7 +302,7 @@ impl Trace {
     /// Bytes held outside the condition.
     pub fn heap_bytes(&self) -> usize {
         if self.frames.spilled() {
-            self.frames.capacity() * std::mem::size_of::<TraceEntry>()
+            malloc_bytes(self.frames.capacity() * std::mem::size_of::<TraceEntry>())
         } else {
             0
         }
@@ -310,14 +340,43 @@ pub enum Obj {
 
 impl Obj {
     /// Approximate bytes owned outside the object table, for the heap's
-    /// accounting.
+    /// accounting: each payload's capacity (a map's entries and its index
+    /// counted together, 48 bytes a slot), a condition's trace, a lone
+    /// closure's code.
+    #[inline]
     pub fn extra_bytes(&self) -> usize {
         match self {
-            Obj::Str(s) => s.text.len(),
-            Obj::Vector(v) => v.capacity() * std::mem::size_of::<Value>(),
-            Obj::Table(m) | Obj::Struct(m) => m.capacity() * 48,
-            Obj::Closure(c) => c.captures.len() * std::mem::size_of::<Value>(),
-            Obj::Condition(c) => 64 + c.trace.heap_bytes(),
+            Obj::Pair(..) | Obj::Cell(_) | Obj::Free(_) => 0,
+            Obj::Str(s) => malloc_bytes(s.text.len()),
+            _ => self.payload_bytes(),
+        }
+    }
+
+    /// [`Obj::extra_bytes`] of the larger kinds, out of line: allocating
+    /// and sweeping pairs and strings, the common kinds, stay short.
+    #[inline(never)]
+    fn payload_bytes(&self) -> usize {
+        match self {
+            Obj::Vector(v) => malloc_bytes(v.capacity() * std::mem::size_of::<Value>()),
+            Obj::Table(m) | Obj::Struct(m) => {
+                malloc_bytes(std::mem::size_of::<Map>())
+                    + m.capacity() * MAP_SLOT_BYTES
+                    + m.keys().map(Key::heap_bytes).sum::<usize>()
+            }
+            Obj::Closure(c) => {
+                // The code counts with the one closure that owns it alone
+                // (the top-level code of `eval`, a function whose enclosing
+                // code is gone): shared code belongs to its parent's count.
+                let code = if Rc::strong_count(&c.proto) == 1 {
+                    c.proto.bytes()
+                } else {
+                    0
+                };
+                malloc_bytes(c.captures.len() * std::mem::size_of::<Value>()) + code
+            }
+            Obj::Condition(c) => {
+                malloc_bytes(std::mem::size_of::<Condition>()) + c.trace.heap_bytes()
+            }
             _ => 0,
         }
     }
@@ -387,7 +446,10 @@ mod tests {
         assert_eq!(shown[19], "f (<unknown>:99980:1)");
         assert_eq!(shown[20], "... 99960 more frames ...");
         assert_eq!(shown[21], "f (<unknown>:19:1)");
-        assert_eq!(t.heap_bytes(), 40 * std::mem::size_of::<TraceEntry>());
+        assert_eq!(
+            t.heap_bytes(),
+            malloc_bytes(40 * std::mem::size_of::<TraceEntry>())
+        );
     }
 
     #[test]

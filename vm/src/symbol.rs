@@ -5,7 +5,11 @@
 //! the same thing in every engine (the reader of one engine and the printer
 //! of another agree). Names are never freed: the set of distinct symbol names
 //! a program uses is small, and `gensym` names are numbered, not random.
+//! A program that makes names without end (`gensym` or `string->symbol` in
+//! a loop) grows the table for good: [`Sym::interned_bytes`] lets a VM with
+//! a memory limit count that growth (`Vm::note_symbols`).
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use rustc_hash::FxHashMap;
@@ -13,6 +17,9 @@ use rustc_hash::FxHashMap;
 /// An interned name.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub struct Sym(pub u32);
+
+/// Bytes the interner holds, all names together (see [`Sym::interned_bytes`]).
+static INTERNED_BYTES: AtomicUsize = AtomicUsize::new(0);
 
 #[derive(Default)]
 struct Interner {
@@ -34,6 +41,12 @@ fn interner() -> &'static Mutex<Interner> {
 
 impl Interner {
     fn insert(&mut self, name: &str) -> u32 {
+        // The name, its place in `names` (16 bytes) and its entry in `ids`
+        // (24 bytes and a control byte, at most seven eighths full), those
+        // two twice: each doubles by copying into a new table while the
+        // old one is still held.
+        let bytes = crate::object::malloc_bytes(name.len()) + 2 * (16 + 32);
+        INTERNED_BYTES.fetch_add(bytes, Ordering::Relaxed);
         let leaked: &'static str = Box::leak(name.to_owned().into_boxed_str());
         let id = self.names.len() as u32;
         self.names.push(leaked);
@@ -99,6 +112,12 @@ impl Sym {
             return Sym(id);
         }
         Sym(t.insert(name))
+    }
+
+    /// Approximately how many bytes the process-wide table of names holds:
+    /// it only grows.
+    pub fn interned_bytes() -> usize {
+        INTERNED_BYTES.load(Ordering::Relaxed)
     }
 
     /// The symbol's name.

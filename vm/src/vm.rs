@@ -189,6 +189,16 @@ pub struct Vm {
     /// The state of `random`'s generator; `None` until first used or
     /// seeded (`primitives/random.rs`).
     pub(crate) random_state: Option<u64>,
+    /// What scripts may reach outside the VM (`capabilities.rs`).
+    pub(crate) capabilities: crate::capabilities::Capabilities,
+    /// [`crate::symbol::Sym::interned_bytes`] when last counted against the
+    /// memory limit (`Vm::note_symbols`).
+    pub(crate) symbols_seen: usize,
+    /// How many bytes the output writer keeps in memory, when it does (a
+    /// host capturing output): counted against the memory limit.
+    pub(crate) out_held: Option<Rc<dyn Fn() -> usize>>,
+    /// What `out_held` said when last counted.
+    pub(crate) out_counted: usize,
 }
 
 impl Vm {
@@ -233,6 +243,10 @@ impl Vm {
             tier: Default::default(),
             limits: Default::default(),
             random_state: None,
+            capabilities: Default::default(),
+            symbols_seen: crate::symbol::Sym::interned_bytes(),
+            out_held: None,
+            out_counted: 0,
         };
         vm.heap.set_stress(crate::heap::stress_from_env());
         crate::conditions::install_builtin_types(&mut vm);
@@ -248,6 +262,27 @@ impl Vm {
     pub fn set_output(&mut self, out: Box<dyn Write>) {
         self.flush_output();
         self.out = out;
+        self.set_output_held(None);
+    }
+
+    /// Tells the VM how to learn how many bytes its output writer keeps in
+    /// memory (a buffer the host reads later), so that they count against
+    /// the memory limit; `None` for a writer that keeps nothing (a file,
+    /// stdout). Call it after [`Vm::set_output`].
+    pub fn set_output_held(&mut self, held: Option<Rc<dyn Fn() -> usize>>) {
+        self.out_held = held;
+        self.note_output();
+    }
+
+    /// Counts against the memory limit what the output writer holds now
+    /// (more after a write, less once the host took it).
+    pub(crate) fn note_output(&mut self) {
+        let now = self.out_held.as_ref().map_or(0, |held| held());
+        let grown = now as isize - self.out_counted as isize;
+        if grown != 0 {
+            self.out_counted = now;
+            self.heap.note_outside(grown);
+        }
     }
 
     /// Where diagnostics (`debug-print`, `trace`, an unhandled `warn`) are
@@ -505,11 +540,18 @@ impl Vm {
         }
     }
 
+    /// Writes program output (`print` and friends): an `io-error` if it
+    /// fails or the VM has no [`crate::capabilities::Capability::Output`].
     pub fn write_out(&mut self, s: &str) -> RtResult<()> {
+        self.require(crate::capabilities::Capability::Output, "output")?;
         self.out_pending = true;
         self.out
             .write_all(s.as_bytes())
-            .map_err(|e| RtError::io(format!("cannot write output: {e}")))
+            .map_err(|e| RtError::io(format!("cannot write output: {e}")))?;
+        if self.out_held.is_some() {
+            self.note_output();
+        }
+        Ok(())
     }
 
     /// Writes a diagnostic line (no newline in `line`). Program output is

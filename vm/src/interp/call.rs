@@ -37,7 +37,10 @@ impl Vm {
     #[cold]
     fn grow_stack(&mut self, len: usize) {
         let new_len = len.max(self.stack.len() * 2);
+        let before = self.stack.capacity();
         self.stack.resize(new_len, Value::Nil);
+        let grown = (self.stack.capacity() - before) * std::mem::size_of::<Value>();
+        self.heap.note_outside(grown as isize);
     }
 
     /// Pushes `frame` after checking the depth limit (not counting the

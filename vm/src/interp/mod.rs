@@ -46,7 +46,7 @@ impl Vm {
     /// alive").
     pub fn call_value(&mut self, f: Value, args: &[Value]) -> RtResult<Value> {
         if self.frames.len() == self.host_frames {
-            self.limits.begin_host_call();
+            self.begin_host_call();
         }
         if crate::native_stack::exhausted() {
             return Err(crate::native_stack::overflow(
@@ -374,7 +374,7 @@ impl Vm {
                     pc = target as usize;
                     if self.heap.should_collect() {
                         save_pc!();
-                        self.collect_garbage();
+                        attempt!(self.collect_at_safe_point());
                     }
                     profile!(loops_left);
                 }
@@ -457,7 +457,7 @@ impl Vm {
                     save_pc!();
                     check_limits!();
                     if self.heap.should_collect() {
-                        self.collect_garbage();
+                        attempt!(self.collect_at_safe_point());
                     }
                     let fpos = base + b as usize;
                     let ret = base + dst as usize;
@@ -496,7 +496,7 @@ impl Vm {
                     save_pc!();
                     check_limits!();
                     if self.heap.should_collect() {
-                        self.collect_garbage();
+                        attempt!(self.collect_at_safe_point());
                     }
                     let mut argc = argc as usize;
                     let fpos = base + b as usize;

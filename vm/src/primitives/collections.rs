@@ -11,14 +11,13 @@ use indexmap::Equivalent;
 
 use crate::equality::to_key;
 use crate::error::{RtError, RtResult};
-use crate::object::{Key, Map, Obj, new_map};
+use crate::object::{Key, MAP_SLOT_BYTES, Map, Obj, new_map};
 use crate::primitives::{expected, index_arg, list_arg};
 use crate::symbol::Sym;
 use crate::value::{ObjRef, Value};
 use crate::vm::Vm;
 
 /// Bytes the heap accounts per map slot (see `Obj::extra_bytes`).
-const MAP_SLOT_BYTES: usize = 48;
 const VALUE_BYTES: usize = std::mem::size_of::<Value>();
 /// Largest vector `make-vector` builds, so that a typo cannot abort the
 /// process on allocation before the heap limit applies.
@@ -39,6 +38,9 @@ pub fn install(vm: &mut Vm) {
     vm.define_native("vector-push!", 2, Some(2), vector_push);
     vm.define_native("vector-pop!", 1, Some(1), vector_pop);
     vm.define_native("vector->list", 1, Some(1), |vm, a| {
+        let n = vector_of(vm, "vector->list", a[0])?.len();
+        // A pair each, and the copy the list is built from.
+        vm.reserve(n.saturating_mul(crate::heap::SLOT_BYTES + VALUE_BYTES))?;
         let items = vector_of(vm, "vector->list", a[0])?.clone();
         Ok(vm.heap.list(&items))
     });
@@ -274,6 +276,7 @@ fn make_vector(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
             a[0],
         ));
     }
+    vm.reserve(n * VALUE_BYTES)?;
     let fill = a.get(1).copied().unwrap_or(Value::Nil);
     Ok(vm.heap.alloc(Obj::Vector(vec![fill; n])))
 }
@@ -296,8 +299,16 @@ fn vector_set(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
 
 fn vector_push(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
     let r = vector_ref_of(vm, "vector-push!", a[0])?;
+    let (len, cap) = {
+        let items = vector_mut(vm, r);
+        (items.len(), items.capacity())
+    };
+    if len == cap {
+        // It is about to double: the new buffer (twice the old) is made
+        // while the old one is still held.
+        vm.reserve(2 * cap.max(4) * VALUE_BYTES)?;
+    }
     let items = vector_mut(vm, r);
-    let cap = items.capacity();
     items.push(a[1]);
     let grown = items.capacity() - cap;
     if grown > 0 {
@@ -383,14 +394,19 @@ fn put(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
             }
         }
         None => {
+            if m.len() == m.capacity() {
+                // It is about to double: the new entries and index are
+                // made while the old ones are still held.
+                let cap = m.capacity();
+                vm.reserve(2 * cap.max(4) * MAP_SLOT_BYTES)?;
+            }
             let key = to_key(vm, a[1])?;
+            let key_bytes = key.heap_bytes();
             let m = table_mut(vm, r);
             let cap = m.capacity();
             m.insert(key, a[2]);
             let grown = m.capacity().saturating_sub(cap);
-            if grown > 0 {
-                vm.heap.note_growth(grown * MAP_SLOT_BYTES);
-            }
+            vm.heap.note_growth(grown * MAP_SLOT_BYTES + key_bytes);
         }
     }
     Ok(a[0])

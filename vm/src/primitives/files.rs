@@ -4,6 +4,7 @@
 
 use std::io::Write;
 
+use crate::capabilities::Capability;
 use crate::error::{RtError, RtResult};
 use crate::primitives::{expected, str_arg};
 use crate::value::Value;
@@ -12,6 +13,7 @@ use crate::vm::Vm;
 pub fn install(vm: &mut Vm) {
     vm.define_native("read-file", 1, Some(1), |vm, a| {
         let path = path_arg(vm, "read-file", a[0])?;
+        reserve_file(vm, &path)?;
         let text = std::fs::read_to_string(&path)
             .map_err(|e| io_error("read-file", "cannot read", &path, e, a[0]))?;
         Ok(vm.heap.alloc_string(text))
@@ -46,16 +48,32 @@ pub fn install(vm: &mut Vm) {
     });
     vm.define_native("read-lines", 1, Some(1), |vm, a| {
         let path = path_arg(vm, "read-lines", a[0])?;
+        reserve_file(vm, &path)?;
         let text = std::fs::read_to_string(&path)
             .map_err(|e| io_error("read-lines", "cannot read", &path, e, a[0]))?;
+        // A string and a pair a line.
+        vm.reserve(
+            text.lines()
+                .count()
+                .saturating_mul(2 * crate::heap::SLOT_BYTES),
+        )?;
         let lines: Vec<Value> = text.lines().map(|l| vm.heap.alloc_str(l)).collect();
         Ok(vm.heap.list(&lines))
     });
     vm.define_native("list-directory", 1, Some(1), list_directory);
 }
 
-/// The path argument, copied out of the heap.
+/// Makes sure the file at `path` fits under the memory limit before it is
+/// read (a file that cannot be looked at fails when it is read).
+fn reserve_file(vm: &mut Vm, path: &str) -> RtResult<()> {
+    let len = std::fs::metadata(path).map_or(0, |m| m.len());
+    vm.reserve(usize::try_from(len).unwrap_or(usize::MAX))
+}
+
+/// The path argument, copied out of the heap; an `io-error` first if the
+/// VM may not touch files (`capabilities.rs`).
 fn path_arg(vm: &Vm, func: &str, v: Value) -> RtResult<String> {
+    vm.require(Capability::Files, func)?;
     str_arg(vm, func, v)
         .map(str::to_string)
         .map_err(|_| expected(vm, func, "path string", v))

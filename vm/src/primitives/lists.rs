@@ -212,6 +212,7 @@ fn range(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
             "range: too many elements ({count})"
         )));
     }
+    vm.reserve((count as usize).saturating_mul(crate::heap::SLOT_BYTES))?;
     let mut acc = Value::Nil;
     for k in (0..count as i64).rev() {
         acc = vm.heap.cons(Value::Int(start + k * step), acc);

@@ -23,6 +23,7 @@ pub fn install(vm: &mut Vm) {
         _ => Ok(Value::FALSE),
     });
     vm.define_native("exit", 0, Some(1), |vm, a| {
+        vm.require(crate::capabilities::Capability::Exit, "exit")?;
         let code = match a.first() {
             Some(&v) => int_arg(vm, "exit", v)?,
             None => 0,
@@ -61,13 +62,48 @@ fn eval_span() -> Span {
 /// Compiles the form and hands its code to the interpreter as a call, so
 /// `eval` needs no nested interpreter loop.
 fn eval(vm: &mut Vm, a: &[Value]) -> RtResult<Control> {
+    if let Some(limit) = vm.heap.memory_limit() {
+        let bytes = compile_bytes(vm, a[0], limit);
+        vm.reserve(bytes)?;
+    }
     let form = value_to_datum(vm, a[0], eval_span())?;
     let proto = crate::compiler::compile_toplevel(vm, &form)?;
+    // The compiler's own names (`gensym` in expansions).
+    vm.note_symbols();
     let f = vm.heap.alloc(Obj::Closure(Closure::toplevel(proto)?));
     Ok(Control::Call(f, Vec::new()))
 }
 
+/// What compiling `form` takes before any of it is counted, at most
+/// (stopping once past `cap`: the form may be circular): a datum for each
+/// value in it, a copy of each string, and the constants made of them.
+fn compile_bytes(vm: &Vm, form: Value, cap: usize) -> usize {
+    let per_value = std::mem::size_of::<crate::datum::Datum>() + crate::heap::SLOT_BYTES;
+    let mut bytes = 0usize;
+    let mut work = vec![form];
+    while let Some(v) = work.pop() {
+        bytes = bytes.saturating_add(per_value);
+        if bytes > cap {
+            break;
+        }
+        if let Value::Obj(r) = v {
+            match vm.heap.get(r) {
+                Obj::Pair(car, cdr) => work.extend([*car, *cdr]),
+                Obj::Vector(items) => work.extend_from_slice(items),
+                Obj::Str(s) => bytes = bytes.saturating_add(2 * s.text.len()),
+                _ => {}
+            }
+        }
+    }
+    bytes
+}
+
 fn read_string(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
+    let len = str_arg(vm, "read-string", a[0])?.len();
+    // At most a datum and then a value for every two bytes of text (one
+    // and a separator), and a copy of the text, before anything is read.
+    let per_two_bytes = std::mem::size_of::<crate::datum::Datum>() + crate::heap::SLOT_BYTES;
+    vm.reserve(len.saturating_mul(per_two_bytes) / 2 + len)?;
     let src = str_arg(vm, "read-string", a[0])?.to_string();
     match crate::reader::read_first(&src, FileId::register("<string>")) {
         Ok(Some(d)) => Ok(datum_to_value(vm, &d)),

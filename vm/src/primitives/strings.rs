@@ -154,6 +154,28 @@ fn out_of_range(func: &str, what: &str, i: usize, s: &Str, idx: Value) -> RtErro
     )
 }
 
+/// Makes sure the text of the strings among `parts`, and `extra` bytes
+/// more, fit under the memory limit, before a string of them is built
+/// (other values are small or counted when printed).
+fn reserve_text(vm: &mut Vm, parts: impl Iterator<Item = Value>, extra: usize) -> RtResult<()> {
+    if !vm.heap.limited() {
+        return Ok(());
+    }
+    let len = parts
+        .filter_map(|v| as_str(vm, v).map(|s| s.text.len()))
+        .fold(extra, usize::saturating_add);
+    vm.reserve(len)
+}
+
+/// Makes sure a list of `pieces` strings, `len` bytes of text in all,
+/// fits under the memory limit before it is made: a piece can take far
+/// more than its text (a string object, its text's allocation, a pair, and
+/// its place in the vectors that build the list).
+fn reserve_pieces(vm: &mut Vm, pieces: usize, len: usize) -> RtResult<()> {
+    const PIECE_BYTES: usize = 2 * crate::heap::SLOT_BYTES + 32 + 32;
+    vm.reserve(pieces.saturating_mul(PIECE_BYTES).saturating_add(len))
+}
+
 // ---- the built-ins ----
 
 /// `(string x...)`: the display forms of the arguments, concatenated.
@@ -163,6 +185,7 @@ fn string(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
     {
         return Ok(*v);
     }
+    reserve_text(vm, a.iter().copied(), 0)?;
     let mut out = String::new();
     for &v in a {
         match v {
@@ -179,6 +202,7 @@ fn string(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
 }
 
 fn string_append(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
+    reserve_text(vm, a.iter().copied(), 0)?;
     let mut out = String::new();
     for &v in a {
         out.push_str(&str_obj(vm, "string-append", v)?.text);
@@ -254,6 +278,16 @@ fn char_at(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
 fn string_split(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
     let s = &str_obj(vm, "string-split", a[0])?.text;
     let sep = &str_obj(vm, "string-split", a[1])?.text;
+    if vm.heap.limited() {
+        let pieces = if sep.is_empty() {
+            s.chars().count()
+        } else {
+            s.matches(&**sep).count() + 1
+        };
+        reserve_pieces(vm, pieces, s.len())?;
+    }
+    let s = &str_obj(vm, "string-split", a[0])?.text;
+    let sep = &str_obj(vm, "string-split", a[1])?.text;
     let parts: Vec<Box<str>> = if sep.is_empty() {
         s.chars().map(|c| c.to_string().into_boxed_str()).collect()
     } else {
@@ -269,6 +303,13 @@ fn string_split(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
 /// `(string-join parts [sep])`: parts is a list or vector of strings.
 fn string_join(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
     let parts = seq_arg(vm, "string-join", a[0])?;
+    let sep_len = match a.get(1).and_then(|&v| as_str(vm, v)) {
+        Some(sep) => sep.text.len(),
+        None => 0,
+    };
+    let extra = sep_len.saturating_mul(parts.len());
+    // The parts stay reachable from `a[0]` should this collect.
+    reserve_text(vm, parts.iter().copied(), extra)?;
     let sep: &str = match a.get(1) {
         Some(&v) => &str_obj(vm, "string-join", v)?.text,
         None => "",
@@ -295,6 +336,13 @@ fn string_replace(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
         // between every character).
         return Ok(a[0]);
     }
+    if vm.heap.limited() {
+        let grown = s.matches(&**old).count().saturating_mul(new.len());
+        vm.reserve(s.len().saturating_add(grown))?;
+    }
+    let s = &str_obj(vm, "string-replace", a[0])?.text;
+    let old = &str_obj(vm, "string-replace", a[1])?.text;
+    let new = &str_obj(vm, "string-replace", a[2])?.text;
     let out = s.replace(&**old, new);
     Ok(vm.heap.alloc_string(out))
 }
@@ -417,6 +465,11 @@ pub fn int_in_radix(n: i64, radix: u32) -> String {
 
 /// `(string->list s)`: the characters as one-character strings.
 fn string_to_list(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
+    let s = str_obj(vm, "string->list", a[0])?;
+    if vm.heap.limited() {
+        let (pieces, len) = (s.char_len(), s.text.len());
+        reserve_pieces(vm, pieces, len)?;
+    }
     let s = str_obj(vm, "string->list", a[0])?;
     let chars: Vec<String> = if s.ascii {
         s.text

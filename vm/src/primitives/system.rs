@@ -3,18 +3,19 @@
 use std::io::BufRead;
 use std::time::Duration;
 
+use crate::capabilities::Capability;
 use crate::error::RtError;
 use crate::primitives::{expected, str_arg};
 use crate::value::Value;
 use crate::vm::Vm;
 
 pub fn install(vm: &mut Vm) {
-    // Not yet disabled in a sandboxed engine: there is no sandbox yet.
+    // Without the environment capability (a sandbox) no variable is set.
     vm.define_native("getenv", 1, Some(1), |vm, a| {
         let name = str_arg(vm, "getenv", a[0])?;
         // A name with `=` or NUL is no variable's (and would make the OS
         // call panic).
-        if name.is_empty() || name.contains(['=', '\0']) {
+        if !vm.has_capability(Capability::Env) || name.is_empty() || name.contains(['=', '\0']) {
             return Ok(Value::Nil);
         }
         match std::env::var_os(name) {

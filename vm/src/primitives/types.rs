@@ -75,13 +75,17 @@ pub fn install(vm: &mut Vm) {
     vm.define_native("keyword", 1, Some(1), keyword);
     // `(gensym)` is `G__N`; `(gensym prefix)` (a string or symbol) is
     // `prefix__N`, for expansions that are easier to read.
-    vm.define_native("gensym", 0, Some(1), |vm, a| match a.first() {
-        None => Ok(Value::Symbol(vm.gensym())),
-        Some(&Value::Symbol(s)) => Ok(Value::Symbol(Sym::gensym_with(s.name()))),
-        Some(&v) => match str_arg(vm, "gensym", v) {
-            Ok(prefix) => Ok(Value::Symbol(Sym::gensym_with(prefix))),
-            Err(_) => Err(expected(vm, "gensym", "string or symbol", v)),
-        },
+    vm.define_native("gensym", 0, Some(1), |vm, a| {
+        let s = match a.first() {
+            None => vm.gensym(),
+            Some(&Value::Symbol(s)) => Sym::gensym_with(s.name()),
+            Some(&v) => match str_arg(vm, "gensym", v) {
+                Ok(prefix) => Sym::gensym_with(prefix),
+                Err(_) => return Err(expected(vm, "gensym", "string or symbol", v)),
+            },
+        };
+        vm.note_symbols();
+        Ok(Value::Symbol(s))
     });
     vm.define_native("string->symbol", 1, Some(1), |vm, a| {
         let name = str_arg(vm, "string->symbol", a[0])?;
@@ -94,7 +98,9 @@ pub fn install(vm: &mut Vm) {
                 a[0],
             ));
         }
-        Ok(Value::Symbol(Sym::intern(name)))
+        let s = Sym::intern(name);
+        vm.note_symbols();
+        Ok(Value::Symbol(s))
     });
     vm.define_native("symbol->string", 1, Some(1), |vm, a| match a[0] {
         Value::Symbol(s) | Value::Keyword(s) => Ok(vm.heap.alloc_str(s.name())),

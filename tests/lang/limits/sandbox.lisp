@@ -8,3 +8,5 @@
 (show (kind (fn () (write-file "files/tmp-sandbox.txt" "x"))))
 (show (kind (fn () (append-file "files/tmp-sandbox.txt" "x"))))
 (show (kind (fn () (delete-file "files/fixture/a.txt"))))
+; The environment: under --sandbox no variable is set.
+(show (getenv "PATH"))
