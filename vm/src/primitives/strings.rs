@@ -172,8 +172,13 @@ fn reserve_text(vm: &mut Vm, parts: impl Iterator<Item = Value>, extra: usize) -
 /// more than its text (a string object, its text's allocation, a pair, and
 /// its place in the vectors that build the list).
 fn reserve_pieces(vm: &mut Vm, pieces: usize, len: usize) -> RtResult<()> {
+    vm.reserve(piece_bytes(pieces, len))
+}
+
+/// What a list of `pieces` strings with `len` bytes of text in all takes.
+fn piece_bytes(pieces: usize, len: usize) -> usize {
     const PIECE_BYTES: usize = 2 * crate::heap::SLOT_BYTES + 32 + 32;
-    vm.reserve(pieces.saturating_mul(PIECE_BYTES).saturating_add(len))
+    pieces.saturating_mul(PIECE_BYTES).saturating_add(len)
 }
 
 // ---- the built-ins ----
@@ -279,12 +284,18 @@ fn string_split(vm: &mut Vm, a: &[Value]) -> RtResult<Value> {
     let s = &str_obj(vm, "string-split", a[0])?.text;
     let sep = &str_obj(vm, "string-split", a[1])?.text;
     if vm.heap.limited() {
-        let pieces = if sep.is_empty() {
-            s.chars().count()
-        } else {
-            s.matches(&**sep).count() + 1
-        };
-        reserve_pieces(vm, pieces, s.len())?;
+        // At most one piece per separator's length of text: when even that
+        // many fit, the pieces need not be counted (a second pass over the
+        // text).
+        let most = s.len() / sep.len().max(1) + 1;
+        if !vm.heap.fits(piece_bytes(most, s.len())) {
+            let pieces = if sep.is_empty() {
+                s.chars().count()
+            } else {
+                s.matches(&**sep).count() + 1
+            };
+            reserve_pieces(vm, pieces, s.len())?;
+        }
     }
     let s = &str_obj(vm, "string-split", a[0])?.text;
     let sep = &str_obj(vm, "string-split", a[1])?.text;
