@@ -993,7 +993,13 @@ fn gen_function(ch: &mut Choices, lower: &[FnInfo], index: usize) -> (Sx, FnInfo
             .map(str::to_string)
             .collect()
     };
-    let depth = ch.range(2, 4);
+    // A quarter of the plain functions are small helpers, which compiled
+    // callers inline (at most 16 instructions, jit/src/codegen.rs).
+    let depth = if !recursive && ch.chance(25) {
+        1
+    } else {
+        ch.range(2, 4)
+    };
     let mut g = FnGen {
         ch,
         lower,
@@ -1309,7 +1315,7 @@ fn samples() {
 fn generator_statistics() {
     let mut runner = proptest::test_runner::TestRunner::deterministic();
     let (mut calls, mut lines, mut bytes) = (0usize, 0usize, 0usize);
-    let mut uncaught = 0;
+    let (mut uncaught, mut inlining) = (0, 0);
     let mut errors: std::collections::BTreeMap<String, usize> = Default::default();
     let programs = 200;
     let start = Instant::now();
@@ -1333,6 +1339,20 @@ fn generator_statistics() {
             let kind = piece.split(' ').next().unwrap_or("").to_string();
             *errors.entry(kind).or_default() += 1;
         }
+        let jit = run(&[
+            "--jit",
+            "eager",
+            "--jit-stats",
+            file.path().to_str().unwrap(),
+        ]);
+        let inlined = jit
+            .stderr
+            .split(" calls inlined")
+            .next()
+            .and_then(|s| s.rsplit(' ').next())
+            .and_then(|n| n.parse::<usize>().ok())
+            .unwrap_or(0);
+        inlining += (inlined > 0) as usize;
     }
     let failed: usize = errors.values().sum();
     println!(
@@ -1346,6 +1366,7 @@ fn generator_statistics() {
          {uncaught} programs ended with an uncaught error",
         calls - failed
     );
+    println!("{inlining} programs inline a call under --jit eager");
 }
 
 // ---------------------------------------------------------------------------
