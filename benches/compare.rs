@@ -137,6 +137,7 @@ fn run(opts: &Options, setup: &Setup, args: &[String]) -> Result<Report, String>
     let lineup = implementations::discover(&Sources {
         elle: &setup.elle,
         tiers: opts.tiers.as_deref(),
+        limits: opts.limits,
         peers: setup.peers,
         wanted: opts.peers.as_deref(),
         peer_programs: &setup.peer_programs,

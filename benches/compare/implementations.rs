@@ -29,6 +29,11 @@ pub const ELLE_TIERS: &[ElleTier] = &[
     ElleTier { mode: "eager" },
 ];
 
+/// What `--limits` adds to an Elle tier's command: fuel and a memory limit
+/// no benchmark program reaches, so that the column measures what the
+/// limits' checks cost.
+pub const LIMIT_ARGS: &[&str] = &["--fuel", "1000000000000000", "--max-memory", "16G"];
+
 /// The default baselines of the ratio columns, those that are run.
 pub const DEFAULT_BASELINES: &[&str] = &["c", "lua5.4"];
 
@@ -272,6 +277,9 @@ pub struct Sources<'a> {
     pub elle: &'a Path,
     /// The `--jit` modes to run (`None`: every tier).
     pub tiers: Option<&'a [String]>,
+    /// Whether each tier also runs under [`LIMIT_ARGS`], in a column of
+    /// its own.
+    pub limits: bool,
     /// The peers the runner knows ([`PEERS`] outside tests).
     pub peers: &'a [PeerSpec],
     /// The peers to run (`None`: every installed one).
@@ -299,7 +307,7 @@ pub fn discover(sources: &Sources) -> Result<Lineup, String> {
         ));
     }
     let mut lineup = Lineup {
-        implementations: elle_tiers(sources.elle, sources.tiers)?,
+        implementations: elle_tiers(sources.elle, sources.tiers, sources.limits)?,
         skipped: Vec::new(),
     };
     for spec in sources.peers {
@@ -317,8 +325,13 @@ pub fn discover(sources: &Sources) -> Result<Lineup, String> {
     Ok(lineup)
 }
 
-/// A column per tier asked for (every tier when `wanted` is `None`).
-fn elle_tiers(elle: &Path, wanted: Option<&[String]>) -> Result<Vec<Implementation>, String> {
+/// A column per tier asked for (every tier when `wanted` is `None`), and
+/// with `limits` another beside each, under [`LIMIT_ARGS`].
+fn elle_tiers(
+    elle: &Path,
+    wanted: Option<&[String]>,
+    limits: bool,
+) -> Result<Vec<Implementation>, String> {
     if let Some(unknown) = wanted
         .into_iter()
         .flatten()
@@ -330,18 +343,30 @@ fn elle_tiers(elle: &Path, wanted: Option<&[String]>) -> Result<Vec<Implementati
         ));
     }
     let version = version_line(elle, &["--version"]);
-    Ok(ELLE_TIERS
+    let column = |name: String, args: Vec<String>| Implementation {
+        name,
+        version: format!("{version} ({})", elle.display()),
+        runner: Runner::Elle {
+            exe: elle.to_path_buf(),
+            args,
+        },
+    };
+    let mut columns = Vec::new();
+    for tier in ELLE_TIERS
         .iter()
         .filter(|tier| wanted.is_none_or(|w| w.iter().any(|m| m == tier.mode)))
-        .map(|tier| Implementation {
-            name: tier.label(),
-            version: format!("{version} ({})", elle.display()),
-            runner: Runner::Elle {
-                exe: elle.to_path_buf(),
-                args: vec!["--jit".to_string(), tier.mode.to_string()],
-            },
-        })
-        .collect())
+    {
+        let args = vec!["--jit".to_string(), tier.mode.to_string()];
+        columns.push(column(tier.label(), args.clone()));
+        if limits {
+            let limited: Vec<String> = args
+                .into_iter()
+                .chain(LIMIT_ARGS.iter().map(|a| a.to_string()))
+                .collect();
+            columns.push(column(format!("elle {}", limited.join(" ")), limited));
+        }
+    }
+    Ok(columns)
 }
 
 /// A peer ready to run, or why it cannot.

@@ -25,6 +25,8 @@ options:
   --out DIR          the results folder (default: target/bench-results);
                      a relative DIR is relative to the package root
   --timeout SECS     a run taking longer is killed and reported (default 300)
+  --limits           beside each Elle tier, a column of the same tier under
+                     fuel and a memory limit too large to reach (their cost)
   --help             this text";
 
 /// What the user asked for.
@@ -42,6 +44,8 @@ pub struct Options {
     /// The results folder; `None` means the default.
     pub out: Option<PathBuf>,
     pub timeout: Duration,
+    /// A column of each Elle tier under limits, beside the tier's own.
+    pub limits: bool,
     pub help: bool,
 }
 
@@ -55,6 +59,7 @@ impl Default for Options {
             peers: None,
             out: None,
             timeout: Duration::from_secs(300),
+            limits: false,
             help: false,
         }
     }
@@ -78,14 +83,16 @@ where
             Some((f, v)) => (f.to_string(), Some(v.to_string())),
             None => (arg, None),
         };
-        if flag == "--help" {
-            opts.help = true;
-            continue;
+        match flag.as_str() {
+            "--help" => opts.help = true,
+            "--limits" => opts.limits = true,
+            _ => {
+                let value = inline
+                    .or_else(|| args.next())
+                    .ok_or_else(|| format!("{flag} needs a value"))?;
+                apply(&mut opts, &flag, value)?;
+            }
         }
-        let value = inline
-            .or_else(|| args.next())
-            .ok_or_else(|| format!("{flag} needs a value"))?;
-        apply(&mut opts, &flag, value)?;
     }
     Ok(opts)
 }

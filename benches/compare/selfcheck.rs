@@ -57,6 +57,9 @@ fn options_parse() {
     assert!(options::parse(["--runs"]).is_err());
     assert!(options::parse(["--frobnicate", "1"]).is_err());
     assert!(options::parse(["--help"]).unwrap().help);
+    let limited = options::parse(["--limits", "fib"]).unwrap();
+    assert!(limited.limits && !opts.limits);
+    assert_eq!(limited.programs, ["fib"]);
 }
 
 fn statistics() {
