@@ -306,6 +306,9 @@ pub enum Obj {
     /// A shared, assignable captured variable.
     Cell(Value),
     Condition(Box<Condition>),
+    /// A host object (`foreign.rs`): a library handle, a foreign memory
+    /// block. Dropped, and so released, when the collector frees the slot.
+    Foreign(Box<dyn crate::foreign::ForeignObject>),
 }
 
 impl Obj {
@@ -318,6 +321,7 @@ impl Obj {
             Obj::Table(m) | Obj::Struct(m) => m.capacity() * 48,
             Obj::Closure(c) => c.captures.len() * std::mem::size_of::<Value>(),
             Obj::Condition(c) => 64 + c.trace.heap_bytes(),
+            Obj::Foreign(o) => o.extra_bytes(),
             _ => 0,
         }
     }
@@ -337,7 +341,7 @@ impl Obj {
                 f(c.message);
                 f(c.data);
             }
-            Obj::Free(_) | Obj::Str(_) => {}
+            Obj::Free(_) | Obj::Str(_) | Obj::Foreign(_) => {}
         }
     }
 }
