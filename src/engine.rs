@@ -582,6 +582,9 @@ impl Builder {
             vm.set_diagnostics(out);
         }
         crate::tier::install(&mut vm, self.jit);
+        // The FFI (LANGUAGE.md §8): every foreign function is registered by
+        // this one call, the place a capability check will wrap.
+        elle_ffi::install(&mut vm);
         // Set last: loading the prelude uses no fuel.
         vm.limits_mut().set_fuel(self.fuel);
         Engine {

@@ -1,0 +1,582 @@
+//! elle-ffi: C libraries from Elle (LANGUAGE.md §8).
+//!
+//! libloading opens libraries and finds symbols; each C signature gets a
+//! call stub that Cranelift generates once (`stub.rs`); arguments and
+//! results are converted here with type and range checks. The `elle`
+//! package plugs this crate in with [`install`]; `elle-vm` names nothing of
+//! it: libraries are `Obj::Foreign` objects and functions are built-ins
+//! made with `Vm::native_closure_value`.
+//!
+//! # Lifetimes
+//!
+//! A library value holds the open library in an `Rc`. Each function made
+//! by `ffi/fn` holds a clone of that `Rc` (and of the stub cache's), so
+//! the library stays open while the library value or any function from it
+//! exists; the library is closed when the last of them is dropped. The
+//! VM never frees built-ins, so once a function was made from a library,
+//! the library stays open for the VM's life.
+
+mod stub;
+pub mod types;
+
+use std::cell::RefCell;
+use std::ffi::{CStr, CString, c_char};
+use std::rc::Rc;
+
+use elle_vm::foreign::ForeignObject;
+use elle_vm::object::Obj;
+use elle_vm::printer::{escape_string, write_string};
+use elle_vm::{RtError, Value, Vm};
+
+use stub::{StubCache, StubKey};
+use types::{CType, TypeInfo};
+
+type RtResult<T> = Result<T, RtError>;
+
+/// An open shared library.
+pub struct Library {
+    /// The name it was opened by, as given.
+    name: String,
+    lib: libloading::Library,
+}
+
+/// The value `ffi/load` returns: `#<library "libm.so.6">`, type
+/// `:library`.
+struct LibraryHandle(Rc<Library>);
+
+impl ForeignObject for LibraryHandle {
+    fn type_name(&self) -> &'static str {
+        "library"
+    }
+
+    fn write(&self, out: &mut String) {
+        out.push_str("#<library ");
+        escape_string(&self.0.name, out);
+        out.push('>');
+    }
+}
+
+/// Registers the FFI's functions in `vm`: `ffi/load` (alias
+/// `load-library`), `ffi/fn`, `ffi/null`, `ffi/null?` and `ffi/sizeof`.
+/// One call, so that a capability check can leave the FFI out.
+pub fn install(vm: &mut Vm) {
+    vm.define_native("ffi/load", 1, Some(1), load);
+    vm.alias("load-library", "ffi/load");
+    let stubs: Rc<RefCell<Option<StubCache>>> = Rc::new(RefCell::new(None));
+    vm.define_native_closure(
+        "ffi/fn",
+        2,
+        None,
+        Rc::new(move |vm: &mut Vm, args: &[Value]| foreign_fn(vm, args, &stubs)),
+    );
+    vm.define_native("ffi/null", 0, Some(0), |_, _| Ok(Value::Pointer(0)));
+    vm.define_native("ffi/null?", 1, Some(1), null_p);
+    vm.define_native("ffi/sizeof", 1, Some(1), sizeof);
+}
+
+fn ffi_error(message: String) -> RtError {
+    RtError::new("ffi-error", message)
+}
+
+/// The type-error of `func` given `got` where it wanted `what`.
+fn expected(vm: &Vm, func: &str, what: &str, got: Value) -> RtError {
+    RtError::with_data(
+        "type-error",
+        format!(
+            "{func}: expected {what}, got {} {}",
+            vm.type_name(got),
+            write_string(vm, got)
+        ),
+        got,
+    )
+}
+
+fn string_of(vm: &Vm, v: Value) -> Option<&str> {
+    match v {
+        Value::Obj(r) => match vm.heap().get(r) {
+            Obj::Str(s) => Some(&s.text),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `(ffi/load path)`.
+fn load(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    let name = string_of(vm, args[0])
+        .ok_or_else(|| expected(vm, "ffi/load", "a string", args[0]))?
+        .to_string();
+    // SAFETY: opening a library runs its initialisers, which can do
+    // anything; that is what loading a C library means, and the FFI is a
+    // capability the host grants knowing it.
+    let lib = unsafe { libloading::Library::new(&name) }
+        .map_err(|e| ffi_error(format!("ffi/load: cannot load {name:?}: {e}")))?;
+    Ok(vm.alloc_foreign(Box::new(LibraryHandle(Rc::new(Library { name, lib })))))
+}
+
+/// A type keyword's row.
+fn type_arg(vm: &Vm, func: &str, v: Value) -> RtResult<&'static TypeInfo> {
+    match v {
+        Value::Keyword(k) => types::lookup(k).ok_or_else(|| {
+            RtError::with_data(
+                "type-error",
+                format!("{func}: unknown C type :{}", k.name()),
+                v,
+            )
+        }),
+        _ => Err(expected(vm, func, "a C type keyword", v)),
+    }
+}
+
+/// `(ffi/sizeof type)`.
+fn sizeof(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    Ok(Value::Int(type_arg(vm, "ffi/sizeof", args[0])?.size as i64))
+}
+
+/// `(ffi/null? p)`.
+fn null_p(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+    match args[0] {
+        Value::Pointer(p) => Ok(Value::bool(p == 0)),
+        v => Err(expected(vm, "ffi/null?", "a pointer", v)),
+    }
+}
+
+/// `(ffi/fn lib "name" arg-types... ret-type)`.
+fn foreign_fn(
+    vm: &mut Vm,
+    args: &[Value],
+    stubs: &Rc<RefCell<Option<StubCache>>>,
+) -> RtResult<Value> {
+    const F: &str = "ffi/fn";
+    let lib = match vm.foreign::<LibraryHandle>(args[0]) {
+        Some(h) => h.0.clone(),
+        None => return Err(expected(vm, F, "a library", args[0])),
+    };
+    let name = string_of(vm, args[1])
+        .ok_or_else(|| expected(vm, F, "a string (the symbol's name)", args[1]))?
+        .to_string();
+    let Some((&ret, params)) = args[2..].split_last() else {
+        return Err(RtError::new(
+            "arity-error",
+            format!("{F}: expected a result type after the name {name:?}"),
+        ));
+    };
+    let ret = type_arg(vm, F, ret)?;
+    let params = params
+        .iter()
+        .map(|&t| type_arg(vm, F, t))
+        .collect::<RtResult<Vec<_>>>()?;
+    if params.iter().any(|t| t.ctype == CType::Void) {
+        return Err(RtError::new(
+            "type-error",
+            format!("{F} {name}: :void is a result type only"),
+        ));
+    }
+    let symbol = CString::new(name.as_str())
+        .map_err(|_| ffi_error(format!("{F}: a symbol name cannot contain NUL: {name:?}")))?;
+    // SAFETY: the symbol is taken as an untyped address; it is called only
+    // through a stub built for the signature the program declared (which
+    // the program vouches for, as in C), while `lib` keeps it mapped.
+    let target: *const u8 = unsafe {
+        lib.lib
+            .get::<*const u8>(symbol.as_bytes_with_nul())
+            .map(|s| *s)
+    }
+    .map_err(|e| {
+        ffi_error(format!(
+            "{F}: symbol {name:?} not found in {:?}: {e}",
+            lib.name
+        ))
+    })?;
+    let key = StubKey {
+        args: params.iter().map(|t| t.class).collect(),
+        ret: ret.class,
+    };
+    let stub = {
+        let mut cache = stubs.borrow_mut();
+        if cache.is_none() {
+            *cache = Some(StubCache::new().map_err(ffi_error)?);
+        }
+        match cache.as_mut() {
+            Some(c) => c.get(&key).map_err(|e| ffi_error(format!("{F}: {e}")))?,
+            None => return Err(ffi_error(format!("{F}: no stub cache"))),
+        }
+    };
+    let f = Foreign {
+        name: name.clone(),
+        target,
+        stub,
+        params,
+        ret,
+        _lib: lib,
+        _stubs: stubs.clone(),
+    };
+    let n = f.params.len() as u32;
+    Ok(vm.native_closure_value(
+        &name,
+        n,
+        Some(n),
+        Rc::new(move |vm: &mut Vm, args: &[Value]| f.call(vm, args)),
+    ))
+}
+
+/// A C function made callable by `ffi/fn`.
+struct Foreign {
+    name: String,
+    target: *const u8,
+    stub: stub::StubFn,
+    params: Vec<&'static TypeInfo>,
+    ret: &'static TypeInfo,
+    /// Keeps `target`'s code mapped.
+    _lib: Rc<Library>,
+    /// Keeps `stub`'s code mapped.
+    _stubs: Rc<RefCell<Option<StubCache>>>,
+}
+
+impl Foreign {
+    fn call(&self, vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
+        let mut words = vec![0u64; self.params.len()];
+        // `:string` arguments' copies, alive until the call returns.
+        let mut strings: Vec<CString> = Vec::new();
+        for (i, (&t, &v)) in self.params.iter().zip(args).enumerate() {
+            words[i] = self.argument(vm, i, t, v, &mut strings)?;
+        }
+        let mut ret = 0u64;
+        // SAFETY: `stub` was built for these parameter and result classes
+        // and reads `params.len()` words from `words`; `target` is the
+        // library's symbol, kept mapped by `_lib`, and the program declared
+        // its signature; the `:string` pointers in `words` point into
+        // `strings`, which lives until after the call.
+        unsafe { (self.stub)(self.target, words.as_ptr(), &mut ret) };
+        drop(strings);
+        self.result(vm, ret)
+    }
+
+    fn argument(
+        &self,
+        vm: &Vm,
+        i: usize,
+        t: &TypeInfo,
+        v: Value,
+        strings: &mut Vec<CString>,
+    ) -> RtResult<u64> {
+        let what = || format!("{}: argument {} (:{})", self.name, i + 1, t.name);
+        let wrong = |vm: &Vm, kind: &str| expected(vm, &what(), kind, v);
+        Ok(match t.ctype {
+            CType::Void => return Err(wrong(vm, "nothing")),
+            CType::Bool => match v.as_bool() {
+                Some(b) => b as u64,
+                None => return Err(wrong(vm, "a boolean")),
+            },
+            CType::Float => match v {
+                Value::Float(f) => (f as f32).to_bits() as u64,
+                Value::Int(n) => (n as f32).to_bits() as u64,
+                _ => return Err(wrong(vm, "a number")),
+            },
+            CType::Double => match v {
+                Value::Float(f) => f.to_bits(),
+                Value::Int(n) => (n as f64).to_bits(),
+                _ => return Err(wrong(vm, "a number")),
+            },
+            CType::Pointer => match v {
+                Value::Pointer(p) => p,
+                _ => return Err(wrong(vm, "a pointer")),
+            },
+            CType::String => {
+                let Some(s) = string_of(vm, v) else {
+                    return Err(wrong(vm, "a string"));
+                };
+                let c = CString::new(s).map_err(|_| {
+                    RtError::with_data(
+                        "type-error",
+                        format!("{}: a string passed to C cannot contain NUL", what()),
+                        v,
+                    )
+                })?;
+                let p = c.as_ptr() as u64;
+                strings.push(c);
+                p
+            }
+            _ => {
+                let Value::Int(n) = v else {
+                    return Err(wrong(vm, "an integer"));
+                };
+                let (lo, hi) = t.range.unwrap_or((i64::MIN as i128, i64::MAX as i128));
+                if (n as i128) < lo || (n as i128) > hi {
+                    return Err(RtError::with_data(
+                        "type-error",
+                        format!("{}: {n} is out of range ({lo} to {hi})", what()),
+                        v,
+                    ));
+                }
+                n as u64
+            }
+        })
+    }
+
+    fn result(&self, vm: &mut Vm, word: u64) -> RtResult<Value> {
+        let t = self.ret;
+        Ok(match t.ctype {
+            CType::Void => Value::Nil,
+            CType::Bool => Value::bool(word & 0xff != 0),
+            CType::Float => Value::Float(f32::from_bits(word as u32) as f64),
+            CType::Double => Value::Float(f64::from_bits(word)),
+            CType::Pointer => Value::Pointer(word),
+            CType::String => {
+                if word == 0 {
+                    return Ok(Value::Nil);
+                }
+                // SAFETY: the program declared that the function returns a
+                // NUL-terminated string; a raw foreign pointer cannot be
+                // checked (docs/language.md, FFI).
+                let s = unsafe { CStr::from_ptr(word as *const c_char) };
+                vm.make_string(&s.to_string_lossy())
+            }
+            CType::U64 => match i64::try_from(word) {
+                Ok(n) => Value::Int(n),
+                Err(_) => {
+                    return Err(RtError::new(
+                        "overflow-error",
+                        format!(
+                            "{}: result {word} (:{}) does not fit an Elle integer",
+                            self.name, t.name
+                        ),
+                    ));
+                }
+            },
+            // The stub extended the result to 64 bits as its type's sign
+            // says.
+            _ => Value::Int(word as i64),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vm() -> Vm {
+        let mut vm = Vm::new();
+        install(&mut vm);
+        vm.eval_source(
+            r#"(define libm (ffi/load "libm.so.6"))
+               (define libc (ffi/load "libc.so.6"))"#,
+            "setup",
+        )
+        .unwrap();
+        vm
+    }
+
+    /// The write form of what `src` evaluates to.
+    fn eval(vm: &mut Vm, src: &str) -> String {
+        match vm.eval_source(src, "t") {
+            Ok(v) => write_string(vm, v),
+            Err(e) => panic!("{src}: {} {}", e.ctype, e.message),
+        }
+    }
+
+    /// The type and message of the condition `src` raises.
+    fn error(vm: &mut Vm, src: &str) -> (String, String) {
+        match vm.eval_source(src, "t") {
+            Ok(v) => panic!("{src}: no error, got {}", write_string(vm, v)),
+            Err(e) => (e.ctype, e.message),
+        }
+    }
+
+    #[test]
+    fn doubles_from_libm() {
+        let mut vm = vm();
+        assert_eq!(
+            eval(&mut vm, "((ffi/fn libm \"cos\" :double :double) 0.0)"),
+            "1.0"
+        );
+        assert_eq!(
+            eval(
+                &mut vm,
+                "((ffi/fn libm \"pow\" :double :double :double) 2 10)"
+            ),
+            "1024.0"
+        );
+        assert_eq!(
+            eval(&mut vm, "((ffi/fn libm \"cosf\" :float :float) 0.0)"),
+            "1.0"
+        );
+        assert_eq!(
+            eval(
+                &mut vm,
+                "(= ((ffi/fn libm \"sin\" :double :double) 0.5) (sin 0.5))"
+            ),
+            "#t"
+        );
+    }
+
+    #[test]
+    fn integers_and_strings_from_libc() {
+        let mut vm = vm();
+        assert_eq!(
+            eval(
+                &mut vm,
+                "((ffi/fn libc \"strlen\" :string :size) \"héllo\")"
+            ),
+            "6"
+        );
+        assert_eq!(eval(&mut vm, "((ffi/fn libc \"abs\" :int :int) -42)"), "42");
+        // A negative 32-bit result comes back sign-extended.
+        assert_eq!(
+            eval(&mut vm, "((ffi/fn libc \"atoi\" :string :int) \"-42\")"),
+            "-42"
+        );
+        assert_eq!(
+            eval(&mut vm, "((ffi/fn libc \"labs\" :long :long) -5000000000)"),
+            "5000000000"
+        );
+        assert_eq!(
+            eval(&mut vm, "((ffi/fn libc \"toupper\" :int :int) 97)"),
+            "65"
+        );
+        let path = std::env::var("PATH").unwrap_or_default();
+        let mut shown = String::new();
+        escape_string(&path, &mut shown);
+        assert_eq!(
+            eval(
+                &mut vm,
+                "((ffi/fn libc \"getenv\" :string :string) \"PATH\")"
+            ),
+            shown
+        );
+        assert_eq!(
+            eval(
+                &mut vm,
+                "((ffi/fn libc \"getenv\" :string :string) \"ELLE_FFI_SURELY_UNSET_VARIABLE\")"
+            ),
+            "nil"
+        );
+    }
+
+    #[test]
+    fn values_print_and_have_types() {
+        let mut vm = vm();
+        assert_eq!(
+            eval(&mut vm, "(list libm (type libm) (type (ffi/null)))"),
+            "(#<library \"libm.so.6\"> :library :pointer)"
+        );
+        assert_eq!(
+            eval(&mut vm, "(ffi/fn libm \"cos\" :double :double)"),
+            "#<function cos>"
+        );
+        assert_eq!(
+            eval(&mut vm, "(list (ffi/null) (ffi/null? (ffi/null)))"),
+            "(#<pointer 0x0> #t)"
+        );
+        assert_eq!(
+            eval(
+                &mut vm,
+                "(map ffi/sizeof '(:i8 :u16 :int :long :double :pointer :void))"
+            ),
+            "(1 2 4 8 8 8 0)"
+        );
+        assert_eq!(
+            eval(&mut vm, "(load-library \"libm.so.6\")"),
+            "#<library \"libm.so.6\">"
+        );
+    }
+
+    #[test]
+    fn argument_errors_name_the_function_and_the_argument() {
+        let mut vm = vm();
+        eval(&mut vm, "(define abs* (ffi/fn libc \"abs\" :int :int))");
+        eval(
+            &mut vm,
+            "(define strlen (ffi/fn libc \"strlen\" :string :size))",
+        );
+        assert_eq!(
+            error(&mut vm, "(abs* 3000000000)"),
+            (
+                "type-error".into(),
+                "abs: argument 1 (:int): 3000000000 is out of range (-2147483648 to 2147483647)"
+                    .into()
+            )
+        );
+        assert_eq!(
+            error(&mut vm, "(strlen 5)"),
+            (
+                "type-error".into(),
+                "strlen: argument 1 (:string): expected a string, got integer 5".into()
+            )
+        );
+        assert_eq!(
+            error(&mut vm, "(strlen \"a\\x00b\")").1,
+            "strlen: argument 1 (:string): a string passed to C cannot contain NUL"
+        );
+        assert_eq!(error(&mut vm, "(strlen \"a\" \"b\")").0, "arity-error");
+        assert_eq!(
+            error(&mut vm, "(abs* 1.5)").1,
+            "abs: argument 1 (:int): expected an integer, got float 1.5"
+        );
+    }
+
+    #[test]
+    fn loading_and_lookup_errors_are_ffi_errors() {
+        let mut vm = vm();
+        let (t, m) = error(&mut vm, "(ffi/load \"libelle-no-such-library.so\")");
+        assert_eq!(t, "ffi-error");
+        assert!(
+            m.starts_with("ffi/load: cannot load \"libelle-no-such-library.so\": "),
+            "{m}"
+        );
+        let (t, m) = error(&mut vm, "(ffi/fn libc \"elle_no_such_symbol\" :int)");
+        assert_eq!(t, "ffi-error");
+        assert!(
+            m.starts_with("ffi/fn: symbol \"elle_no_such_symbol\" not found in \"libc.so.6\": "),
+            "{m}"
+        );
+        assert_eq!(
+            error(&mut vm, "(ffi/fn libc \"abs\" :int :nope)"),
+            ("type-error".into(), "ffi/fn: unknown C type :nope".into())
+        );
+        assert_eq!(
+            error(&mut vm, "(ffi/fn libc \"abs\" :void :int)"),
+            (
+                "type-error".into(),
+                "ffi/fn abs: :void is a result type only".into()
+            )
+        );
+        assert_eq!(error(&mut vm, "(ffi/fn 1 \"abs\" :int)").0, "type-error");
+        assert_eq!(error(&mut vm, "(ffi/load 1)").0, "type-error");
+    }
+
+    #[test]
+    fn a_function_keeps_its_library_open_after_the_library_value_is_gone() {
+        let mut vm = vm();
+        eval(
+            &mut vm,
+            "(define cos* (ffi/fn (ffi/load \"libm.so.6\") \"cos\" :double :double))",
+        );
+        vm.collect_garbage();
+        assert_eq!(eval(&mut vm, "(cos* 0)"), "1.0");
+    }
+
+    #[test]
+    fn stubs_are_shared_by_signatures_of_the_same_classes() {
+        let mut cache = StubCache::new().unwrap();
+        let key = |args: &[&str], ret: &str| StubKey {
+            args: args
+                .iter()
+                .map(|a| {
+                    types::lookup(elle_vm::symbol::Sym::intern(a))
+                        .unwrap()
+                        .class
+                })
+                .collect(),
+            ret: types::lookup(elle_vm::symbol::Sym::intern(ret))
+                .unwrap()
+                .class,
+        };
+        let a = cache.get(&key(&["string"], "size")).unwrap();
+        let b = cache.get(&key(&["pointer"], "u64")).unwrap();
+        assert_eq!(a as usize, b as usize);
+        cache.get(&key(&["int"], "int")).unwrap();
+        cache.get(&key(&["i32"], "i32")).unwrap();
+        assert_eq!(cache.len(), 2);
+    }
+}
