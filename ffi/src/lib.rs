@@ -16,6 +16,7 @@
 //! VM never frees built-ins, so once a function was made from a library,
 //! the library stays open for the VM's life.
 
+mod memory;
 mod stub;
 pub mod types;
 
@@ -57,7 +58,8 @@ impl ForeignObject for LibraryHandle {
 }
 
 /// Registers the FFI's functions in `vm`: `ffi/load` (alias
-/// `load-library`), `ffi/fn`, `ffi/null`, `ffi/null?` and `ffi/sizeof`.
+/// `load-library`), `ffi/fn`, `ffi/null`, `ffi/null?`, `ffi/sizeof` and
+/// the memory functions (`memory.rs`).
 /// One call, so that a capability check can leave the FFI out.
 pub fn install(vm: &mut Vm) {
     vm.define_native("ffi/load", 1, Some(1), load);
@@ -72,6 +74,7 @@ pub fn install(vm: &mut Vm) {
     vm.define_native("ffi/null", 0, Some(0), |_, _| Ok(Value::Pointer(0)));
     vm.define_native("ffi/null?", 1, Some(1), null_p);
     vm.define_native("ffi/sizeof", 1, Some(1), sizeof);
+    memory::install(vm);
 }
 
 fn ffi_error(message: String) -> RtError {
@@ -137,6 +140,7 @@ fn sizeof(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
 fn null_p(vm: &mut Vm, args: &[Value]) -> RtResult<Value> {
     match args[0] {
         Value::Pointer(p) => Ok(Value::bool(p == 0)),
+        v if vm.foreign::<memory::Block>(v).is_some() => Ok(Value::FALSE),
         v => Err(expected(vm, "ffi/null?", "a pointer", v)),
     }
 }
@@ -260,95 +264,136 @@ impl Foreign {
         v: Value,
         strings: &mut Vec<CString>,
     ) -> RtResult<u64> {
-        let what = || format!("{}: argument {} (:{})", self.name, i + 1, t.name);
-        let wrong = |vm: &Vm, kind: &str| expected(vm, &what(), kind, v);
-        Ok(match t.ctype {
-            CType::Void => return Err(wrong(vm, "nothing")),
-            CType::Bool => match v.as_bool() {
-                Some(b) => b as u64,
-                None => return Err(wrong(vm, "a boolean")),
-            },
-            CType::Float => match v {
-                Value::Float(f) => (f as f32).to_bits() as u64,
-                Value::Int(n) => (n as f32).to_bits() as u64,
-                _ => return Err(wrong(vm, "a number")),
-            },
-            CType::Double => match v {
-                Value::Float(f) => f.to_bits(),
-                Value::Int(n) => (n as f64).to_bits(),
-                _ => return Err(wrong(vm, "a number")),
-            },
-            CType::Pointer => match v {
-                Value::Pointer(p) => p,
-                _ => return Err(wrong(vm, "a pointer")),
-            },
-            CType::String => {
-                let Some(s) = string_of(vm, v) else {
-                    return Err(wrong(vm, "a string"));
-                };
-                let c = CString::new(s).map_err(|_| {
-                    RtError::with_data(
-                        "type-error",
-                        format!("{}: a string passed to C cannot contain NUL", what()),
-                        v,
-                    )
-                })?;
-                let p = c.as_ptr() as u64;
-                strings.push(c);
-                p
-            }
-            _ => {
-                let Value::Int(n) = v else {
-                    return Err(wrong(vm, "an integer"));
-                };
-                let (lo, hi) = t.range.unwrap_or((i64::MIN as i128, i64::MAX as i128));
-                if (n as i128) < lo || (n as i128) > hi {
-                    return Err(RtError::with_data(
-                        "type-error",
-                        format!("{}: {n} is out of range ({lo} to {hi})", what()),
-                        v,
-                    ));
-                }
-                n as u64
-            }
-        })
+        let who = format!("{}: argument {} (:{})", self.name, i + 1, t.name);
+        to_word(vm, &who, t, v, Some(strings))
     }
 
     fn result(&self, vm: &mut Vm, word: u64) -> RtResult<Value> {
-        let t = self.ret;
-        Ok(match t.ctype {
-            CType::Void => Value::Nil,
-            CType::Bool => Value::bool(word & 0xff != 0),
-            CType::Float => Value::Float(f32::from_bits(word as u32) as f64),
-            CType::Double => Value::Float(f64::from_bits(word)),
-            CType::Pointer => Value::Pointer(word),
-            CType::String => {
-                if word == 0 {
-                    return Ok(Value::Nil);
-                }
-                // SAFETY: the program declared that the function returns a
-                // NUL-terminated string; a raw foreign pointer cannot be
-                // checked (docs/language.md, FFI).
-                let s = unsafe { CStr::from_ptr(word as *const c_char) };
-                vm.make_string(&s.to_string_lossy())
-            }
-            CType::U64 => match i64::try_from(word) {
-                Ok(n) => Value::Int(n),
-                Err(_) => {
-                    return Err(RtError::new(
-                        "overflow-error",
-                        format!(
-                            "{}: result {word} (:{}) does not fit an Elle integer",
-                            self.name, t.name
-                        ),
-                    ));
-                }
-            },
-            // The stub extended the result to 64 bits as its type's sign
-            // says.
-            _ => Value::Int(word as i64),
-        })
+        // The stub extended the result to 64 bits as its type's sign says.
+        from_word(vm, &self.name, self.ret, word)
     }
+}
+
+/// The word a stub passes for `v` as type `t`, or stored in memory. `who`
+/// starts the error messages (`strlen: argument 1 (:string)`). A
+/// `:string` needs `strings`, which keeps the copy until the call returns.
+pub(crate) fn to_word(
+    vm: &Vm,
+    who: &str,
+    t: &TypeInfo,
+    v: Value,
+    strings: Option<&mut Vec<CString>>,
+) -> RtResult<u64> {
+    let wrong = |vm: &Vm, kind: &str| expected(vm, who, kind, v);
+    Ok(match t.ctype {
+        CType::Void => return Err(wrong(vm, "nothing")),
+        CType::Bool => match v.as_bool() {
+            Some(b) => b as u64,
+            None => return Err(wrong(vm, "a boolean")),
+        },
+        CType::Float => match v {
+            Value::Float(f) => (f as f32).to_bits() as u64,
+            Value::Int(n) => (n as f32).to_bits() as u64,
+            _ => return Err(wrong(vm, "a number")),
+        },
+        CType::Double => match v {
+            Value::Float(f) => f.to_bits(),
+            Value::Int(n) => (n as f64).to_bits(),
+            _ => return Err(wrong(vm, "a number")),
+        },
+        CType::Pointer => match v {
+            Value::Pointer(p) => p,
+            _ => match vm.foreign::<memory::Block>(v) {
+                Some(b) => b.address(who)?,
+                None => return Err(wrong(vm, "a pointer")),
+            },
+        },
+        CType::String => {
+            let Some(s) = string_of(vm, v) else {
+                return Err(wrong(vm, "a string"));
+            };
+            let Some(strings) = strings else {
+                return Err(RtError::with_data(
+                    "type-error",
+                    format!("{who}: a string cannot be stored in memory"),
+                    v,
+                ));
+            };
+            let c = CString::new(s).map_err(|_| {
+                RtError::with_data(
+                    "type-error",
+                    format!("{who}: a string passed to C cannot contain NUL"),
+                    v,
+                )
+            })?;
+            let p = c.as_ptr() as u64;
+            strings.push(c);
+            p
+        }
+        _ => {
+            let Value::Int(n) = v else {
+                return Err(wrong(vm, "an integer"));
+            };
+            let (lo, hi) = t.range.unwrap_or((i64::MIN as i128, i64::MAX as i128));
+            if (n as i128) < lo || (n as i128) > hi {
+                return Err(RtError::with_data(
+                    "type-error",
+                    format!("{who}: {n} is out of range ({lo} to {hi})"),
+                    v,
+                ));
+            }
+            n as u64
+        }
+    })
+}
+
+/// `raw`'s low bytes as type `t` widened to a word: sign-extended for
+/// signed integers, zero-extended for the others.
+pub(crate) fn extend(t: &TypeInfo, raw: u64) -> u64 {
+    match t.class {
+        types::Class::Int { bits, signed } if bits < 64 => {
+            let shift = 64 - u32::from(bits);
+            if signed {
+                (((raw << shift) as i64) >> shift) as u64
+            } else {
+                (raw << shift) >> shift
+            }
+        }
+        types::Class::Float { bits: 32 } => raw & 0xffff_ffff,
+        _ => raw,
+    }
+}
+
+/// The Elle value of the word `word` (extended, see [`extend`]) of type
+/// `t`; `who` names the function in errors.
+pub(crate) fn from_word(vm: &mut Vm, who: &str, t: &TypeInfo, word: u64) -> RtResult<Value> {
+    Ok(match t.ctype {
+        CType::Void => Value::Nil,
+        CType::Bool => Value::bool(word & 0xff != 0),
+        CType::Float => Value::Float(f32::from_bits(word as u32) as f64),
+        CType::Double => Value::Float(f64::from_bits(word)),
+        CType::Pointer => Value::Pointer(word),
+        CType::String => {
+            if word == 0 {
+                return Ok(Value::Nil);
+            }
+            // SAFETY: the program declared that the function returns a
+            // NUL-terminated string; a raw foreign pointer cannot be
+            // checked (docs/language.md, FFI).
+            let s = unsafe { CStr::from_ptr(word as *const c_char) };
+            vm.make_string(&s.to_string_lossy())
+        }
+        CType::U64 => match i64::try_from(word) {
+            Ok(n) => Value::Int(n),
+            Err(_) => {
+                return Err(RtError::new(
+                    "overflow-error",
+                    format!("{who}: {word} (:{}) does not fit an Elle integer", t.name),
+                ));
+            }
+        },
+        _ => Value::Int(word as i64),
+    })
 }
 
 #[cfg(test)]
@@ -554,6 +599,17 @@ mod tests {
         );
         vm.collect_garbage();
         assert_eq!(eval(&mut vm, "(cos* 0)"), "1.0");
+    }
+
+    #[test]
+    fn extension_follows_the_sign_of_the_type() {
+        let t = |n: &str| types::lookup(elle_vm::symbol::Sym::intern(n)).unwrap();
+        assert_eq!(extend(t("i8"), 0xff), u64::MAX);
+        assert_eq!(extend(t("u8"), 0x1ff), 0xff);
+        assert_eq!(extend(t("i32"), 0xffff_fffe), (-2i64) as u64);
+        assert_eq!(extend(t("u32"), 0x1_ffff_fffe), 0xffff_fffe);
+        assert_eq!(extend(t("i64"), u64::MAX), u64::MAX);
+        assert_eq!(extend(t("float"), 0xdead_0000_3f80_0000), 0x3f80_0000);
     }
 
     #[test]
