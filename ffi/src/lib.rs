@@ -58,18 +58,25 @@ impl ForeignObject for LibraryHandle {
 }
 
 /// Registers the FFI's functions in `vm`: `ffi/load` (alias
-/// `load-library`), `ffi/fn`, `ffi/null`, `ffi/null?`, `ffi/sizeof` and
-/// the memory functions (`memory.rs`).
+/// `load-library`), `ffi/fn`, early Elle's `call-c-function`, `ffi/null`,
+/// `ffi/null?`, `ffi/sizeof` and the memory functions (`memory.rs`).
 /// One call, so that a capability check can leave the FFI out.
 pub fn install(vm: &mut Vm) {
     vm.define_native("ffi/load", 1, Some(1), load);
     vm.alias("load-library", "ffi/load");
     let stubs: Rc<RefCell<Option<StubCache>>> = Rc::new(RefCell::new(None));
+    let shared = stubs.clone();
     vm.define_native_closure(
         "ffi/fn",
         2,
         None,
-        Rc::new(move |vm: &mut Vm, args: &[Value]| foreign_fn(vm, args, &stubs)),
+        Rc::new(move |vm: &mut Vm, args: &[Value]| foreign_fn(vm, args, &shared)),
+    );
+    vm.define_native_closure(
+        "call-c-function",
+        5,
+        Some(5),
+        Rc::new(move |vm: &mut Vm, args: &[Value]| call_c_function(vm, args, &stubs)),
     );
     vm.define_native("ffi/null", 0, Some(0), |_, _| Ok(Value::Pointer(0)));
     vm.define_native("ffi/null?", 1, Some(1), null_p);
@@ -152,17 +159,10 @@ fn foreign_fn(
     stubs: &Rc<RefCell<Option<StubCache>>>,
 ) -> RtResult<Value> {
     const F: &str = "ffi/fn";
-    let lib = match vm.foreign::<LibraryHandle>(args[0]) {
-        Some(h) => h.0.clone(),
-        None => return Err(expected(vm, F, "a library", args[0])),
-    };
-    let name = string_of(vm, args[1])
-        .ok_or_else(|| expected(vm, F, "a string (the symbol's name)", args[1]))?
-        .to_string();
     let Some((&ret, params)) = args[2..].split_last() else {
         return Err(RtError::new(
             "arity-error",
-            format!("{F}: expected a result type after the name {name:?}"),
+            format!("{F}: expected a result type after the name"),
         ));
     };
     let ret = type_arg(vm, F, ret)?;
@@ -170,14 +170,102 @@ fn foreign_fn(
         .iter()
         .map(|&t| type_arg(vm, F, t))
         .collect::<RtResult<Vec<_>>>()?;
+    let f = make_foreign(vm, F, args[0], args[1], params, ret, stubs)?;
+    let n = f.params.len() as u32;
+    let name = f.name.clone();
+    Ok(vm.native_closure_value(
+        &name,
+        n,
+        Some(n),
+        Rc::new(move |vm: &mut Vm, args: &[Value]| f.call(vm, args)),
+    ))
+}
+
+/// Early Elle's `(call-c-function lib "name" "ret" ("arg"...) (args...))`:
+/// `ffi/fn` and a call in one, with the types as strings (or keywords).
+fn call_c_function(
+    vm: &mut Vm,
+    args: &[Value],
+    stubs: &Rc<RefCell<Option<StubCache>>>,
+) -> RtResult<Value> {
+    const F: &str = "call-c-function";
+    let type_of = |vm: &Vm, v: Value| match string_of(vm, v) {
+        Some(s) => types::lookup(elle_vm::symbol::Sym::intern(s)).ok_or_else(|| {
+            RtError::with_data("type-error", format!("{F}: unknown C type {s:?}"), v)
+        }),
+        None => type_arg(vm, F, v),
+    };
+    let ret = type_of(vm, args[2])?;
+    let params = list_of(vm, F, args[3])?
+        .into_iter()
+        .map(|t| type_of(vm, t))
+        .collect::<RtResult<Vec<_>>>()?;
+    let values = list_of(vm, F, args[4])?;
+    let f = make_foreign(vm, F, args[0], args[1], params, ret, stubs)?;
+    if values.len() != f.params.len() {
+        return Err(RtError::new(
+            "arity-error",
+            format!(
+                "{F} {}: expected {} argument{}, got {}",
+                f.name,
+                f.params.len(),
+                if f.params.len() == 1 { "" } else { "s" },
+                values.len()
+            ),
+        ));
+    }
+    f.call(vm, &values)
+}
+
+/// The elements of a proper list.
+fn list_of(vm: &Vm, func: &str, v: Value) -> RtResult<Vec<Value>> {
+    let mut out = Vec::new();
+    let mut cur = v;
+    loop {
+        match cur {
+            Value::Nil => return Ok(out),
+            Value::Obj(r) => match vm.heap().get(r) {
+                Obj::Pair(car, cdr) => {
+                    out.push(*car);
+                    cur = *cdr;
+                }
+                _ => return Err(expected(vm, func, "a list", v)),
+            },
+            _ => return Err(expected(vm, func, "a list", v)),
+        }
+    }
+}
+
+/// The C function `name_v` of the library `lib_v` with this signature,
+/// its stub made or taken from the cache; `func` names the caller in
+/// errors.
+fn make_foreign(
+    vm: &Vm,
+    func: &str,
+    lib_v: Value,
+    name_v: Value,
+    params: Vec<&'static TypeInfo>,
+    ret: &'static TypeInfo,
+    stubs: &Rc<RefCell<Option<StubCache>>>,
+) -> RtResult<Foreign> {
+    let lib = match vm.foreign::<LibraryHandle>(lib_v) {
+        Some(h) => h.0.clone(),
+        None => return Err(expected(vm, func, "a library", lib_v)),
+    };
+    let name = string_of(vm, name_v)
+        .ok_or_else(|| expected(vm, func, "a string (the symbol's name)", name_v))?
+        .to_string();
     if params.iter().any(|t| t.ctype == CType::Void) {
         return Err(RtError::new(
             "type-error",
-            format!("{F} {name}: :void is a result type only"),
+            format!("{func} {name}: :void is a result type only"),
         ));
     }
-    let symbol = CString::new(name.as_str())
-        .map_err(|_| ffi_error(format!("{F}: a symbol name cannot contain NUL: {name:?}")))?;
+    let symbol = CString::new(name.as_str()).map_err(|_| {
+        ffi_error(format!(
+            "{func}: a symbol name cannot contain NUL: {name:?}"
+        ))
+    })?;
     // SAFETY: the symbol is taken as an untyped address; it is called only
     // through a stub built for the signature the program declared (which
     // the program vouches for, as in C), while `lib` keeps it mapped.
@@ -188,7 +276,7 @@ fn foreign_fn(
     }
     .map_err(|e| {
         ffi_error(format!(
-            "{F}: symbol {name:?} not found in {:?}: {e}",
+            "{func}: symbol {name:?} not found in {:?}: {e}",
             lib.name
         ))
     })?;
@@ -202,26 +290,19 @@ fn foreign_fn(
             *cache = Some(StubCache::new().map_err(ffi_error)?);
         }
         match cache.as_mut() {
-            Some(c) => c.get(&key).map_err(|e| ffi_error(format!("{F}: {e}")))?,
-            None => return Err(ffi_error(format!("{F}: no stub cache"))),
+            Some(c) => c.get(&key).map_err(|e| ffi_error(format!("{func}: {e}")))?,
+            None => return Err(ffi_error(format!("{func}: no stub cache"))),
         }
     };
-    let f = Foreign {
-        name: name.clone(),
+    Ok(Foreign {
+        name,
         target,
         stub,
         params,
         ret,
         _lib: lib,
         _stubs: stubs.clone(),
-    };
-    let n = f.params.len() as u32;
-    Ok(vm.native_closure_value(
-        &name,
-        n,
-        Some(n),
-        Rc::new(move |vm: &mut Vm, args: &[Value]| f.call(vm, args)),
-    ))
+    })
 }
 
 /// A C function made callable by `ffi/fn`.

@@ -60,3 +60,11 @@
 (check (ffi/fn 42 "abs" :int))
 (check (ffi/null? 0))
 (show (condition-is? (try (ffi/load "libelle-no-such-library.so") (catch e e)) 'error))
+
+; Early Elle's call-c-function: types as strings, arguments as a list.
+(show (call-c-function libm "pow" "double" '("double" "double") '(2.0 8)))
+(show (call-c-function libc "strlen" "size" '("string") '("four")))
+(show (call-c-function libc "abs" :int '(:int) '(-3)))
+(check (call-c-function libc "abs" "int" '("int") '(1 2)))
+(check (call-c-function libc "abs" "int" '("integer") '(1)))
+(check (call-c-function libc "abs" "int" '("int") '(5000000000)))
