@@ -333,8 +333,11 @@ impl Foreign {
         // its signature; the `:string` pointers in `words` point into
         // `strings`, which lives until after the call.
         unsafe { (self.stub)(self.target, words.as_ptr(), &mut ret) };
+        // Converted while the argument copies live: a `:string` result may
+        // point into one (`strchr`, or a function returning its argument).
+        let result = self.result(vm, ret);
         drop(strings);
-        self.result(vm, ret)
+        result
     }
 
     fn argument(

@@ -68,3 +68,7 @@
 (check (call-c-function libc "abs" "int" '("int") '(1 2)))
 (check (call-c-function libc "abs" "int" '("integer") '(1)))
 (check (call-c-function libc "abs" "int" '("int") '(5000000000)))
+
+; A :string result that points into a :string argument is copied before
+; the argument's copy is freed.
+(show ((ffi/fn libc "strchr" :string :int :string) "hello, world" 44))
