@@ -14,13 +14,16 @@
 //! the library stays open while the library value or any function from it
 //! exists; the library is closed when the last of them is dropped. The
 //! VM never frees built-ins, so once a function was made from a library,
-//! the library stays open for the VM's life.
+//! the library stays open for the VM's life; `ffi/fn` returns the function
+//! it made before for the same library, symbol and types (`FnKey`), so the
+//! built-ins grow with the distinct functions, not with the calls.
 
 mod memory;
 mod stub;
 pub mod types;
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::ffi::{CStr, CString, c_char};
 use std::rc::Rc;
 
@@ -66,11 +69,12 @@ pub fn install(vm: &mut Vm) {
     vm.alias("load-library", "ffi/load");
     let stubs: Rc<RefCell<Option<StubCache>>> = Rc::new(RefCell::new(None));
     let shared = stubs.clone();
+    let made = RefCell::new(HashMap::new());
     vm.define_native_closure(
         "ffi/fn",
         2,
         None,
-        Rc::new(move |vm: &mut Vm, args: &[Value]| foreign_fn(vm, args, &shared)),
+        Rc::new(move |vm: &mut Vm, args: &[Value]| foreign_fn(vm, args, &shared, &made)),
     );
     vm.define_native_closure(
         "call-c-function",
@@ -157,6 +161,7 @@ fn foreign_fn(
     vm: &mut Vm,
     args: &[Value],
     stubs: &Rc<RefCell<Option<StubCache>>>,
+    made: &RefCell<HashMap<FnKey, Value>>,
 ) -> RtResult<Value> {
     const F: &str = "ffi/fn";
     let Some((&ret, params)) = args[2..].split_last() else {
@@ -171,14 +176,36 @@ fn foreign_fn(
         .map(|&t| type_arg(vm, F, t))
         .collect::<RtResult<Vec<_>>>()?;
     let f = make_foreign(vm, F, args[0], args[1], params, ret, stubs)?;
+    let key = FnKey {
+        lib: Rc::as_ptr(&f._lib) as usize,
+        name: f.name.clone(),
+        types: f.params.iter().chain([&f.ret]).map(|t| t.name).collect(),
+    };
+    if let Some(&v) = made.borrow().get(&key) {
+        return Ok(v);
+    }
     let n = f.params.len() as u32;
     let name = f.name.clone();
-    Ok(vm.native_closure_value(
+    let v = vm.native_closure_value(
         &name,
         n,
         Some(n),
         Rc::new(move |vm: &mut Vm, args: &[Value]| f.call(vm, args)),
-    ))
+    );
+    made.borrow_mut().insert(key, v);
+    Ok(v)
+}
+
+/// What identifies a function `ffi/fn` made: the open library (its `Rc`'s
+/// address, which the function's own `Rc` keeps from being reused), the
+/// symbol and the type names. Built-ins are never freed, so `ffi/fn`
+/// returns the one it made before for the same key instead of adding
+/// another: a program calling `ffi/fn` in a loop does not grow the table.
+#[derive(PartialEq, Eq, Hash)]
+struct FnKey {
+    lib: usize,
+    name: String,
+    types: Vec<&'static str>,
 }
 
 /// Early Elle's `(call-c-function lib "name" "ret" ("arg"...) (args...))`:
@@ -190,7 +217,7 @@ fn call_c_function(
 ) -> RtResult<Value> {
     const F: &str = "call-c-function";
     let type_of = |vm: &Vm, v: Value| match string_of(vm, v) {
-        Some(s) => types::lookup(elle_vm::symbol::Sym::intern(s)).ok_or_else(|| {
+        Some(s) => types::lookup_name(s).ok_or_else(|| {
             RtError::with_data("type-error", format!("{F}: unknown C type {s:?}"), v)
         }),
         None => type_arg(vm, F, v),
@@ -694,6 +721,29 @@ mod tests {
         assert_eq!(extend(t("u32"), 0x1_ffff_fffe), 0xffff_fffe);
         assert_eq!(extend(t("i64"), u64::MAX), u64::MAX);
         assert_eq!(extend(t("float"), 0xdead_0000_3f80_0000), 0x3f80_0000);
+    }
+
+    #[test]
+    fn the_same_function_asked_for_again_is_the_same_built_in() {
+        let mut vm = vm();
+        assert_eq!(
+            eval(
+                &mut vm,
+                "(list (eq? (ffi/fn libc \"abs\" :int :int) (ffi/fn libc \"abs\" :int :int))
+                       (eq? (ffi/fn libc \"abs\" :int :int) (ffi/fn libc \"abs\" :i32 :i32))
+                       (eq? (ffi/fn libc \"abs\" :int :int) (ffi/fn libc \"labs\" :int :int)))"
+            ),
+            "(#t #f #f)"
+        );
+        eval(&mut vm, "(define abs* (ffi/fn libc \"abs\" :int :int))");
+        eval(
+            &mut vm,
+            "(let loop ((i 0)) (when (< i 1000) (ffi/fn libc \"abs\" :int :int) (loop (+ i 1))))",
+        );
+        assert_eq!(
+            eval(&mut vm, "(eq? abs* (ffi/fn libc \"abs\" :int :int))"),
+            "#t"
+        );
     }
 
     #[test]

@@ -140,7 +140,11 @@ pub static TYPES: &[TypeInfo] = &[
 
 /// The row of the type keyword `name` (without the colon).
 pub fn lookup(name: Sym) -> Option<&'static TypeInfo> {
-    let name = name.name();
+    lookup_name(name.name())
+}
+
+/// The row of the type named `name` (without the colon).
+pub fn lookup_name(name: &str) -> Option<&'static TypeInfo> {
     TYPES.iter().find(|t| t.name == name)
 }
 
