@@ -719,6 +719,10 @@ impl Builder {
             vm.set_diagnostics(out);
         }
         crate::tier::install(&mut vm, self.jit);
+        // The FFI (LANGUAGE.md §8): in a sandbox its names are unbound.
+        if self.capabilities.has(Capability::Ffi) {
+            elle_ffi::install(&mut vm);
+        }
         // Set last: loading the prelude uses no fuel.
         vm.limits_mut().set_fuel(self.fuel);
         vm.set_memory_limit(self.memory_limit);

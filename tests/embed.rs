@@ -444,6 +444,36 @@ fn each_capability_is_on_by_default_off_in_a_sandbox_and_toggled_on_the_builder(
 }
 
 #[test]
+fn the_ffi_is_absent_in_a_sandbox_and_refused_once_its_capability_is_taken_away() {
+    // Sandboxed: the names are unbound (LANGUAGE.md §8).
+    let mut e = Engine::sandboxed();
+    let err = failure(e.eval::<()>("(ffi/load \"libm.so.6\")"));
+    assert_eq!(err.condition_type(), "unbound-variable");
+    // Installed, then taken away: the FFI's functions, and those `ffi/fn`
+    // made, raise ffi-error.
+    let mut e = Engine::new();
+    ok(e.eval::<()>(
+        "(define libm (ffi/load \"libm.so.6\")) (define cos (ffi/fn libm \"cos\" :double :double))",
+    ));
+    assert_eq!(ok(e.eval::<f64>("(cos 0.0)")), 1.0);
+    e.set_capabilities(Capabilities::all().with(Capability::Ffi, false));
+    for (src, name) in [
+        ("(cos 0.0)", "cos"),
+        ("(ffi/load \"libm.so.6\")", "ffi/load"),
+        ("(ffi/fn libm \"sin\" :double :double)", "ffi/fn"),
+        ("(ffi/alloc 8)", "ffi/alloc"),
+    ] {
+        let err = failure(e.eval::<()>(src));
+        assert_eq!(err.condition_type(), "ffi-error", "{src}");
+        assert_eq!(
+            err.message(),
+            format!("{name}: the FFI is not allowed in this engine (it is sandboxed)"),
+            "{src}"
+        );
+    }
+}
+
+#[test]
 fn without_output_printing_is_an_io_error() {
     let out = OutputBuffer::new();
     let mut e = Engine::builder()

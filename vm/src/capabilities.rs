@@ -51,7 +51,7 @@ impl Capability {
     pub fn name(self) -> &'static str {
         match self {
             Capability::Files => "file access",
-            Capability::Ffi => "foreign functions",
+            Capability::Ffi => "the FFI",
             Capability::Exit => "exit",
             Capability::Env => "environment access",
             Capability::Output => "output",

@@ -13,6 +13,7 @@ pub mod disasm;
 pub(crate) mod equality;
 pub mod error;
 pub(crate) mod eval;
+pub mod foreign;
 pub mod heap;
 pub mod host;
 pub(crate) mod inlining;

@@ -336,6 +336,9 @@ pub enum Obj {
     /// A shared, assignable captured variable.
     Cell(Value),
     Condition(Box<Condition>),
+    /// A host object (`foreign.rs`): a library handle, a foreign memory
+    /// block. Dropped, and so released, when the collector frees the slot.
+    Foreign(Box<dyn crate::foreign::ForeignObject>),
 }
 
 impl Obj {
@@ -377,6 +380,7 @@ impl Obj {
             Obj::Condition(c) => {
                 malloc_bytes(std::mem::size_of::<Condition>()) + c.trace.heap_bytes()
             }
+            Obj::Foreign(o) => o.extra_bytes(),
             _ => 0,
         }
     }
@@ -396,7 +400,7 @@ impl Obj {
                 f(c.message);
                 f(c.data);
             }
-            Obj::Free(_) | Obj::Str(_) => {}
+            Obj::Free(_) | Obj::Str(_) | Obj::Foreign(_) => {}
         }
     }
 }

@@ -126,6 +126,9 @@ impl<'a> Printer<'a> {
                 let _ = write!(self.out, "#<function {name}>");
             }
             Value::Unbound => self.out.push_str("#<unbound>"),
+            Value::Pointer(p) => {
+                let _ = write!(self.out, "#<pointer {p:#x}>");
+            }
             Value::Obj(r) => self.object(r),
         }
     }
@@ -146,6 +149,7 @@ impl<'a> Printer<'a> {
             }
             Obj::Cell(_) => self.out.push_str("#<cell>"),
             Obj::Free(_) => self.out.push_str("#<freed>"),
+            Obj::Foreign(o) => o.write(&mut self.out),
             Obj::Pair(..) | Obj::Vector(_) | Obj::Table(_) | Obj::Struct(_) => {
                 // A collection entered a second time: a cycle.
                 if !self.path.insert(r) {

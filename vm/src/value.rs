@@ -20,6 +20,7 @@
 //! | 6 [`TAG_NATIVE`] | `Native` | low 4 bytes: the native's index; high 4 undefined |
 //! | 7 [`TAG_OBJ`] | `Obj` | low 4 bytes: the heap index; high 4 undefined |
 //! | 8 [`TAG_UNBOUND`] | `Unbound` | undefined |
+//! | 9 [`TAG_POINTER`] | `Pointer` | the whole word: the address |
 //!
 //! "Undefined" bytes are padding: they may hold anything, and code may copy
 //! them (as [`copy_value`] does) but never read them as an integer.
@@ -100,6 +101,9 @@ pub enum Value {
     /// The content of a global slot that was never defined. Never visible to
     /// programs: reading it raises `unbound-variable`.
     Unbound = 8,
+    /// A raw foreign address (`:pointer`, from the FFI). Compared and
+    /// hashed by address; nothing in the VM dereferences it.
+    Pointer(u64) = 9,
 }
 
 /// Tag words, one per variant, for code that reads values as words.
@@ -112,6 +116,7 @@ pub const TAG_KEYWORD: u64 = Value::Keyword(Sym(0)).tag();
 pub const TAG_NATIVE: u64 = Value::Native(NativeId(0)).tag();
 pub const TAG_OBJ: u64 = Value::Obj(ObjRef(0)).tag();
 pub const TAG_UNBOUND: u64 = Value::Unbound.tag();
+pub const TAG_POINTER: u64 = Value::Pointer(0).tag();
 
 /// Where the payload word starts, in bytes.
 pub const PAYLOAD_OFFSET: usize = 8;
@@ -175,6 +180,7 @@ impl Value {
             (Value::Symbol(a), Value::Symbol(b)) | (Value::Keyword(a), Value::Keyword(b)) => a == b,
             (Value::Native(a), Value::Native(b)) => a == b,
             (Value::Obj(a), Value::Obj(b)) => a == b,
+            (Value::Pointer(a), Value::Pointer(b)) => a == b,
             _ => false,
         }
     }
@@ -236,11 +242,11 @@ mod tests {
     }
 
     /// The payload word of the value in `slot`. Only for variants whose
-    /// whole payload word is defined (bool, int, float).
+    /// whole payload word is defined (bool, int, float, pointer).
     fn payload_word(slot: &Value) -> u64 {
         assert!(matches!(
             slot,
-            Value::Bool(_) | Value::Int(_) | Value::Float(_)
+            Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Pointer(_)
         ));
         // SAFETY: `slot` is a valid, 8-aligned 16-byte `Value`, so its
         // second word is in bounds and aligned, and the assertion above
@@ -285,8 +291,9 @@ mod tests {
             TAG_NATIVE,
             TAG_OBJ,
             TAG_UNBOUND,
+            TAG_POINTER,
         ];
-        assert_eq!(tags, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+        assert_eq!(tags, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     }
 
     #[test]
@@ -302,6 +309,7 @@ mod tests {
             (Value::Native(NativeId(3)), TAG_NATIVE),
             (Value::Obj(ObjRef(u32::MAX)), TAG_OBJ),
             (Value::Unbound, TAG_UNBOUND),
+            (Value::Pointer(u64::MAX), TAG_POINTER),
         ];
         for (v, tag) in cases {
             // Built at run time and stored over other bytes, so the word
@@ -329,6 +337,10 @@ mod tests {
         ] {
             let slot = built_over_ones(|| Value::Float(black_box(f)));
             assert_eq!(payload_word(&slot), f.to_bits());
+        }
+        for p in [0, 1, u64::MAX, 0x7f00_dead_beef] {
+            let slot = built_over_ones(|| Value::Pointer(black_box(p)));
+            assert_eq!(payload_word(&slot), p);
         }
     }
 
@@ -405,6 +417,7 @@ mod tests {
             Value::Native(NativeId(7)),
             Value::Obj(ObjRef(u32::MAX)),
             Value::Unbound,
+            Value::Pointer(0x7f00_0000_1234),
         ];
         for v in values {
             let mut slots = [Value::Int(0xdead), Value::Int(0xbeef)];
@@ -415,7 +428,7 @@ mod tests {
             let copied = slots[1];
             // `identical` compares floats by their bits, NaN included.
             assert!(copied.identical(v), "{v:?} copied as {copied:?}");
-            if let Value::Bool(_) | Value::Int(_) | Value::Float(_) = v {
+            if let Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Pointer(_) = v {
                 assert_eq!(payload_word(&slots[1]), payload_word(&slots[0]));
             }
         }

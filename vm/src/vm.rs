@@ -406,6 +406,29 @@ impl Vm {
         self.register_native(name, min, max, NativeImpl::Closure(f));
     }
 
+    /// A built-in function value for a Rust closure, bound to no global
+    /// (the FFI's `ffi/fn` makes its functions with it). `name` is what its
+    /// errors and its printed form show; its arguments are counted like
+    /// those of [`Vm::define_native`]. The entry stays in the table of
+    /// built-ins for the VM's life (built-ins are never collected), so the
+    /// closure and what it owns live as long as the VM.
+    pub fn native_closure_value(
+        &mut self,
+        name: &str,
+        min: u32,
+        max: Option<u32>,
+        f: NativeClosure,
+    ) -> Value {
+        let id = NativeId(self.natives.len() as u32);
+        self.natives.push(Native {
+            name: Sym::intern(name),
+            min_args: min,
+            max_args: max,
+            imp: NativeImpl::Closure(f),
+        });
+        Value::Native(id)
+    }
+
     /// Registers a built-in that may hand a call back to the interpreter.
     pub fn define_control(&mut self, name: &str, min: u32, max: Option<u32>, f: ControlFn) {
         self.register_native(name, min, max, NativeImpl::Control(f));

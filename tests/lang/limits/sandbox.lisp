@@ -10,3 +10,5 @@
 (show (kind (fn () (delete-file "files/fixture/a.txt"))))
 ; The environment: under --sandbox no variable is set.
 (show (getenv "PATH"))
+; The FFI: under --sandbox its names are unbound.
+(show (kind (fn () (ffi/load "libm.so.6"))))

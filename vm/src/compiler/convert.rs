@@ -87,7 +87,7 @@ fn to_datum(vm: &Vm, v: Value, span: Span, depth: usize) -> RtResult<Datum> {
             ),
             _ => return Err(not_code(vm, v, span)),
         },
-        Value::Native(_) | Value::Unbound => return Err(not_code(vm, v, span)),
+        Value::Native(_) | Value::Unbound | Value::Pointer(_) => return Err(not_code(vm, v, span)),
     };
     Ok(Datum::new(kind, span))
 }

@@ -59,6 +59,7 @@ pub fn type_name(vm: &Vm, v: Value) -> &'static str {
         Value::Keyword(_) => "keyword",
         Value::Native(_) => "function",
         Value::Unbound => "unbound",
+        Value::Pointer(_) => "pointer",
         Value::Obj(r) => match vm.heap.get(r) {
             Obj::Pair(..) => "list",
             Obj::Str(_) => "string",
@@ -69,6 +70,7 @@ pub fn type_name(vm: &Vm, v: Value) -> &'static str {
             Obj::Condition(_) => "condition",
             Obj::Cell(_) => "cell",
             Obj::Free(_) => "freed",
+            Obj::Foreign(o) => o.type_name(),
         },
     }
 }
