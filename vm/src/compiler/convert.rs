@@ -35,6 +35,52 @@ pub fn datum_to_value(vm: &mut Vm, d: &Datum) -> Value {
     }
 }
 
+/// The most nodes a datum made from a value may have. A datum is a tree,
+/// while the value may share its parts: `(defmacro grow (x) `(grow (,x
+/// ,x)))` doubles its form at each expansion with two more pairs, and the
+/// datum of the twentieth would have a million nodes.
+pub const MAX_FORM_NODES: usize = 1 << 20;
+
+/// What one node of a datum takes, for the memory limit.
+const DATUM_NODE_BYTES: usize = std::mem::size_of::<Datum>() + 16;
+
+/// The datum of `v`, a value Elle code made (a macro's result, `eval`'s
+/// argument): its size is bounded by [`MAX_FORM_NODES`] and reserved
+/// against the memory limit before it is built.
+pub fn made_value_to_datum(vm: &mut Vm, v: Value, span: Span) -> RtResult<Datum> {
+    let Some(nodes) = form_nodes(vm, v) else {
+        return Err(RtError::syntax(
+            span,
+            format!("form has more than {MAX_FORM_NODES} parts (or is circular)"),
+        ));
+    };
+    vm.with_roots(&[v], |vm| {
+        vm.reserve(nodes.saturating_mul(DATUM_NODE_BYTES))?;
+        value_to_datum(vm, v, span)
+    })
+}
+
+/// The nodes of the datum of `v`, shared parts counted each time they
+/// appear; `None` past [`MAX_FORM_NODES`] (as a cycle is).
+fn form_nodes(vm: &Vm, v: Value) -> Option<usize> {
+    let mut pending = vec![v];
+    let mut nodes = 0;
+    while let Some(v) = pending.pop() {
+        nodes += 1;
+        if nodes > MAX_FORM_NODES {
+            return None;
+        }
+        if let Value::Obj(r) = v {
+            match vm.heap.get(r) {
+                Obj::Pair(a, d) => pending.extend([*a, *d]),
+                Obj::Vector(items) => pending.extend(items.iter().copied()),
+                _ => {}
+            }
+        }
+    }
+    Some(nodes)
+}
+
 /// The datum for a value returned by a macro or passed to `eval`. Data that
 /// has no source form (tables, functions...) or nests too deeply is a
 /// `syntax-error`; cycles are caught by the nesting limit.

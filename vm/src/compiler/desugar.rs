@@ -6,7 +6,7 @@
 //! code has no reason to redefine.
 
 use crate::bytecode::MAX_ARGS;
-use crate::compiler::convert::{datum_to_value, value_to_datum};
+use crate::compiler::convert::{datum_to_value, made_value_to_datum};
 use crate::compiler::over_limit;
 use crate::datum::{Datum, DatumKind};
 use crate::error::{RtError, RtResult};
@@ -87,7 +87,7 @@ pub fn expand_macro_call(vm: &mut Vm, m: Value, form: &Datum) -> RtResult<Datum>
     // `call_value` roots the arguments while the macro runs.
     let result = vm.call_value(m, &args);
     match result {
-        Ok(v) => value_to_datum(vm, v, form.span),
+        Ok(v) => made_value_to_datum(vm, v, form.span),
         Err(e) => Err(expansion_failed(vm, e, form, outer_frames)),
     }
 }

@@ -4,7 +4,7 @@
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use crate::compiler::convert::{datum_to_value, value_to_datum};
+use crate::compiler::convert::{datum_to_value, made_value_to_datum};
 use crate::compiler::desugar::{MAX_EXPANSIONS, endless_expansion};
 use crate::error::{RtError, RtResult};
 use crate::object::{Closure, Obj};
@@ -66,7 +66,7 @@ fn eval(vm: &mut Vm, a: &[Value]) -> RtResult<Control> {
         let bytes = compile_bytes(vm, a[0], limit);
         vm.reserve(bytes)?;
     }
-    let form = value_to_datum(vm, a[0], eval_span())?;
+    let form = made_value_to_datum(vm, a[0], eval_span())?;
     let proto = crate::compiler::compile_toplevel(vm, &form)?;
     // The compiler's own names (`gensym` in expansions).
     vm.note_symbols();
