@@ -7,7 +7,7 @@
 //! ([`Obj::extra_bytes`]: a string's text, a vector's or a table's
 //! capacity, a closure's captures and lone code, a condition's trace).
 //! Allocation adds an object's bytes, growth in place adds its growth
-//! ([`Heap::note_growth`]), and a collection recounts the survivors. The
+//! (`Heap::note_growth`), and a collection recounts the survivors. The
 //! value stack is counted apart (`outside`), as it grows.
 //!
 //! The memory limit (`Vm::set_memory_limit`) caps `bytes + outside`. It
