@@ -51,6 +51,12 @@ pub const BAIL: i64 = 0xBA11;
 /// tripled its compile time for a fifth less run time.
 const INLINE_MAX_OPS: usize = 16;
 
+/// Whether an inlined callee returning `ret` passes its result's tag to the
+/// code after the call: only when the type leaves it unknown.
+fn passes_tag(ret: Ty) -> bool {
+    ret == Ty::Any
+}
+
 /// Whether calls of `proto` may inline it (`INLINE_MAX_OPS`).
 pub fn inline_candidate(proto: &elle_vm::bytecode::Proto) -> bool {
     proto.code_len() <= INLINE_MAX_OPS
@@ -959,10 +965,8 @@ impl<'a, 'b> Gen<'a, 'b> {
 
     fn ret(&mut self, bits: ir::Value, tag: ir::Value) {
         if let Exit::Inlined { cont, .. } = self.f.exit {
-            // The tag is passed only when the callee's result type leaves
-            // it unknown.
             let mut result = vec![bits.into()];
-            if self.f.spec.types.ret == Ty::Any {
+            if passes_tag(self.f.spec.types.ret) {
                 result.push(tag.into());
             }
             self.b.ins().jump(cont, &result);
@@ -1378,7 +1382,7 @@ impl<'a, 'b> Gen<'a, 'b> {
         let ret = self.unit.specs[spec].types.ret;
         let cont = self.b.create_block();
         self.b.append_block_param(cont, types::I64);
-        if ret == Ty::Any {
+        if passes_tag(ret) {
             self.b.append_block_param(cont, types::I64);
         }
         let budget = self.b.ins().iadd_imm_s(self.f.budget, -1);

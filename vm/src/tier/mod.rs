@@ -437,12 +437,14 @@ impl Vm {
         let mut tier = self.tier.tier.take()?;
         let top = frame.top().min(self.stack.len());
         let registers = self.stack[frame.base..top].to_vec();
+        // The entry is filed under the mode its code was compiled for.
+        let limits = self.limits.bounded();
         let request = Request {
             proto: &proto,
             closure: closure.0,
             pc,
             registers: &registers,
-            limits: self.limits.bounded(),
+            limits,
         };
         let started = std::time::Instant::now();
         let result = tier.compile(self, &request);
@@ -458,7 +460,7 @@ impl Vm {
                 let entry = (compiled.entry, compiled.frame_bytes);
                 proto.tier.entries.borrow_mut().push(Entry {
                     pc,
-                    limits: self.limits.bounded(),
+                    limits,
                     func: compiled.entry,
                     frame_bytes: compiled.frame_bytes,
                     _code: compiled.code,
